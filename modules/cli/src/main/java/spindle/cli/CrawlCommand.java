@@ -1,0 +1,181 @@
+package spindle.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigOrigin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import spindle.core.CrawlUrl;
+import spindle.core.SettingsException;
+import spindle.core.url.UrlNormalizer;
+import spindle.engine.CrawlJob;
+import spindle.engine.CrawlSettings;
+import spindle.engine.CrawlSummary;
+import spindle.engine.CrawlSupervisor;
+import spindle.engine.Seeds;
+import spindle.fetch.HttpFetcher;
+import spindle.fixture.FixtureWeb;
+import spindle.store.JsonLinesWriter;
+import spindle.store.MemoryFrontier;
+
+/**
+ * {@code spindle crawl [job.conf] [--seed URL ...] [--out FILE] [--set key=value ...]}: runs one crawl to the
+ * end, printing progress on stderr. SIGINT or SIGTERM drains requests in flight, writes their records and exits 0;
+ * a second signal exits at once with 130.
+ */
+@Command(name = "crawl", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
+    description = {"Crawl from a job file, or from --seed URLs, and write one JSON line per URL attempted.",
+        "Exit codes: 0 done or stopped by a signal, 1 the crawl failed, 2 a usage or configuration error."})
+final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "JOB", description = "A HOCON job file (see examples/).")
+  Path jobFile;
+
+  @Option(names = "--seed", paramLabel = "URL", description = "A seed URL; repeatable. Replaces the job's seeds.")
+  List<String> seeds = new ArrayList<>();
+
+  @Option(names = "--out", paramLabel = "FILE", description = "The JSON-lines output (spindle.output.path).")
+  Path out;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override any job key, e.g. --set spindle.fetch.concurrency=32; repeatable.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The operator's defaults (default: application.conf next to the launcher, if present).")
+  Path operatorConfig;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (jobFile == null && seeds.isEmpty()) {
+      throw new UsageException("give a job file or at least one --seed URL (see spindle crawl --help)");
+    }
+    Map<String, Object> flags = new LinkedHashMap<>();
+    if (!seeds.isEmpty()) {
+      flags.put("spindle.job.seeds", JobConfigLoader.seedList(seeds));
+    }
+    if (out != null) {
+      flags.put("spindle.output.path", out.toString());
+    }
+    Config config = new JobConfigLoader().load(operatorFile(), Optional.ofNullable(jobFile), sets, flags);
+    CrawlSettings settings = settings(config);
+    DemoSite demo = DemoSite.fromConfig(config);
+    Path baseDirectory = jobFile == null ? Path.of("") : Optional.ofNullable(jobFile.toAbsolutePath().getParent())
+        .orElse(Path.of(""));
+    UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
+
+    FixtureWeb web = demo.enabled() ? demo.start(err) : null;
+    try {
+      List<CrawlUrl> seedUrls = withOrigin(config, () -> Seeds.resolve(
+          new CrawlSettings.JobSettings(settings.job().name(), seedsOf(settings, web), settings.job().seedFile()),
+          normalizer, baseDirectory));
+      return run(config, settings, seedUrls, err);
+    } finally {
+      if (web != null) {
+        web.close();
+      }
+    }
+  }
+
+  /** The job's seeds, or the demo site's home pages when the job has none and runs the demo site. */
+  private static List<String> seedsOf(CrawlSettings settings, FixtureWeb web) {
+    if (web != null && settings.job().seeds().isEmpty() && settings.job().seedFile().isBlank()) {
+      return web.seedUrls();
+    }
+    return settings.job().seeds();
+  }
+
+  private int run(Config config, CrawlSettings settings, List<CrawlUrl> seeds, PrintWriter err)
+      throws IOException, InterruptedException {
+    Path output = settings.output().path();
+    JsonLinesWriter writer;
+    try {
+      writer = JsonLinesWriter.create(output);
+    } catch (IOException unwritable) {
+      throw new UsageException("spindle.output.path: cannot write " + output + ": " + unwritable.getMessage());
+    }
+    MemoryFrontier frontier = new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    boolean terminal = Boolean.parseBoolean(System.getProperty("spindle.stderr.tty",
+        String.valueOf(System.console() != null)));
+    ConsoleProgress progress = new ConsoleProgress(System.err, terminal, settings.progress().logInterval());
+    CompletableFuture<CrawlSummary> result = new CompletableFuture<>();
+    CrawlJob job = new CrawlJob(settings, seeds, frontier, writer, registry,
+        system -> HttpFetcher.create(system, settings.fetch()), Optional.empty(), progress, result);
+    ActorSystem<CrawlSupervisor.Command> system = ActorSystem.create(CrawlSupervisor.create(job), "spindle", config);
+    Signals.onStop(system, result);
+    CrawlSummary summary;
+    try {
+      summary = result.get();
+    } catch (ExecutionException impossible) { // the supervisor completes the future only normally
+      throw new IllegalStateException("crawl ended abnormally", impossible.getCause());
+    } finally {
+      system.terminate();
+      frontier.close();
+    }
+    system.getWhenTerminated().toCompletableFuture().join();
+    progress.summary(summary, output.toString());
+    err.flush();
+    return summary.failure().isPresent() ? 1 : 0;
+  }
+
+  private Optional<Path> operatorFile() {
+    if (operatorConfig != null) {
+      return Optional.of(operatorConfig);
+    }
+    String launcherDefault = System.getProperty("spindle.application-conf");
+    return launcherDefault == null ? Optional.empty() : Optional.of(Path.of(launcherDefault));
+  }
+
+  /** Reads the settings, turning a bad value into a one-line usage error that names its file and line. */
+  static CrawlSettings settings(Config config) {
+    return withOrigin(config, () -> {
+      try {
+        return CrawlSettings.fromConfig(config);
+      } catch (ConfigException invalid) {
+        throw new UsageException(invalid.getMessage());
+      }
+    });
+  }
+
+  private static <T> T withOrigin(Config config, java.util.function.Supplier<T> reading) {
+    try {
+      return reading.get();
+    } catch (SettingsException invalid) {
+      throw new UsageException(origin(config, invalid.key()) + invalid.getMessage());
+    }
+  }
+
+  private static String origin(Config config, String key) {
+    String path = key.replaceAll("\\[\\d+]$", "");
+    if (!config.hasPathOrNull(path)) {
+      return "";
+    }
+    ConfigOrigin origin = config.getValue(path).origin();
+    if (origin.filename() != null && !origin.filename().endsWith("reference.conf")) {
+      return Path.of(origin.filename()).getFileName() + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "")
+          + ": ";
+    }
+    String description = origin.description();
+    return description.startsWith("--set") || description.equals("command line") ? description + ": " : "";
+  }
+}

@@ -1,0 +1,188 @@
+package spindle.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Builds a job's configuration in the order that lets the most specific source win: command-line overrides, then
+ * the job file, then the operator's {@code application.conf}, then Spindle's Pekko settings
+ * ({@code spindle-pekko.conf}), then the modules' {@code reference.conf} defaults.
+ * Every {@code spindle.*} key in the job file, the operator file and the overrides must exist in the reference:
+ * a misspelt key stops the run with the file, line and key named, and the nearest real key suggested.
+ */
+final class JobConfigLoader {
+  /** Keys under these prefixes are free-form (dispatcher settings) and not checked against the reference. */
+  private static final List<String> OPEN_PREFIXES = List.of("spindle.dispatchers.");
+
+  private final Config reference;
+
+  JobConfigLoader() {
+    this(ConfigFactory.defaultReference());
+  }
+
+  JobConfigLoader(Config reference) {
+    this.reference = reference;
+  }
+
+  /** The reference defaults the loader checks keys against. */
+  Config reference() {
+    return reference;
+  }
+
+  /**
+   * The resolved configuration for a job.
+   *
+   * @param operatorFile the operator's defaults; skipped when it does not exist
+   * @param jobFile the job file, if any
+   * @param overrides {@code key=value} pairs from {@code --set}, later ones winning
+   * @param cli values from other flags ({@code --seed}, {@code --out}), below {@code --set}
+   */
+  Config load(Optional<Path> operatorFile, Optional<Path> jobFile, List<String> overrides, Map<String, Object> cli) {
+    Config operator = ConfigFactory.empty();
+    if (operatorFile.isPresent() && Files.isRegularFile(operatorFile.get())) {
+      operator = parseFile(operatorFile.get());
+      checkKeys(operator, operatorFile.get().toString());
+    }
+    Config job = ConfigFactory.empty();
+    if (jobFile.isPresent()) {
+      Path file = jobFile.get();
+      if (!Files.isRegularFile(file)) {
+        throw new UsageException(file + ": no such job file");
+      }
+      if (!Files.isReadable(file)) {
+        throw new UsageException(file + ": cannot read the job file");
+      }
+      job = parseFile(file);
+      checkKeys(job, file.toString());
+      if (!job.hasPath("spindle.job.name")) {
+        String fileName = file.getFileName().toString();
+        String name = fileName.contains(".") ? fileName.substring(0, fileName.lastIndexOf('.')) : fileName;
+        if (name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+          job = job.withValue("spindle.job.name", ConfigValueFactory.fromAnyRef(name, "job file name"));
+        }
+      }
+    }
+    Config flags = ConfigFactory.parseMap(cli, "command line");
+    Config sets = ConfigFactory.empty();
+    for (String override : overrides) {
+      sets = parseOverride(override).withFallback(sets);
+    }
+    try {
+      return sets.withFallback(flags).withFallback(job).withFallback(operator)
+          .withFallback(ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "spindle-pekko.conf"))
+          .withFallback(reference).resolve();
+    } catch (ConfigException unresolved) {
+      throw new UsageException(unresolved.getMessage());
+    }
+  }
+
+  private static Config parseFile(Path file) {
+    try {
+      return ConfigFactory.parseFile(file.toFile(),
+          ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
+    } catch (ConfigException invalid) {
+      throw new UsageException(invalid.getMessage());
+    }
+  }
+
+  /** Parses one {@code --set key=value}; a value that is not valid HOCON is taken as a plain string. */
+  Config parseOverride(String override) {
+    int equals = override.indexOf('=');
+    if (equals <= 0) {
+      throw new UsageException("--set " + override + ": expected key=value");
+    }
+    String key = override.substring(0, equals).trim();
+    String raw = override.substring(equals + 1).trim();
+    String origin = "--set " + key;
+    Config parsed;
+    try {
+      parsed = ConfigFactory.parseString("\"__value\" = " + raw, ConfigParseOptions.defaults().setOriginDescription(origin));
+      ConfigValue value = parsed.getValue("__value");
+      if (value.valueType() == ConfigValueType.STRING && !value.unwrapped().equals(raw) && !raw.startsWith("\"")) {
+        value = ConfigValueFactory.fromAnyRef(raw, origin); // e.g. a URL, which HOCON would cut at "//"
+      }
+      parsed = ConfigFactory.empty().withValue(key, value);
+    } catch (ConfigException notHocon) {
+      parsed = ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(raw, origin));
+    }
+    checkKeys(parsed, "--set " + key);
+    return parsed;
+  }
+
+  private void checkKeys(Config config, String source) {
+    for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
+      String key = entry.getKey();
+      if (!key.startsWith("spindle.") && !key.startsWith("pekko.")) {
+        throw new UsageException(where(source, entry.getValue()) + "unknown key " + key
+            + " (job keys start with \"spindle.\")");
+      }
+      if (!key.startsWith("spindle.") || OPEN_PREFIXES.stream().anyMatch(key::startsWith)) {
+        continue;
+      }
+      if (!reference.hasPathOrNull(key)) {
+        throw new UsageException(where(source, entry.getValue()) + "unknown key " + key + suggestion(key));
+      }
+      ConfigValue expected = reference.getValue(key);
+      if (expected.valueType() == ConfigValueType.OBJECT) {
+        throw new UsageException(where(source, entry.getValue()) + key + " is a section; set one of its keys");
+      }
+    }
+  }
+
+  private static String where(String source, ConfigValue value) {
+    int line = value.origin().lineNumber();
+    return source + (line > 0 && !source.startsWith("--set") ? ":" + line : "") + ": ";
+  }
+
+  private String suggestion(String key) {
+    TreeSet<String> known = new TreeSet<>();
+    reference.getConfig("spindle").entrySet().forEach(entry -> known.add("spindle." + entry.getKey()));
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int distance = distance(key, candidate);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = candidate;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, key.length() / 6) ? " (did you mean " + best + "?)" : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  /** The seeds from {@code --seed} flags as a config value. */
+  static Object seedList(List<String> seeds) {
+    return new ArrayList<>(seeds);
+  }
+}

@@ -1,0 +1,132 @@
+package spindle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** User mistakes end with exit code 2 and one line that names the file, key or URL, and overwrite nothing. */
+class CommandLineErrorsTest {
+  @TempDir
+  Path directory;
+
+  private record Outcome(int exitCode, String err) {
+    String onlyLine() {
+      String[] lines = err.strip().split("\n");
+      assertEquals(1, lines.length, "expected one line, got:\n" + err);
+      return lines[0];
+    }
+  }
+
+  private Outcome run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setErr(new PrintWriter(err));
+    commandLine.setOut(new PrintWriter(new StringWriter()));
+    int code = commandLine.execute(args);
+    return new Outcome(code, err.toString());
+  }
+
+  private Path job(String text) throws Exception {
+    Path file = directory.resolve("job.conf");
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void anUnknownKeyNamesTheFileTheLineAndTheNearestRealKey() throws Exception {
+    Path file = job("spindle {\n  job.seeds = [\"http://127.0.0.1:9/\"]\n  fetch.concurency = 4\n}\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    String line = outcome.onlyLine();
+    assertTrue(line.contains("job.conf:3"), line);
+    assertTrue(line.contains("spindle.fetch.concurency"), line);
+    assertTrue(line.contains("did you mean spindle.fetch.concurrency?"), line);
+  }
+
+  @Test
+  void aWrongTypeNamesTheFileAndKey() throws Exception {
+    Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.fetch.concurrency = many\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    String line = outcome.onlyLine();
+    assertTrue(line.contains("job.conf: 2") && line.contains("concurrency"), line);
+  }
+
+  @Test
+  void anOutOfRangeValueNamesTheFileLineAndKey() throws Exception {
+    Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.fetch.concurrency = 0\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    assertEquals("spindle: error: job.conf:2: spindle.fetch.concurrency: must be at least 1, was 0",
+        outcome.onlyLine());
+  }
+
+  @Test
+  void anInvalidSeedUrlIsNamed() throws Exception {
+    Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\", \"htp:/broken\"]\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    String line = outcome.onlyLine();
+    assertTrue(line.contains("spindle.job.seeds[1]") && line.contains("htp:/broken"), line);
+  }
+
+  @Test
+  void anUnreadableSeedFileIsNamed() throws Exception {
+    Path file = job("spindle.job.seed-file = \"missing-seeds.txt\"\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    String line = outcome.onlyLine();
+    assertTrue(line.contains("spindle.job.seed-file") && line.contains("missing-seeds.txt"), line);
+  }
+
+  @Test
+  void aBadLineInTheSeedFileIsNamedWithItsNumber() throws Exception {
+    Files.writeString(directory.resolve("seeds.txt"), "# seeds\nhttp://127.0.0.1:9/\nnot a url\n");
+    Path file = job("spindle.job.seed-file = \"seeds.txt\"\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    assertTrue(outcome.onlyLine().contains("seeds.txt line 3"), outcome.err());
+  }
+
+  @Test
+  void aMissingJobFileAndASyntaxErrorAreOneLineEach() throws Exception {
+    Outcome missing = run("crawl", directory.resolve("nope.conf").toString());
+    assertEquals(2, missing.exitCode());
+    assertTrue(missing.onlyLine().contains("nope.conf"), missing.err());
+    Path broken = job("spindle { job.seeds = [ \n");
+    Outcome syntax = run("crawl", broken.toString());
+    assertEquals(2, syntax.exitCode());
+    assertTrue(syntax.onlyLine().contains("job.conf"), syntax.err());
+  }
+
+  @Test
+  void anUnknownSetKeyAndAnUnknownFlagAreUsageErrors() {
+    Outcome set = run("crawl", "--seed", "http://127.0.0.1:9/", "--set", "spindle.fetch.concurency=3");
+    assertEquals(2, set.exitCode());
+    assertTrue(set.onlyLine().contains("--set spindle.fetch.concurency"), set.err());
+    Outcome flag = run("crawl", "--sede", "http://127.0.0.1:9/");
+    assertEquals(2, flag.exitCode());
+    Outcome nothing = run("crawl");
+    assertEquals(2, nothing.exitCode());
+  }
+
+  @Test
+  void aConfigErrorOverwritesNothing() throws Exception {
+    Path output = directory.resolve("out.jsonl");
+    Files.writeString(output, "{\"url\":\"kept\"}\n");
+    Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.output.path = \"" + output
+        + "\"\nspindle.scope.max-depth = -1\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    assertEquals("{\"url\":\"kept\"}\n", Files.readString(output));
+    assertFalse(outcome.err().contains("Exception"), outcome.err());
+  }
+}

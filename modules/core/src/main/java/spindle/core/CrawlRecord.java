@@ -1,0 +1,294 @@
+package spindle.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What the crawl learned about one admitted URL: one record per URL attempted, failures included. The output
+ * writes it as one JSON line whose field names are part of Spindle's interface ({@code url}, {@code final_url},
+ * {@code status}, {@code content_type}, {@code bytes}, {@code fetch_ms}, {@code depth}, {@code parent},
+ * {@code title}, {@code outlinks}, {@code fetched_at}, {@code error}, plus {@code redirects}, {@code truncated},
+ * {@code noindex}, {@code nofollow}, {@code attempts}, {@code location}).
+ */
+public final class CrawlRecord {
+  /** A failure's kind and a one-line message. */
+  public record Failure(ErrorKind kind, String message) {
+    public Failure {
+      Objects.requireNonNull(kind, "kind");
+      message = message == null ? "" : message;
+    }
+  }
+
+  private final String url;
+  private final String finalUrl;
+  private final int status;
+  private final String contentType;
+  private final long bytes;
+  private final long fetchMillis;
+  private final int depth;
+  private final String parent;
+  private final String title;
+  private final int outlinks;
+  private final Instant fetchedAt;
+  private final Failure error;
+  private final List<String> redirects;
+  private final boolean truncated;
+  private final boolean noindex;
+  private final boolean nofollow;
+  private final int attempts;
+  private final String location;
+
+  private CrawlRecord(Builder builder) {
+    this.url = builder.url;
+    this.finalUrl = builder.finalUrl == null ? builder.url : builder.finalUrl;
+    this.status = builder.status;
+    this.contentType = builder.contentType;
+    this.bytes = builder.bytes;
+    this.fetchMillis = builder.fetchMillis;
+    this.depth = builder.depth;
+    this.parent = builder.parent;
+    this.title = builder.title;
+    this.outlinks = builder.outlinks;
+    this.fetchedAt = builder.fetchedAt == null ? Instant.now() : builder.fetchedAt;
+    this.error = builder.error;
+    this.redirects = List.copyOf(builder.redirects);
+    this.truncated = builder.truncated;
+    this.noindex = builder.noindex;
+    this.nofollow = builder.nofollow;
+    this.attempts = builder.attempts;
+    this.location = builder.location;
+  }
+
+  /** A builder for the record of {@code url}, taking depth, parent and redirect chain from it. */
+  public static Builder builder(CrawlUrl url) {
+    Builder builder = new Builder(url.originalUrl());
+    builder.finalUrl = url.url();
+    builder.depth = url.depth();
+    builder.parent = url.parent().orElse(null);
+    if (!url.redirects().isEmpty()) {
+      builder.redirects = url.redirects();
+    }
+    return builder;
+  }
+
+  /** A builder for a record of {@code url} with no other field set. */
+  public static Builder builder(String url) {
+    return new Builder(url);
+  }
+
+  /** The URL as admitted (the head of a redirect chain). */
+  public String url() {
+    return url;
+  }
+
+  /** The URL whose response this record describes: {@link #url()} unless redirects were followed. */
+  public String finalUrl() {
+    return finalUrl;
+  }
+
+  /** The HTTP status of the last response, or empty when no response arrived. */
+  public OptionalInt status() {
+    return status < 0 ? OptionalInt.empty() : OptionalInt.of(status);
+  }
+
+  /** The Content-Type header of the last response, or empty when there was none. */
+  public Optional<String> contentType() {
+    return Optional.ofNullable(contentType);
+  }
+
+  /** Body bytes received after decoding; 0 when no body arrived. */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** Milliseconds from sending the last request to the end of its body (or the failure). */
+  public long fetchMillis() {
+    return fetchMillis;
+  }
+
+  /** Links followed from a seed to reach {@link #url()}. */
+  public int depth() {
+    return depth;
+  }
+
+  /** The page {@link #url()} was found on; empty for a seed. */
+  public Optional<String> parent() {
+    return Optional.ofNullable(parent);
+  }
+
+  /** The page's title; empty when it has none or was not parsed. */
+  public Optional<String> title() {
+    return Optional.ofNullable(title);
+  }
+
+  /** Number of distinct http(s) links found on the page (whether or not they were in scope). */
+  public int outlinks() {
+    return outlinks;
+  }
+
+  /** When the last response arrived, or when the failure was decided. */
+  public Instant fetchedAt() {
+    return fetchedAt;
+  }
+
+  /** The failure, or empty for a normal page. */
+  public Optional<Failure> error() {
+    return Optional.ofNullable(error);
+  }
+
+  /** URLs fetched before {@link #finalUrl()}, head of the chain first; empty without redirects. */
+  public List<String> redirects() {
+    return redirects;
+  }
+
+  /** Whether the body was cut at {@code spindle.fetch.max-body-size}. */
+  public boolean truncated() {
+    return truncated;
+  }
+
+  /** Whether the page asked not to be indexed (meta robots or X-Robots-Tag). */
+  public boolean noindex() {
+    return noindex;
+  }
+
+  /** Whether the page asked that its links not be followed (meta robots or X-Robots-Tag). */
+  public boolean nofollow() {
+    return nofollow;
+  }
+
+  /** HTTP attempts made for the last URL of the chain, retries included; 0 when nothing was sent. */
+  public int attempts() {
+    return attempts;
+  }
+
+  /**
+   * Where the last response redirected to, when the chain ended at a redirect (its target was already crawled,
+   * or could not be followed); empty otherwise.
+   */
+  public Optional<String> location() {
+    return Optional.ofNullable(location);
+  }
+
+  @Override
+  public String toString() {
+    return "CrawlRecord[" + url + " status=" + status + (error == null ? "" : " error=" + error.kind()) + "]";
+  }
+
+  /** Builds a {@link CrawlRecord}; fields left unset are absent (status, content type, title, error) or 0. */
+  public static final class Builder {
+    private final String url;
+    private String finalUrl;
+    private int status = -1;
+    private String contentType;
+    private long bytes;
+    private long fetchMillis;
+    private int depth;
+    private String parent;
+    private String title;
+    private int outlinks;
+    private Instant fetchedAt;
+    private Failure error;
+    private List<String> redirects = List.of();
+    private boolean truncated;
+    private boolean noindex;
+    private boolean nofollow;
+    private int attempts;
+    private String location;
+
+    private Builder(String url) {
+      this.url = Objects.requireNonNull(url, "url");
+    }
+
+    public Builder finalUrl(String value) {
+      this.finalUrl = value;
+      return this;
+    }
+
+    public Builder status(int value) {
+      this.status = value;
+      return this;
+    }
+
+    public Builder contentType(String value) {
+      this.contentType = value;
+      return this;
+    }
+
+    public Builder bytes(long value) {
+      this.bytes = value;
+      return this;
+    }
+
+    public Builder fetchMillis(long value) {
+      this.fetchMillis = value;
+      return this;
+    }
+
+    public Builder depth(int value) {
+      this.depth = value;
+      return this;
+    }
+
+    public Builder parent(String value) {
+      this.parent = value;
+      return this;
+    }
+
+    public Builder title(String value) {
+      this.title = value;
+      return this;
+    }
+
+    public Builder outlinks(int value) {
+      this.outlinks = value;
+      return this;
+    }
+
+    public Builder fetchedAt(Instant value) {
+      this.fetchedAt = value;
+      return this;
+    }
+
+    public Builder error(ErrorKind kind, String message) {
+      this.error = new Failure(kind, message);
+      return this;
+    }
+
+    public Builder redirects(List<String> value) {
+      this.redirects = value;
+      return this;
+    }
+
+    public Builder truncated(boolean value) {
+      this.truncated = value;
+      return this;
+    }
+
+    public Builder noindex(boolean value) {
+      this.noindex = value;
+      return this;
+    }
+
+    public Builder nofollow(boolean value) {
+      this.nofollow = value;
+      return this;
+    }
+
+    public Builder attempts(int value) {
+      this.attempts = value;
+      return this;
+    }
+
+    public Builder location(String value) {
+      this.location = value;
+      return this;
+    }
+
+    public CrawlRecord build() {
+      return new CrawlRecord(this);
+    }
+  }
+}

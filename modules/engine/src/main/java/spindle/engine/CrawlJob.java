@@ -1,0 +1,34 @@
+package spindle.engine;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import spindle.core.CrawlUrl;
+import spindle.fetch.PageFetcher;
+import spindle.store.Frontier;
+import spindle.store.RecordWriter;
+
+/**
+ * Everything one crawl needs: settings, seeds, where state and records go, how pages are fetched and parsed, who
+ * hears about progress, and the future completed with the summary when the crawl ends. The supervisor owns the
+ * frontier and writer from start to end and closes the writer when the stream has drained.
+ *
+ * @param settings the validated settings
+ * @param seeds canonical seeds (see {@link Seeds})
+ * @param frontier the URL store
+ * @param writer the record output
+ * @param registry where meters are registered
+ * @param fetcherFactory builds the page fetcher on the crawl's actor system ({@code HttpFetcher::create} normally)
+ * @param parsing the parse step, or empty for jsoup with the settings' options
+ * @param progress receives progress snapshots
+ * @param result completed once with the summary
+ */
+public record CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier, RecordWriter writer,
+    MeterRegistry registry, Function<ActorSystem<?>, PageFetcher> fetcherFactory,
+    java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result) {
+  public CrawlJob {
+    seeds = List.copyOf(seeds);
+  }
+}

@@ -1,0 +1,154 @@
+package spindle.engine;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import spindle.core.CrawlRecord;
+import spindle.core.ErrorKind;
+import spindle.fetch.FetchResult;
+import spindle.store.FrontierCounts;
+
+/**
+ * The crawl's Micrometer meters, registered when the crawl starts so an admin endpoint can expose them at any
+ * time: fetches by status class, fetch latency, bytes, queue depth, requests in flight, records by outcome, dead
+ * letters and supervisor restarts. Thread-safe: fetchers, stream stages and actors update it concurrently.
+ */
+public final class CrawlMetrics {
+  private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx", "none"};
+  private static final List<String> RESTARTABLE_ACTORS = List.of("fetcher", "host-queue", "work-broker");
+
+  private final MeterRegistry registry;
+  private final Counter[] fetchesByClass = new Counter[STATUS_CLASSES.length];
+  private final Timer fetchLatency;
+  private final Counter bytes;
+  private final Counter robotsFetches;
+  private final Counter deadLetters;
+  private final Counter pagesOk;
+  private final Map<ErrorKind, Counter> recordsByError = new EnumMap<>(ErrorKind.class);
+  private final Map<ErrorKind, LongAdder> errorCounts = new EnumMap<>(ErrorKind.class);
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final LongAdder restarts = new LongAdder();
+  private final Map<String, Counter> restartsByActor = new java.util.HashMap<>();
+
+  /** Registers the meters in {@code registry}; {@code frontierCounts} feeds the queue-depth gauges. */
+  public CrawlMetrics(MeterRegistry registry, Supplier<FrontierCounts> frontierCounts) {
+    this.registry = registry;
+    for (int i = 0; i < STATUS_CLASSES.length; i++) {
+      fetchesByClass[i] = Counter.builder("spindle.fetches").description("HTTP fetches by status class")
+          .tag("status_class", STATUS_CLASSES[i]).register(registry);
+    }
+    fetchLatency = Timer.builder("spindle.fetch.latency").description("From request to the end of the body")
+        .publishPercentileHistogram().register(registry);
+    bytes = Counter.builder("spindle.fetched.bytes").baseUnit("bytes").description("Body bytes after decoding")
+        .register(registry);
+    robotsFetches = Counter.builder("spindle.robots.fetches").description("robots.txt requests").register(registry);
+    deadLetters = Counter.builder("spindle.dead.letters")
+        .description("Messages that reached dead letters (each URL in one is re-queued or recorded)")
+        .register(registry);
+    pagesOk = Counter.builder("spindle.records").description("Records written, by outcome")
+        .tag("outcome", "ok").register(registry);
+    for (ErrorKind kind : ErrorKind.values()) {
+      recordsByError.put(kind, Counter.builder("spindle.records").description("Records written, by outcome")
+          .tag("outcome", kind.name()).register(registry));
+      errorCounts.put(kind, new LongAdder());
+    }
+    Gauge.builder("spindle.fetches.in.flight", inFlight, AtomicInteger::get)
+        .description("Requests in flight now (never above spindle.fetch.concurrency)").register(registry);
+    Gauge.builder("spindle.frontier.queued", frontierCounts, counts -> counts.get().queued())
+        .description("URLs waiting in host queues").register(registry);
+    Gauge.builder("spindle.frontier.leased", frontierCounts, counts -> counts.get().leased())
+        .description("URLs handed to hosts and fetchers, not yet recorded").register(registry);
+    Gauge.builder("spindle.frontier.discovered", frontierCounts, counts -> counts.get().discovered())
+        .description("URLs admitted to the crawl").register(registry);
+    for (String actor : RESTARTABLE_ACTORS) {
+      restartsByActor.put(actor, Counter.builder("spindle.supervisor.restarts")
+          .description("Actors restarted by their supervisor after a bug").tag("actor", actor).register(registry));
+    }
+  }
+
+  /** The registry the meters live in. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Records one HTTP response or failure. */
+  void fetched(FetchResult result) {
+    int status = result.status().orElse(-1);
+    int index = status < 100 || status > 599 ? STATUS_CLASSES.length - 1 : status / 100 - 1;
+    fetchesByClass[index].increment();
+    fetchLatency.record(result.fetchMillis(), TimeUnit.MILLISECONDS);
+    bytes.increment(result.body().length);
+  }
+
+  /** Records one robots.txt request. */
+  void robotsFetched() {
+    robotsFetches.increment();
+  }
+
+  /** One request more in flight. */
+  void requestStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  /** One request fewer in flight. */
+  void requestEnded() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Requests in flight now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /** Counts a written record by outcome. */
+  void recorded(CrawlRecord record) {
+    if (record.error().isEmpty()) {
+      pagesOk.increment();
+    } else {
+      ErrorKind kind = record.error().get().kind();
+      recordsByError.get(kind).increment();
+      errorCounts.get(kind).increment();
+    }
+  }
+
+  /** Records written with an error, by kind, for the summary. */
+  public Map<ErrorKind, Long> errorsByKind() {
+    Map<ErrorKind, Long> out = new EnumMap<>(ErrorKind.class);
+    errorCounts.forEach((kind, count) -> {
+      long value = count.sum();
+      if (value > 0) {
+        out.put(kind, value);
+      }
+    });
+    return out;
+  }
+
+  /** Counts a message that reached dead letters. */
+  void deadLetter() {
+    deadLetters.increment();
+  }
+
+  /** Messages that reached dead letters so far. */
+  public long deadLetters() {
+    return (long) deadLetters.count();
+  }
+
+  /** Counts a restart of an actor of kind {@code actor} ("fetcher", "host-queue", "work-broker"). */
+  void restarted(String actor) {
+    restartsByActor.get(actor).increment();
+    restarts.increment();
+  }
+
+  /** Restarts so far, all actor kinds. */
+  public long restarts() {
+    return restarts.sum();
+  }
+}

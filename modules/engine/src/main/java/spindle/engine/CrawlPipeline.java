@@ -1,0 +1,152 @@
+package spindle.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RunnableGraph;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import spindle.core.CrawlRecord;
+import spindle.core.CrawlUrl;
+import spindle.core.ErrorKind;
+import spindle.core.HostKey;
+import spindle.store.Frontier;
+import spindle.store.RecordWriter;
+
+/**
+ * The results stream: fetch outcomes in, records on disk and new URLs in the frontier out.
+ *
+ * <pre>
+ * fetchers ─offer─► queue ─► parse (mapAsyncUnordered, parse dispatcher)
+ *                             ─► groupedWithin ─► frontier (mapAsync 1, store dispatcher: admit links, hand on redirects)
+ *                             ─► groupedWithin ─► output (mapAsync 1, blocking-io dispatcher: write records, mark done)
+ * </pre>
+ *
+ * Every stage has bounded buffers and the queue backpressures the fetchers' offers, so a slow disk slows the fetchers
+ * instead of filling memory. A URL's links are admitted before its record is written and it is marked done, so
+ * "nothing queued and nothing leased" means the crawl is finished.
+ */
+final class CrawlPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(CrawlPipeline.class);
+
+  /** A record on its way to the output, and the URL it finishes. */
+  record Written(CrawlRecord record, CrawlUrl url) {}
+
+  /** Tells a host queue that the frontier has new URLs for it. */
+  @FunctionalInterface
+  interface HostNotifier {
+    void workAvailable(HostKey host);
+  }
+
+  private CrawlPipeline() {}
+
+  /** Parses outcomes on {@code parseExecutor}, {@code parallelism} at a time; never fails an element. */
+  static Flow<FetchOutcome, Processed, NotUsed> parseStage(PageProcessor processor, Executor parseExecutor,
+      int parallelism) {
+    return Flow.<FetchOutcome>create()
+        .mapAsyncUnordered(parallelism, outcome -> CompletableFuture.supplyAsync(() -> processSafely(processor, outcome),
+            parseExecutor))
+        .named("parse");
+  }
+
+  /**
+   * Applies batches to the frontier on {@code storeExecutor}: admits links (the frontier deduplicates), hands
+   * redirects on to their targets, and tells host queues about new work.
+   */
+  static Flow<Processed, Written, NotUsed> frontierStage(Frontier frontier, Executor storeExecutor, int batchSize,
+      Duration interval, HostNotifier notifier) {
+    return Flow.<Processed>create()
+        .groupedWithin(batchSize, interval)
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> applyToFrontier(frontier, batch, notifier),
+            storeExecutor))
+        .mapConcat(written -> written)
+        .named("frontier-writes");
+  }
+
+  /** Writes batches of records on {@code ioExecutor}, then marks their URLs done in the frontier. */
+  static Flow<Written, List<Written>, NotUsed> outputStage(RecordWriter writer, Frontier frontier,
+      Executor ioExecutor, int batchSize, Duration interval, CrawlMetrics metrics) {
+    return Flow.<Written>create()
+        .groupedWithin(batchSize, interval)
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> write(writer, frontier, batch, metrics), ioExecutor))
+        .named("output-writes");
+  }
+
+  /** The whole stream, from a queue that takes up to {@code maxOffers} concurrent offers to a sink. */
+  static RunnableGraph<Pair<SourceQueueWithComplete<FetchOutcome>, CompletionStage<Done>>> graph(int buffer,
+      int maxOffers, Flow<FetchOutcome, Processed, NotUsed> parse, Flow<Processed, Written, NotUsed> frontier,
+      Flow<Written, List<Written>, NotUsed> output) {
+    return Source.<FetchOutcome>queue(buffer, OverflowStrategy.backpressure(), maxOffers)
+        .via(parse)
+        .via(frontier)
+        .via(output)
+        .toMat(Sink.ignore(), Keep.both());
+  }
+
+  private static Processed processSafely(PageProcessor processor, FetchOutcome outcome) {
+    try {
+      return processor.process(outcome);
+    } catch (RuntimeException bug) { // never drop an element: the URL would stay leased and the crawl never end
+      LOG.error("processing failed url={}", outcome.url(), bug);
+      CrawlRecord record = CrawlRecord.builder(outcome.url()).error(ErrorKind.INTERNAL, bug.toString()).build();
+      return new Processed(outcome.url(), record, List.of(), Optional.empty());
+    }
+  }
+
+  private static List<Written> applyToFrontier(Frontier frontier, List<Processed> batch, HostNotifier notifier) {
+    List<CrawlUrl> links = new ArrayList<>();
+    List<Written> written = new ArrayList<>(batch.size());
+    Set<HostKey> notify = new LinkedHashSet<>();
+    for (Processed processed : batch) {
+      links.addAll(processed.outlinks());
+      if (processed.redirectTarget().isPresent()) {
+        CrawlUrl target = processed.redirectTarget().get();
+        if (frontier.redirect(processed.url(), target)) {
+          notify.add(target.host());
+          continue; // handed on: the target's record will carry the chain
+        }
+      }
+      written.add(new Written(processed.record(), processed.url()));
+    }
+    for (CrawlUrl accepted : frontier.add(links)) {
+      notify.add(accepted.host());
+    }
+    notify.forEach(notifier::workAvailable);
+    return written;
+  }
+
+  private static List<Written> write(RecordWriter writer, Frontier frontier, List<Written> batch,
+      CrawlMetrics metrics) {
+    List<CrawlRecord> records = new ArrayList<>(batch.size());
+    List<Frontier.Completion> completions = new ArrayList<>(batch.size());
+    for (Written item : batch) {
+      records.add(item.record());
+      completions.add(new Frontier.Completion(item.url(), item.record().error().isPresent()));
+    }
+    try {
+      writer.write(records);
+    } catch (IOException failed) {
+      throw new UncheckedIOException("cannot write records: " + failed.getMessage(), failed);
+    }
+    frontier.complete(completions);
+    records.forEach(metrics::recorded);
+    return batch;
+  }
+}

@@ -1,0 +1,322 @@
+package spindle.engine;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.MailboxSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.ThrottleMode;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import spindle.core.CrawlUrl;
+import spindle.core.HostKey;
+import spindle.core.url.UrlNormalizer;
+import spindle.fetch.PageFetcher;
+import spindle.fetch.robots.RobotsRules;
+import spindle.parse.PageParser;
+import spindle.store.FrontierCounts;
+
+/**
+ * The root of a crawl. It builds the results stream, spawns the work broker, the host region and the pool of
+ * {@code spindle.fetch.concurrency} fetchers (each restarted after a bug, up to 10 times a minute), admits the seeds,
+ * reports progress, and ends the crawl: when nothing is queued or leased (done), or on {@link Stop} (drain). Ending
+ * means: host queues stop offering, the broker waits until every fetcher is idle, the stream is completed and
+ * drains, the writer is closed, and the job's result is completed with the summary.
+ */
+public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Command> {
+  /** Messages the supervisor handles. */
+  public sealed interface Command {}
+
+  /** Stop gracefully: let requests in flight finish and their records be written, then end. */
+  public enum Stop implements Command { INSTANCE }
+
+  /** Adds seeds to a running crawl (they are deduplicated like any link). */
+  public record AddSeeds(List<CrawlUrl> seeds) implements Command {}
+
+  /** Replies with a progress snapshot. */
+  public record GetProgress(ActorRef<Progress> replyTo) implements Command {}
+
+  private record SeedsAdded(List<CrawlUrl> accepted, Throwable failure) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum CheckIdle implements Command { INSTANCE }
+
+  private enum BrokerDrained implements Command { INSTANCE }
+
+  private record PipelineDone(Throwable failure) implements Command {}
+
+  private record WriterClosed(Throwable failure) implements Command {}
+
+  private record FetcherStopped(ActorRef<Fetcher.Command> fetcher) implements Command {}
+
+  private enum Phase { RUNNING, DRAINING, CLOSING }
+
+  private final CrawlJob job;
+  private final CrawlSettings settings;
+  private final CrawlMetrics metrics;
+  private final Executor storeExecutor;
+  private final Executor ioExecutor;
+  private final ActorRef<WorkBroker.Command> broker;
+  private final ActorRef<HostRegion.Command> region;
+  private final SourceQueueWithComplete<FetchOutcome> results;
+  private final long startNanos = System.nanoTime();
+  private Phase phase = Phase.RUNNING;
+  private int seedBatchesPending;
+  private boolean stopRequested;
+  private String failure;
+  private long lastTickNanos = startNanos;
+  private long lastTickDone;
+  private int fetchersAlive;
+
+  private CrawlSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, CrawlJob job) {
+    super(context);
+    this.job = job;
+    this.settings = job.settings();
+    var system = context.getSystem();
+    Executor parseExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.parse"));
+    this.storeExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.store"));
+    this.ioExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
+    this.metrics = new CrawlMetrics(job.registry(), job.frontier()::counts);
+    context.spawn(DeadLetterMonitor.create(metrics), "dead-letter-monitor");
+
+    int fetchers = settings.fetch().concurrency();
+    boolean rateLimited = settings.politeness().maxPagesPerSecond().isPresent();
+    this.broker = context.spawn(Behaviors.supervise(WorkBroker.create(fetchers, rateLimited, metrics))
+        .onFailure(SupervisorStrategy.resume()), "work-broker"); // resume: its queues are the hosts' outstanding offers
+    String agent = settings.fetch().userAgent().product();
+    this.region = context.spawn(HostRegion.create(new HostQueue.Dependencies(broker, job.frontier(), storeExecutor,
+        settings.politeness(), settings.robots(), agent, settings.pipeline().hostWindow(), metrics)), "hosts");
+
+    UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
+    PageParsing parsing = job.parsing().orElseGet(() ->
+        new PageParser(settings.parse(), normalizer, settings.fetch().userAgent().robotsNames())::parse);
+    PageProcessor processor = new PageProcessor(parsing, normalizer,
+        settings.scope().withDefaultHosts(hostsOf(job.seeds())), settings.fetch().maxRedirects());
+    ActorRef<HostRegion.Command> hosts = region;
+    Pair<SourceQueueWithComplete<FetchOutcome>, CompletionStage<Done>> stream = CrawlPipeline.graph(
+        settings.pipeline().resultsBuffer(), fetchers,
+        CrawlPipeline.parseStage(processor, parseExecutor, settings.pipeline().parseParallelism()),
+        CrawlPipeline.frontierStage(job.frontier(), storeExecutor, settings.pipeline().frontierBatchSize(),
+            settings.pipeline().frontierBatchInterval(),
+            host -> hosts.tell(new HostRegion.Envelope(host, HostQueue.WorkAvailable.INSTANCE))),
+        CrawlPipeline.outputStage(job.writer(), job.frontier(), ioExecutor, settings.output().batchSize(),
+            settings.output().flushInterval(), metrics))
+        .run(system);
+    this.results = stream.first();
+    context.pipeToSelf(stream.second(), (done, streamFailure) -> new PipelineDone(streamFailure));
+
+    PageFetcher pageFetcher = job.fetcherFactory().apply(system);
+    Duration watchdog = settings.fetch().connectTimeout().plus(settings.fetch().totalTimeout())
+        .plus(Duration.ofSeconds(10));
+    Fetcher.Dependencies fetcherDeps = new Fetcher.Dependencies(broker, pageFetcher, results::offer,
+        settings.fetch().retry(), new RobotsRules(settings.fetch().userAgent().robotsNames(),
+            settings.robots().maxSizeBytes()), settings.fetch().maxBodyBytes(), settings.robots().maxSizeBytes(),
+        watchdog, metrics);
+    MailboxSelector mailbox = MailboxSelector.bounded(settings.pipeline().fetcherMailboxCapacity());
+    for (int i = 0; i < fetchers; i++) {
+      ActorRef<Fetcher.Command> fetcher = context.spawn(Behaviors.supervise(Fetcher.create(fetcherDeps))
+          .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))), "fetcher-" + i, mailbox);
+      context.watchWith(fetcher, new FetcherStopped(fetcher)); // restarts cannot hide a stop
+    }
+    this.fetchersAlive = fetchers;
+
+    settings.politeness().maxPagesPerSecond().ifPresent(rate -> startPermits(rate));
+    addSeeds(job.seeds());
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progress().interval());
+    timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, settings.pipeline().idleCheckInterval());
+    context.getLog().info("crawl started job={} seeds={} fetchers={} delay={} per_host={} output={}",
+        settings.job().name(), job.seeds().size(), fetchers, settings.politeness().delay(),
+        settings.politeness().perHostConcurrency(), settings.output().path());
+  }
+
+  /** The supervisor of {@code job}. */
+  public static Behavior<Command> create(CrawlJob job) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new CrawlSupervisor(context, timers, job)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(SeedsAdded.class, this::onSeedsAdded)
+        .onMessage(AddSeeds.class, this::onAddSeeds)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(CheckIdle.INSTANCE, this::onCheckIdle)
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .onMessageEquals(BrokerDrained.INSTANCE, this::onBrokerDrained)
+        .onMessage(PipelineDone.class, this::onPipelineDone)
+        .onMessage(WriterClosed.class, this::onWriterClosed)
+        .onMessage(FetcherStopped.class, this::onFetcherStopped)
+        .onMessage(GetProgress.class, this::onGetProgress)
+        .build();
+  }
+
+  private void startPermits(double perSecond) {
+    int elements = (int) Math.max(1, Math.round(perSecond / 10));
+    Duration per = Duration.ofNanos((long) (elements * 1e9 / perSecond));
+    Source.repeat(WorkBroker.PermitAck.INSTANCE)
+        .throttle(elements, per, elements, ThrottleMode.shaping())
+        .runWith(ActorSink.<WorkBroker.PermitAck, WorkBroker.Command, WorkBroker.PermitAck>actorRefWithBackpressure(
+            broker,
+            (ackTo, permit) -> new WorkBroker.Permit(ackTo),
+            WorkBroker.PermitsStarted::new,
+            WorkBroker.PermitAck.INSTANCE,
+            WorkBroker.PermitsEnded.INSTANCE,
+            failed -> WorkBroker.PermitsEnded.INSTANCE), getContext().getSystem());
+  }
+
+  private void addSeeds(List<CrawlUrl> seeds) {
+    seedBatchesPending++;
+    var frontier = job.frontier();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> frontier.add(seeds), storeExecutor),
+        (accepted, addFailure) -> new SeedsAdded(accepted == null ? List.of() : accepted, addFailure));
+  }
+
+  private Behavior<Command> onSeedsAdded(SeedsAdded added) {
+    seedBatchesPending--;
+    if (added.failure() != null) {
+      getContext().getLog().error("could not add seeds", added.failure());
+      failure = "could not add seeds: " + added.failure();
+      return beginDrain();
+    }
+    Set<HostKey> hosts = new LinkedHashSet<>();
+    added.accepted().forEach(url -> hosts.add(url.host()));
+    hosts.forEach(host -> region.tell(new HostRegion.Envelope(host, HostQueue.WorkAvailable.INSTANCE)));
+    return this;
+  }
+
+  private Behavior<Command> onAddSeeds(AddSeeds add) {
+    if (phase == Phase.RUNNING) {
+      addSeeds(add.seeds());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    Progress progress = progress();
+    lastTickNanos = System.nanoTime();
+    lastTickDone = progress.done();
+    job.progress().progress(progress);
+    return this;
+  }
+
+  private Behavior<Command> onGetProgress(GetProgress get) {
+    get.replyTo().tell(progress());
+    return this;
+  }
+
+  private Progress progress() {
+    FrontierCounts counts = job.frontier().counts();
+    long now = System.nanoTime();
+    double seconds = (now - lastTickNanos) / 1e9;
+    double rate = seconds <= 0 ? 0 : (counts.finished() - lastTickDone) / seconds;
+    return new Progress(Duration.ofNanos(now - startNanos), counts.fetched(), counts.failed(), counts.queued(),
+        metrics.inFlight(), rate, counts.discovered());
+  }
+
+  private Behavior<Command> onCheckIdle() {
+    if (phase == Phase.RUNNING && seedBatchesPending == 0 && job.frontier().counts().idle()) {
+      getContext().getLog().info("crawl finished: nothing queued or in flight");
+      return beginDrain();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop() {
+    if (phase == Phase.RUNNING) {
+      stopRequested = true;
+      getContext().getLog().info("stop requested: draining requests in flight");
+      return beginDrain();
+    }
+    return this;
+  }
+
+  private Behavior<Command> beginDrain() {
+    phase = Phase.DRAINING;
+    region.tell(new HostRegion.Broadcast(HostQueue.Drain.INSTANCE));
+    broker.tell(new WorkBroker.Drain(getContext().messageAdapter(WorkBroker.Drained.class,
+        drained -> BrokerDrained.INSTANCE)));
+    return this;
+  }
+
+  private Behavior<Command> onBrokerDrained() {
+    if (phase == Phase.DRAINING) {
+      phase = Phase.CLOSING;
+      results.complete(); // every fetcher is idle: no offer can be in progress
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPipelineDone(PipelineDone done) {
+    if (done.failure() != null) {
+      getContext().getLog().error("results stream failed; stopping the crawl", done.failure());
+      failure = "results stream failed: " + done.failure().getMessage();
+      if (phase == Phase.RUNNING) {
+        beginDrain();
+      }
+    }
+    phase = Phase.CLOSING;
+    var writer = job.writer();
+    getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
+      try {
+        writer.close();
+      } catch (java.io.IOException closeFailure) {
+        throw new java.io.UncheckedIOException(closeFailure);
+      }
+    }, ioExecutor), (ignored, closeFailure) -> new WriterClosed(closeFailure));
+    return this;
+  }
+
+  private Behavior<Command> onWriterClosed(WriterClosed closed) {
+    if (closed.failure() != null) {
+      getContext().getLog().error("could not close the output", closed.failure());
+      failure = failure != null ? failure : "could not close the output: " + closed.failure().getMessage();
+    }
+    CrawlSummary summary = new CrawlSummary(job.frontier().counts(), Duration.ofNanos(System.nanoTime() - startNanos),
+        metrics.errorsByKind(), stopRequested, Optional.ofNullable(failure), metrics.deadLetters(),
+        metrics.restarts());
+    job.progress().progress(progress());
+    getContext().getLog().info("crawl ended fetched={} failed={} queued={} seconds={} stopped={}",
+        summary.counts().fetched(), summary.counts().failed(), summary.counts().queued(),
+        summary.elapsed().toSeconds(), stopRequested);
+    job.result().complete(summary);
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onFetcherStopped(FetcherStopped stopped) {
+    if (phase != Phase.RUNNING) {
+      return this;
+    }
+    fetchersAlive--;
+    broker.tell(new WorkBroker.FetcherLost(stopped.fetcher()));
+    if (fetchersAlive == 0) {
+      failure = "every fetcher stopped after repeated failures";
+      getContext().getLog().error(failure);
+      return beginDrain();
+    }
+    return this;
+  }
+
+  /** The seeds' hosts: the scope when the job names no hosts or domains. */
+  static Set<HostKey> hostsOf(List<CrawlUrl> seeds) {
+    Set<HostKey> hosts = new LinkedHashSet<>();
+    seeds.forEach(seed -> hosts.add(seed.host()));
+    return hosts;
+  }
+}

@@ -1,0 +1,214 @@
+package spindle.engine;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.stream.QueueOfferResult;
+import spindle.core.ErrorKind;
+import spindle.core.url.WebUrl;
+import spindle.fetch.FetchResult;
+import spindle.fetch.PageFetcher;
+import spindle.fetch.RetryPolicy;
+import spindle.fetch.robots.RobotsOutcome;
+import spindle.fetch.robots.RobotsPolicy;
+import spindle.fetch.robots.RobotsRules;
+
+/**
+ * One request at a time: asks the broker for work when idle, fetches, tells the host queue the request ended (so
+ * its politeness clock starts), and puts the outcome into the results stream. It asks for the next item only once
+ * the stream has accepted the outcome, so a slow parser or disk slows the fetchers down instead of filling memory.
+ * The number of fetchers is the cap on requests in flight.
+ */
+final class Fetcher extends AbstractBehavior<Fetcher.Command> {
+  /** Messages a fetcher handles. */
+  sealed interface Command {}
+
+  /** Work from the broker, offered by {@code host}. */
+  record Assign(WorkItem item, ActorRef<HostQueue.Command> host) implements Command {}
+
+  private record FetchDone(long sequence, FetchResult result) implements Command {}
+
+  private record OfferDone(long sequence, Throwable failure) implements Command {}
+
+  private record Watchdog(long sequence) implements Command {}
+
+  /** What a fetcher needs from its crawl; shared by every fetcher. */
+  record Dependencies(ActorRef<WorkBroker.Command> broker, PageFetcher pageFetcher, ResultsQueue results,
+      RetryPolicy retry, RobotsRules robotsRules, long maxBodyBytes, long robotsMaxBytes, Duration watchdog,
+      CrawlMetrics metrics) {}
+
+  private static final int MAX_ROBOTS_REDIRECTS = 5;
+
+  private final Dependencies deps;
+  private final TimerScheduler<Command> timers;
+  private long sequence;
+  private Assign current;
+  private int robotsHops;
+
+  private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies deps) {
+    super(context);
+    this.timers = timers;
+    this.deps = deps;
+    deps.broker().tell(new WorkBroker.RequestWork(context.getSelf()));
+  }
+
+  /** A fetcher that starts by asking {@code deps.broker()} for work. */
+  static Behavior<Command> create(Dependencies deps) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Fetcher(context, timers, deps)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Assign.class, this::onAssign)
+        .onMessage(FetchDone.class, this::onFetchDone)
+        .onMessage(OfferDone.class, this::onOfferDone)
+        .onMessage(Watchdog.class, this::onWatchdog)
+        .onSignal(PreRestart.class, signal -> onPreRestart())
+        .build();
+  }
+
+  private Behavior<Command> onAssign(Assign assign) {
+    if (current != null) { // the broker never does this; a duplicate would lose a URL, so hand it back
+      getContext().getLog().error("fetcher got work while busy item={}", assign.item());
+      assign.host().tell(new HostQueue.Undeliverable(assign.item()));
+      return this;
+    }
+    current = assign;
+    robotsHops = 0;
+    if (assign.item() instanceof WorkItem.PageFetch page) {
+      startFetch(page.url().url(), deps.maxBodyBytes());
+    } else if (assign.item() instanceof WorkItem.RobotsFetch robots) {
+      startFetch(robots.robotsUrl(), deps.robotsMaxBytes());
+    } else if (assign.item() instanceof WorkItem.Reject reject) {
+      offer(new FetchOutcome.Rejected(reject.url(), reject.kind(), reject.message()));
+    }
+    return this;
+  }
+
+  private void startFetch(String url, long maxBytes) {
+    long id = ++sequence;
+    deps.metrics().requestStarted();
+    timers.startSingleTimer(Watchdog.class, new Watchdog(id), deps.watchdog());
+    CompletionStage<FetchResult> fetch;
+    try {
+      fetch = deps.pageFetcher().fetch(url, maxBytes);
+    } catch (RuntimeException bug) { // a fetcher must never throw, but if it does the URL still gets a record
+      getContext().getLog().error("page fetcher threw url={}", url, bug);
+      fetch = java.util.concurrent.CompletableFuture.completedFuture(
+          FetchResult.failed(url, ErrorKind.INTERNAL, bug.toString(), 0));
+    }
+    getContext().pipeToSelf(fetch, (result, failure) -> new FetchDone(id,
+        result != null ? result : FetchResult.failed(url, ErrorKind.INTERNAL, String.valueOf(failure), 0)));
+  }
+
+  private Behavior<Command> onFetchDone(FetchDone done) {
+    if (done.sequence() != sequence || current == null) {
+      return this; // late result of a fetch the watchdog already gave up on
+    }
+    timers.cancel(Watchdog.class);
+    deps.metrics().requestEnded();
+    deps.metrics().fetched(done.result());
+    if (current.item() instanceof WorkItem.PageFetch page) {
+      pageDone(page, done.result());
+    } else {
+      robotsDone(done.result());
+    }
+    return this;
+  }
+
+  private void pageDone(WorkItem.PageFetch page, FetchResult result) {
+    Optional<Duration> retry = deps.retry().retryDelay(result, page.attempt());
+    current.host().tell(new HostQueue.FetchFinished(page.url(), page.attempt(), retry));
+    if (retry.isPresent()) {
+      getContext().getLog().debug("retrying url={} attempt={} in={}", page.url(), page.attempt(), retry.get());
+      becomeIdle();
+    } else {
+      offer(new FetchOutcome.Fetched(page.url(), result, page.attempt()));
+    }
+  }
+
+  private void robotsDone(FetchResult result) {
+    deps.metrics().robotsFetched();
+    RobotsOutcome outcome = deps.robotsRules().outcomeOf(result);
+    if (outcome instanceof RobotsOutcome.Redirect redirect) {
+      Optional<String> next = WebUrl.parse(result.url())
+          .flatMap(base -> WebUrl.parse(redirect.location(), base))
+          .filter(url -> url.scheme().equals("http") || url.scheme().equals("https"))
+          .map(WebUrl::hrefWithoutFragment);
+      if (next.isPresent() && robotsHops < MAX_ROBOTS_REDIRECTS) {
+        robotsHops++;
+        startFetch(next.get(), deps.robotsMaxBytes());
+        return;
+      }
+      // RFC 9309 2.3.1.2: past 5 redirects (or to nowhere) robots.txt MAY be treated as unavailable: allow all
+      outcome = new RobotsOutcome.Rules(RobotsPolicy.allowAll());
+    }
+    current.host().tell(new HostQueue.RobotsFinished(outcome));
+    becomeIdle();
+  }
+
+  private void offer(FetchOutcome outcome) {
+    long id = ++sequence;
+    getContext().pipeToSelf(deps.results().offer(outcome), (result, failure) -> new OfferDone(id,
+        failure != null ? failure
+            : result == QueueOfferResult.enqueued() ? null
+            : new IllegalStateException("results stream refused the outcome: " + result)));
+  }
+
+  private Behavior<Command> onOfferDone(OfferDone done) {
+    if (done.sequence() != sequence || current == null) {
+      return this;
+    }
+    if (done.failure() != null) {
+      getContext().getLog().error("outcome lost: the results stream is closed url={}", outcomeUrl(), done.failure());
+    }
+    if (current.item() instanceof WorkItem.Reject) {
+      current.host().tell(HostQueue.RejectRecorded.INSTANCE);
+    }
+    becomeIdle();
+    return this;
+  }
+
+  private Behavior<Command> onWatchdog(Watchdog watchdog) {
+    if (watchdog.sequence() != sequence || current == null) {
+      return this;
+    }
+    getContext().getLog().error("fetch did not end within the watchdog time url={} watchdog={}", outcomeUrl(),
+        deps.watchdog());
+    return onFetchDone(new FetchDone(sequence, FetchResult.failed(outcomeUrl(), ErrorKind.TOTAL_TIMEOUT,
+        "fetch did not end within " + deps.watchdog().toMillis() + " ms", deps.watchdog().toMillis())));
+  }
+
+  private Behavior<Command> onPreRestart() {
+    deps.metrics().restarted("fetcher");
+    if (current != null) { // a bug in this fetcher: the URL gets an INTERNAL record instead of being lost
+      current.host().tell(new HostQueue.Crashed(current.item(), "fetcher failed while handling it"));
+    }
+    return this;
+  }
+
+  private void becomeIdle() {
+    current = null;
+    deps.broker().tell(new WorkBroker.RequestWork(getContext().getSelf()));
+  }
+
+  private String outcomeUrl() {
+    WorkItem item = current.item();
+    if (item instanceof WorkItem.PageFetch page) {
+      return page.url().url();
+    }
+    if (item instanceof WorkItem.RobotsFetch robots) {
+      return robots.robotsUrl();
+    }
+    return ((WorkItem.Reject) item).url().url();
+  }
+}

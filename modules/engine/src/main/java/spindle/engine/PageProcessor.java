@@ -1,0 +1,136 @@
+package spindle.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import spindle.core.CrawlRecord;
+import spindle.core.CrawlUrl;
+import spindle.core.ErrorKind;
+import spindle.core.HostKey;
+import spindle.core.ScopeRules;
+import spindle.core.url.UrlNormalizer;
+import spindle.core.url.WebUrl;
+import spindle.fetch.FetchResult;
+import spindle.parse.PageLink;
+import spindle.parse.ParsedPage;
+
+/**
+ * Turns a fetch outcome into a {@link Processed}: the record, the in-scope links of a page, or the checked target
+ * of a redirect. Runs on the parse dispatcher, many at once; thread-safe. It never throws for a page: a parser
+ * failure becomes a PARSE_ERROR record.
+ */
+final class PageProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(PageProcessor.class);
+
+  private final PageParsing parsing;
+  private final UrlNormalizer normalizer;
+  private final ScopeRules scope;
+  private final int maxRedirects;
+
+  PageProcessor(PageParsing parsing, UrlNormalizer normalizer, ScopeRules scope, int maxRedirects) {
+    this.parsing = parsing;
+    this.normalizer = normalizer;
+    this.scope = scope;
+    this.maxRedirects = maxRedirects;
+  }
+
+  /** Processes one outcome. */
+  Processed process(FetchOutcome outcome) {
+    if (outcome instanceof FetchOutcome.Rejected rejected) {
+      CrawlRecord record = CrawlRecord.builder(rejected.url()).error(rejected.kind(), rejected.message()).build();
+      return new Processed(rejected.url(), record, List.of(), Optional.empty());
+    }
+    FetchOutcome.Fetched fetched = (FetchOutcome.Fetched) outcome;
+    CrawlUrl url = fetched.url();
+    FetchResult result = fetched.result();
+    CrawlRecord.Builder record = CrawlRecord.builder(url)
+        .contentType(result.contentType().orElse(null))
+        .bytes(result.body().length)
+        .fetchMillis(result.fetchMillis())
+        .fetchedAt(result.fetchedAt())
+        .truncated(result.truncated())
+        .attempts(fetched.attempts());
+    result.status().ifPresent(record::status);
+    result.error().ifPresent(error -> record.error(error.kind(), error.message()));
+    if (result.status().isEmpty()) {
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    int status = result.status().getAsInt();
+    if (status >= 300 && status < 400 && result.error().isEmpty()) {
+      return redirect(url, result, record);
+    }
+    Optional<ErrorKind> httpError = ErrorKind.fromHttpStatus(status);
+    if (httpError.isPresent()) {
+      if (result.error().isEmpty()) {
+        record.error(httpError.get(), "HTTP " + status);
+      }
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    boolean bodyUsable = result.error().isEmpty() || result.truncated();
+    if (!bodyUsable || result.body().length == 0) {
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    return parsePage(url, result, record);
+  }
+
+  private Processed parsePage(CrawlUrl url, FetchResult result, CrawlRecord.Builder record) {
+    ParsedPage page;
+    try {
+      page = parsing.parse(result.body(), result.contentType(), url.url(), result.robotsTag());
+    } catch (RuntimeException | StackOverflowError parserFailure) {
+      LOG.warn("parser failed url={} error={}", url.url(), parserFailure.toString(), parserFailure);
+      record.error(ErrorKind.PARSE_ERROR, oneLine(parserFailure));
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    page.title().ifPresent(record::title);
+    record.outlinks(page.linksFound()).noindex(page.noindex()).nofollow(page.nofollow());
+    List<CrawlUrl> outlinks = new ArrayList<>(page.links().size());
+    int depth = url.depth() + 1;
+    for (PageLink link : page.links()) {
+      if (scope.decide(link.url(), link.host(), depth).isAccepted()) {
+        outlinks.add(CrawlUrl.discovered(link.url(), link.host(), url));
+      }
+    }
+    return new Processed(url, record.build(), outlinks, Optional.empty());
+  }
+
+  private Processed redirect(CrawlUrl url, FetchResult result, CrawlRecord.Builder record) {
+    if (result.location().isEmpty()) {
+      record.error(ErrorKind.REDIRECT_INVALID, "HTTP " + result.status().getAsInt() + " without a Location");
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    String location = result.location().get();
+    Optional<WebUrl> target = WebUrl.parse(url.url()).flatMap(base -> WebUrl.parse(location, base))
+        .flatMap(normalizer::normalize);
+    if (target.isEmpty()) {
+      record.location(location).error(ErrorKind.REDIRECT_INVALID, "Location is not an http(s) URL: " + location);
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    String href = target.get().href();
+    record.location(href);
+    if (href.equals(url.url()) || url.redirects().contains(href)) {
+      record.error(ErrorKind.REDIRECT_LOOP, "redirect back to " + href);
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    if (url.redirects().size() + 1 > maxRedirects) {
+      record.error(ErrorKind.TOO_MANY_REDIRECTS, "more than " + maxRedirects + " redirects");
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    HostKey host = HostKey.of(target.get().host(), target.get().port().orElse(-1));
+    var decision = scope.decide(href, host, url.depth());
+    if (decision instanceof spindle.core.ScopeDecision.Rejected rejected) {
+      record.error(ErrorKind.REDIRECT_OUT_OF_SCOPE, "redirect to " + href + ": " + rejected.reason());
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    return new Processed(url, record.build(), List.of(), Optional.of(url.redirectedTo(href, host)));
+  }
+
+  private static String oneLine(Throwable failure) {
+    String message = failure.getClass().getSimpleName()
+        + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    message = message.replace('\n', ' ');
+    return message.length() <= 200 ? message : message.substring(0, 200) + "...";
+  }
+}

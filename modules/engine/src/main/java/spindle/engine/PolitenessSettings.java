@@ -1,0 +1,50 @@
+package spindle.engine;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.OptionalDouble;
+import spindle.core.SettingsException;
+
+/**
+ * How gently Spindle treats each server: the wait between the end of one request and the start of the next to the
+ * same host, the cap on robots.txt Crawl-delay, requests in flight per host, and a global rate limit.
+ */
+public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
+    OptionalDouble maxPagesPerSecond) {
+  public PolitenessSettings {
+    if (delay.isNegative()) {
+      throw new SettingsException("spindle.politeness.delay", "must not be negative, was " + delay);
+    }
+    if (maxCrawlDelay.isNegative()) {
+      throw new SettingsException("spindle.politeness.max-crawl-delay", "must not be negative, was " + maxCrawlDelay);
+    }
+    if (perHostConcurrency < 1) {
+      throw new SettingsException("spindle.politeness.per-host-concurrency",
+          "must be at least 1, was " + perHostConcurrency);
+    }
+    if (maxPagesPerSecond.isPresent() && !(maxPagesPerSecond.getAsDouble() > 0)) {
+      throw new SettingsException("spindle.politeness.max-pages-per-second",
+          "must be above 0 or \"unlimited\", was " + maxPagesPerSecond.getAsDouble());
+    }
+  }
+
+  /** Reads {@code spindle.politeness}. */
+  public static PolitenessSettings fromConfig(Config root) {
+    Config c = root.getConfig("spindle.politeness");
+    String rateKey = "max-pages-per-second";
+    OptionalDouble rate = ConfigValues.isUnlimited(c, rateKey)
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(ConfigValues.number(c, rateKey, "spindle.politeness." + rateKey));
+    return new PolitenessSettings(c.getDuration("delay"), c.getDuration("max-crawl-delay"),
+        c.getInt("per-host-concurrency"), rate);
+  }
+
+  /** The delay for a host whose robots.txt asks for {@code crawlDelay}: the larger of both, capped. */
+  public Duration effectiveDelay(java.util.Optional<Duration> crawlDelay) {
+    if (crawlDelay.isEmpty()) {
+      return delay;
+    }
+    Duration asked = crawlDelay.get().compareTo(maxCrawlDelay) > 0 ? maxCrawlDelay : crawlDelay.get();
+    return asked.compareTo(delay) > 0 ? asked : delay;
+  }
+}

@@ -1,0 +1,174 @@
+package spindle.engine;
+
+import java.util.ArrayDeque;
+import java.util.LinkedHashSet;
+import java.util.Iterator;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Matches work offered by host queues with idle fetchers. Host queues offer an item only when their politeness
+ * allows a request, and fetchers ask for one only when idle, so neither side is ever pushed more than it can take;
+ * the queues here are bounded by the hosts' per-host concurrency. Offers are served first come, first served,
+ * which rotates fairly between hosts.
+ *
+ * <p>With a global rate limit, every item that sends a request also needs a permit from the throttled permit
+ * stream; without one, permits are not used. Rejections (records written without a request) need neither.
+ */
+final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
+  /** Messages the broker handles. */
+  sealed interface Command {}
+
+  /** A fetcher is idle and asks for its next item. */
+  record RequestWork(ActorRef<Fetcher.Command> replyTo) implements Command {}
+
+  /** A host queue offers an item; the broker assigns it to the next idle fetcher. */
+  record Offer(WorkItem item, ActorRef<HostQueue.Command> host) implements Command {}
+
+  /** The permit stream started; {@code ackTo} asks for the first permit. */
+  record PermitsStarted(ActorRef<PermitAck> ackTo) implements Command {}
+
+  /** One permit of the global rate limit; acknowledging it asks for the next. */
+  record Permit(ActorRef<PermitAck> ackTo) implements Command {}
+
+  /** The permit stream ended (only at shutdown). */
+  enum PermitsEnded implements Command { INSTANCE }
+
+  /** Stop handing out work; reply with {@link Drained} once every fetcher is idle. */
+  record Drain(ActorRef<Drained> replyTo) implements Command {}
+
+  /** A fetcher stopped for good (its restarts ran out); the broker stops counting on it. */
+  record FetcherLost(ActorRef<Fetcher.Command> fetcher) implements Command {}
+
+  /** Reports fetchers busy and offers waiting. */
+  record GetLoad(ActorRef<Load> replyTo) implements Command {}
+
+  /** Acknowledges a permit to the permit stream. */
+  enum PermitAck { INSTANCE }
+
+  /** Every fetcher is idle after a {@link Drain}. */
+  enum Drained { INSTANCE }
+
+  /** The broker's load: fetchers working, and offers waiting for a fetcher. */
+  record Load(int busyFetchers, int waitingOffers) {}
+
+  private int fetcherCount;
+  private final boolean rateLimited;
+  private final CrawlMetrics metrics;
+  private final ArrayDeque<Offer> rejections = new ArrayDeque<>();
+  private final ArrayDeque<Offer> requests = new ArrayDeque<>();
+  private final Set<ActorRef<Fetcher.Command>> idle = new LinkedHashSet<>();
+  private ActorRef<PermitAck> permit;
+  private ActorRef<Drained> drainRequester;
+
+  private WorkBroker(ActorContext<Command> context, int fetcherCount, boolean rateLimited, CrawlMetrics metrics) {
+    super(context);
+    this.fetcherCount = fetcherCount;
+    this.rateLimited = rateLimited;
+    this.metrics = metrics;
+  }
+
+  /** A broker for {@code fetcherCount} fetchers; {@code rateLimited} makes request items wait for permits. */
+  static Behavior<Command> create(int fetcherCount, boolean rateLimited, CrawlMetrics metrics) {
+    return Behaviors.setup(context -> new WorkBroker(context, fetcherCount, rateLimited, metrics));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RequestWork.class, this::onRequestWork)
+        .onMessage(Offer.class, this::onOffer)
+        .onMessage(PermitsStarted.class, this::onPermitsStarted)
+        .onMessage(Permit.class, this::onPermit)
+        .onMessageEquals(PermitsEnded.INSTANCE, () -> this)
+        .onMessage(Drain.class, this::onDrain)
+        .onMessage(GetLoad.class, this::onGetLoad)
+        .onMessage(FetcherLost.class, this::onFetcherLost)
+        .onSignal(PreRestart.class, signal -> onPreRestart())
+        .build();
+  }
+
+  private Behavior<Command> onRequestWork(RequestWork request) {
+    idle.add(request.replyTo());
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onOffer(Offer offer) {
+    (offer.item().sendsRequest() ? requests : rejections).addLast(offer);
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onPermitsStarted(PermitsStarted started) {
+    started.ackTo().tell(PermitAck.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onPermit(Permit granted) {
+    permit = granted.ackTo();
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onDrain(Drain drain) {
+    drainRequester = drain.replyTo();
+    replyIfDrained();
+    return this;
+  }
+
+  private Behavior<Command> onFetcherLost(FetcherLost lost) {
+    idle.remove(lost.fetcher());
+    fetcherCount--;
+    getContext().getLog().error("fetcher stopped for good fetcher={} fetchers_left={}", lost.fetcher().path().name(),
+        fetcherCount);
+    replyIfDrained();
+    return this;
+  }
+
+  private Behavior<Command> onGetLoad(GetLoad get) {
+    get.replyTo().tell(new Load(fetcherCount - idle.size(), requests.size() + rejections.size()));
+    return this;
+  }
+
+  private Behavior<Command> onPreRestart() {
+    metrics.restarted("work-broker");
+    return this;
+  }
+
+  private void dispatch() {
+    if (drainRequester != null) {
+      replyIfDrained();
+      return;
+    }
+    Iterator<ActorRef<Fetcher.Command>> fetchers = idle.iterator();
+    while (fetchers.hasNext() && !rejections.isEmpty()) {
+      assign(fetchers, rejections.pollFirst());
+    }
+    while (fetchers.hasNext() && !requests.isEmpty() && (!rateLimited || permit != null)) {
+      assign(fetchers, requests.pollFirst());
+      if (rateLimited) {
+        permit.tell(PermitAck.INSTANCE);
+        permit = null;
+      }
+    }
+  }
+
+  private void assign(Iterator<ActorRef<Fetcher.Command>> fetchers, Offer offer) {
+    ActorRef<Fetcher.Command> fetcher = fetchers.next();
+    fetchers.remove();
+    fetcher.tell(new Fetcher.Assign(offer.item(), offer.host()));
+  }
+
+  private void replyIfDrained() {
+    if (drainRequester != null && idle.size() >= fetcherCount) {
+      drainRequester.tell(Drained.INSTANCE);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package spindle.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import spindle.core.CrawlUrl;
+import spindle.core.url.UrlNormalizer;
+import spindle.fetch.HttpFetcher;
+import spindle.store.JsonLinesWriter;
+import spindle.store.MemoryFrontier;
+
+/** Runs whole crawls inside a test's actor system and reads their output back. */
+final class CrawlHarness {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What a crawl left behind. */
+  record Run(CrawlSummary summary, List<JsonNode> records) {
+    /** The {@code url} of every record. */
+    Set<String> urls() {
+      Set<String> urls = new TreeSet<>();
+      records.forEach(record -> urls.add(record.get("url").asText()));
+      return urls;
+    }
+
+    /** The records whose error kind is {@code kind}. */
+    List<JsonNode> withError(String kind) {
+      return records.stream().filter(record -> !record.get("error").isNull()
+          && record.get("error").get("kind").asText().equals(kind)).toList();
+    }
+
+    /** The records without an error. */
+    List<JsonNode> ok() {
+      return records.stream().filter(record -> record.get("error").isNull()).toList();
+    }
+
+    /** The record for {@code url}, which must exist. */
+    JsonNode record(String url) {
+      return records.stream().filter(record -> record.get("url").asText().equals(url)).findFirst()
+          .orElseThrow(() -> new AssertionError("no record for " + url + " among " + urls()));
+    }
+  }
+
+  private final ActorTestKit testKit;
+  private final Path directory;
+  private int runs;
+
+  CrawlHarness(ActorTestKit testKit, Path directory) {
+    this.testKit = testKit;
+    this.directory = directory;
+  }
+
+  /** The reference configuration with {@code hocon} on top; short timeouts suit loopback tests. */
+  static Config config(String hocon) {
+    return ConfigFactory.parseString(hocon)
+        .withFallback(ConfigFactory.parseString("""
+            spindle.fetch.connect-timeout = 2s
+            spindle.fetch.response-timeout = 2s
+            spindle.fetch.total-timeout = 4s
+            spindle.fetch.retry.base-backoff = 100ms
+            spindle.robots.error-retry-interval = 200ms
+            spindle.progress.interval = 200ms
+            """))
+        .withFallback(ConfigFactory.defaultReference())
+        .resolve();
+  }
+
+  /** Runs a crawl of {@code seeds} to the end and returns its summary and records. */
+  Run run(Config config, List<String> seeds) {
+    return run(config, seeds, Optional.empty(), supervisor -> { });
+  }
+
+  /**
+   * Runs a crawl with an optional replacement parse step; {@code whileRunning} gets the supervisor right after
+   * it starts (to send it Stop, say).
+   */
+  Run run(Config config, List<String> seeds, Optional<PageParsing> parsing,
+      Consumer<ActorRef<CrawlSupervisor.Command>> whileRunning) {
+    CrawlSettings settings = CrawlSettings.fromConfig(config);
+    UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
+    List<CrawlUrl> seedUrls = Seeds.resolve(new CrawlSettings.JobSettings("test", seeds, ""), normalizer, directory);
+    Path output = directory.resolve("run-" + (++runs) + ".jsonl");
+    CompletableFuture<CrawlSummary> result = new CompletableFuture<>();
+    TestProbe<CrawlSummary> done = testKit.createTestProbe();
+    result.thenAccept(done.ref()::tell);
+    try {
+      CrawlJob job = new CrawlJob(settings, seedUrls, new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint),
+          JsonLinesWriter.create(output), new SimpleMeterRegistry(),
+          system -> HttpFetcher.create(system, settings.fetch()), parsing, ProgressListener.none(), result);
+      ActorRef<CrawlSupervisor.Command> supervisor = testKit.spawn(CrawlSupervisor.create(job));
+      whileRunning.accept(supervisor);
+      CrawlSummary summary = done.expectMessageClass(CrawlSummary.class, Duration.ofSeconds(90));
+      return new Run(summary, read(output));
+    } catch (IOException failed) {
+      throw new UncheckedIOException(failed);
+    }
+  }
+
+  static List<JsonNode> read(Path output) throws IOException {
+    List<JsonNode> records = new ArrayList<>();
+    for (String line : Files.readAllLines(output)) {
+      records.add(JSON.readTree(line));
+    }
+    return records;
+  }
+}

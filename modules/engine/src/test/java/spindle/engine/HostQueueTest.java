@@ -1,0 +1,143 @@
+package spindle.engine;
+
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import spindle.core.CrawlUrl;
+import spindle.core.ErrorKind;
+import spindle.core.HostKey;
+import spindle.core.url.UrlNormalizer;
+import spindle.fetch.robots.RobotsOutcome;
+import spindle.fetch.robots.RobotsRules;
+import spindle.fetch.robots.RobotsSettings;
+import spindle.store.FrontierLimits;
+import spindle.store.MemoryFrontier;
+
+/** One host's politeness, driven message by message with probes in place of the broker and fetchers. */
+@ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostQueueTest {
+  @JUnit5TestKit
+  public ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+
+  private static final HostKey HOST = HostKey.of("example.org", -1);
+
+  private static RobotsSettings robots(boolean enabled) {
+    return new RobotsSettings(enabled, Duration.ofHours(24), ofMillis(200), 1, 512 * 1024);
+  }
+
+  private ActorRef<HostQueue.Command> queue(TestProbe<WorkBroker.Command> broker, MemoryFrontier frontier,
+      Duration delay, int perHost, boolean robotsEnabled) {
+    PolitenessSettings politeness = new PolitenessSettings(delay, ofSeconds(30), perHost, OptionalDouble.empty());
+    CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
+    return testKit.spawn(HostQueue.create(HOST, new HostQueue.Dependencies(broker.ref(), frontier, Runnable::run,
+        politeness, robots(robotsEnabled), "SpindleBot", 16, metrics)));
+  }
+
+  private static MemoryFrontier frontierWith(String... paths) {
+    MemoryFrontier frontier = new MemoryFrontier(FrontierLimits.NONE, UrlNormalizer::fingerprint);
+    frontier.add(java.util.Arrays.stream(paths).map(path -> CrawlUrl.seed("http://example.org" + path, HOST)).toList());
+    return frontier;
+  }
+
+  private static WorkItem.PageFetch page(TestProbe<WorkBroker.Command> broker, Duration within) {
+    WorkBroker.Offer offer = broker.expectMessageClass(WorkBroker.Offer.class, within);
+    return assertInstanceOf(WorkItem.PageFetch.class, offer.item());
+  }
+
+  @Test
+  void offersTheNextUrlOnlyAfterTheDelayHasPassedSinceTheLastFetchEnded() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), ofMillis(300), 1, false);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    WorkItem.PageFetch first = page(broker, ofSeconds(1));
+    assertEquals("http://example.org/a", first.url().url());
+    broker.expectNoMessage(ofMillis(200)); // one request in flight per host
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty()));
+    broker.expectNoMessage(ofMillis(250)); // the delay counts from the end of the fetch
+    assertEquals("http://example.org/b", page(broker, ofSeconds(1)).url().url());
+  }
+
+  @Test
+  void allowsAsManyRequestsInFlightAsThePerHostConcurrency() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b", "/c", "/d"), Duration.ZERO, 3, false);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    WorkItem.PageFetch first = page(broker, ofSeconds(1));
+    page(broker, ofSeconds(1));
+    page(broker, ofSeconds(1));
+    broker.expectNoMessage(ofMillis(200));
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty()));
+    assertEquals("http://example.org/d", page(broker, ofSeconds(1)).url().url());
+  }
+
+  @Test
+  void fetchesRobotsTxtFirstThenRejectsDisallowedUrlsAndWaitsTheCrawlDelay() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/private/x", "/a", "/b"), Duration.ZERO, 1, true);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    WorkBroker.Offer robots = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
+    assertEquals(new WorkItem.RobotsFetch("http://example.org/robots.txt"), robots.item());
+    broker.expectNoMessage(ofMillis(100)); // nothing else until robots.txt is known
+    byte[] file = "User-agent: *\nDisallow: /private/\nCrawl-delay: 1\n".getBytes(StandardCharsets.UTF_8);
+    RobotsRules rules = new RobotsRules(List.of("SpindleBot"), 512 * 1024);
+    queue.tell(new HostQueue.RobotsFinished(new RobotsOutcome.Rules(
+        rules.parse("http://example.org/robots.txt", file, "text/plain"))));
+
+    WorkBroker.Offer reject = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
+    WorkItem.Reject rejected = assertInstanceOf(WorkItem.Reject.class, reject.item());
+    assertEquals(ErrorKind.ROBOTS_DISALLOWED, rejected.kind());
+    broker.expectNoMessage(ofMillis(800)); // the Crawl-delay of 1 s counts from the robots.txt request
+    WorkItem.PageFetch a = page(broker, ofSeconds(1));
+    queue.tell(new HostQueue.FetchFinished(a.url(), 1, Optional.empty()));
+    broker.expectNoMessage(ofMillis(900));
+    page(broker, ofSeconds(1));
+  }
+
+  @Test
+  void aRetryWaitsForItsBackoffAndKeepsTheAttemptCount() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a"), Duration.ZERO, 1, false);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    WorkItem.PageFetch first = page(broker, ofSeconds(1));
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.of(ofMillis(400))));
+    broker.expectNoMessage(ofMillis(300));
+    WorkItem.PageFetch retry = page(broker, ofSeconds(1));
+    assertEquals(first.url(), retry.url());
+    assertEquals(2, retry.attempt());
+  }
+
+  @Test
+  void workThatNeverReachedAFetcherIsOfferedAgain() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a"), Duration.ZERO, 1, false);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    WorkItem.PageFetch lost = page(broker, ofSeconds(1));
+    queue.tell(new HostQueue.Undeliverable(lost));
+    WorkItem.PageFetch again = page(broker, ofSeconds(1));
+    assertEquals(lost, again);
+  }
+}

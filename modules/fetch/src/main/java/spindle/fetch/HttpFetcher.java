@@ -1,0 +1,194 @@
+package spindle.fetch;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.HttpsConnectionContext;
+import org.apache.pekko.http.javadsl.coding.Coder;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.util.ByteString;
+import scala.concurrent.ExecutionContextExecutor;
+import spindle.core.CrawlRecord;
+import spindle.core.ErrorKind;
+
+/**
+ * {@link PageFetcher} on the Pekko HTTP client's host connection pools. Timeouts: connecting is bounded by the
+ * pool's connecting timeout, the wait for response headers by a scheduled timer, and the body by
+ * {@code completionTimeout} on the entity stream, which cancels the stream (and so the connection) when it fires.
+ * The body is decoded (gzip, deflate) while it streams and cut at the size limit, so a gzip bomb or an endless
+ * body costs at most the limit.
+ */
+public final class HttpFetcher implements PageFetcher {
+  private final Http http;
+  private final HttpsConnectionContext https;
+  private final ConnectionPoolSettings poolSettings;
+  private final LoggingAdapter log;
+  private final Materializer materializer;
+  private final ActorSystem<?> system;
+  private final ExecutionContextExecutor executor;
+  private final FetchSettings settings;
+  private final List<HttpHeader> headers;
+
+  private HttpFetcher(ActorSystem<?> system, FetchSettings settings) {
+    this.system = system;
+    this.settings = settings;
+    this.http = Http.get(system);
+    this.https = http.defaultClientHttpsContext();
+    this.poolSettings = ConnectionPoolSettings.create(poolConfig(settings).withFallback(system.settings().config()));
+    this.log = Logging.getLogger(system.classicSystem(), HttpFetcher.class);
+    this.materializer = Materializer.matFromSystem(system);
+    this.executor = system.executionContext();
+    this.headers = settings.keepAlive()
+        ? List.of(RawHeader.create("Accept-Encoding", "gzip, deflate"),
+            RawHeader.create("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"))
+        : List.of(RawHeader.create("Accept-Encoding", "gzip, deflate"),
+            RawHeader.create("Accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"),
+            RawHeader.create("Connection", "close"));
+  }
+
+  /** A fetcher that uses {@code system}'s HTTP extension with pools sized for {@code settings}. */
+  public static HttpFetcher create(ActorSystem<?> system, FetchSettings settings) {
+    return new HttpFetcher(system, settings);
+  }
+
+  /**
+   * The pool configuration derived from the fetch settings. Pools are per host; the number of requests in flight
+   * is capped by the fetcher actors, not here, so each pool may open up to the whole cap. The client's own retries
+   * are off: retries are decided by {@link RetryPolicy} and go back through the host's politeness queue.
+   */
+  static Config poolConfig(FetchSettings settings) {
+    int maxOpen = Integer.highestOneBit(Math.max(32, settings.concurrency() * 4) - 1) << 1;
+    String prefix = "pekko.http.host-connection-pool.";
+    return ConfigFactory.parseMap(Map.ofEntries(
+        Map.entry(prefix + "max-connections", settings.concurrency()),
+        Map.entry(prefix + "max-open-requests", maxOpen),
+        Map.entry(prefix + "max-retries", 0),
+        Map.entry(prefix + "idle-timeout", settings.idleTimeout().toMillis() + "ms"),
+        Map.entry(prefix + "response-entity-subscription-timeout", "10s"),
+        Map.entry(prefix + "client.connecting-timeout", settings.connectTimeout().toMillis() + "ms"),
+        Map.entry(prefix + "client.idle-timeout", settings.idleTimeout().toMillis() + "ms"),
+        Map.entry(prefix + "client.user-agent-header", settings.userAgent().header()),
+        Map.entry(prefix + "client.parsing.max-content-length", "infinite"),
+        Map.entry(prefix + "client.parsing.illegal-header-warnings", "off"),
+        Map.entry(prefix + "client.parsing.max-response-reason-length", 1024),
+        Map.entry(prefix + "client.parsing.max-header-value-length", "16k"),
+        Map.entry(prefix + "client.parsing.uri-parsing-mode", "relaxed")));
+  }
+
+  @Override
+  public CompletionStage<FetchResult> fetch(String url, long maxBodyBytes) {
+    long start = System.nanoTime();
+    HttpRequest request;
+    try {
+      request = HttpRequest.create().withUri(Uri.create(url, Uri.RELAXED)).addHeaders(headers);
+    } catch (RuntimeException invalid) { // IllegalUriException: the client cannot express this URL
+      return CompletableFuture.completedFuture(
+          FetchResult.failed(url, ErrorKind.INVALID_URL, FailureClassifier.classify(invalid).message(), 0));
+    }
+    CompletableFuture<FetchResult> result = new CompletableFuture<>();
+    Cancellable responseTimer = system.scheduler().scheduleOnce(settings.responseTimeout(),
+        () -> result.complete(FetchResult.failed(url, ErrorKind.RESPONSE_TIMEOUT,
+            "no response headers within " + settings.responseTimeout().toMillis() + " ms", millisSince(start))),
+        executor);
+    http.singleRequest(request, https, poolSettings, log).whenComplete((response, failure) -> {
+      boolean timedOut = !responseTimer.cancel() && result.isDone();
+      if (timedOut) {
+        if (response != null) {
+          response.discardEntityBytes(materializer);
+        }
+        return;
+      }
+      if (failure != null) {
+        CrawlRecord.Failure classified = FailureClassifier.classify(failure);
+        result.complete(FetchResult.failed(url, classified.kind(), classified.message(), millisSince(start)));
+        return;
+      }
+      readBody(url, response, maxBodyBytes, start).whenComplete((fetched, bodyFailure) ->
+          result.complete(fetched != null ? fetched : FetchResult.failed(url, ErrorKind.INTERNAL,
+              String.valueOf(bodyFailure), millisSince(start))));
+    });
+    return result;
+  }
+
+  private CompletionStage<FetchResult> readBody(String url, HttpResponse response, long maxBodyBytes, long start) {
+    int status = response.status().intValue();
+    FetchResult.Headers headers = headersOf(response);
+    HttpResponse decoded;
+    String encoding = response.encoding().value().toLowerCase(Locale.ROOT);
+    switch (encoding) {
+      case "gzip", "x-gzip" -> decoded = Coder.Gzip.decodeMessage(response);
+      case "deflate" -> decoded = Coder.Deflate.decodeMessage(response);
+      case "identity", "" -> decoded = response;
+      default -> {
+        response.discardEntityBytes(materializer);
+        return CompletableFuture.completedFuture(FetchResult.bodyFailed(url, status, headers,
+            ErrorKind.DECODING_ERROR, "unsupported Content-Encoding " + encoding, millisSince(start)));
+      }
+    }
+    long remainingNanos = settings.totalTimeout().toNanos() - (System.nanoTime() - start);
+    if (remainingNanos <= 0) {
+      response.discardEntityBytes(materializer);
+      return CompletableFuture.completedFuture(FetchResult.bodyFailed(url, status, headers, ErrorKind.TOTAL_TIMEOUT,
+          "fetch not complete within " + settings.totalTimeout().toMillis() + " ms", millisSince(start)));
+    }
+    long[] received = {0};
+    return decoded.entity().withoutSizeLimit().getDataBytes()
+        // inclusive: the chunk that crosses the limit is kept (and cut below), then upstream is cancelled
+        .takeWhile(chunk -> (received[0] += chunk.size()) <= maxBodyBytes, true)
+        .completionTimeout(Duration.ofNanos(remainingNanos))
+        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer)
+        .handle((bytes, failure) -> {
+          if (failure != null) {
+            CrawlRecord.Failure classified = FailureClassifier.classify(failure);
+            String message = classified.kind() == ErrorKind.TOTAL_TIMEOUT
+                ? "fetch not complete within " + settings.totalTimeout().toMillis() + " ms"
+                : classified.message();
+            return FetchResult.bodyFailed(url, status, headers, classified.kind(), message, millisSince(start));
+          }
+          boolean truncated = received[0] > maxBodyBytes;
+          ByteString body = truncated ? bytes.take((int) maxBodyBytes) : bytes;
+          return FetchResult.response(url, status, headers, body.toArray(), truncated, maxBodyBytes,
+              millisSince(start));
+        });
+  }
+
+  private static FetchResult.Headers headersOf(HttpResponse response) {
+    var contentType = response.entity().getContentType();
+    String type = contentType.equals(ContentTypes.NO_CONTENT_TYPE) ? null : contentType.toString();
+    String location = response.getHeader("Location").map(HttpHeader::value).orElse(null);
+    Duration retryAfter = response.getHeader("Retry-After")
+        .flatMap(header -> RetryPolicy.parseRetryAfter(header.value(), Instant.now()))
+        .orElse(null);
+    String robotsTag = null;
+    for (HttpHeader header : response.getHeaders()) {
+      if (header.is("x-robots-tag")) {
+        robotsTag = robotsTag == null ? header.value() : robotsTag + ", " + header.value();
+      }
+    }
+    return new FetchResult.Headers(type, location, retryAfter, robotsTag);
+  }
+
+  private static long millisSince(long startNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+  }
+}

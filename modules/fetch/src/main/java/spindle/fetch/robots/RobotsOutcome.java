@@ -1,0 +1,16 @@
+package spindle.fetch.robots;
+
+/** What fetching a host's robots.txt tells the crawler to do. */
+public sealed interface RobotsOutcome {
+  /** Use these rules (a parsed file, or allow-all for a 4xx). */
+  record Rules(RobotsPolicy policy) implements RobotsOutcome {}
+
+  /**
+   * robots.txt is unreachable (5xx, network failure): fetch nothing from the host for now and ask again later
+   * (RFC 9309 2.3.1.4).
+   */
+  record Unavailable(String reason) implements RobotsOutcome {}
+
+  /** robots.txt redirects to {@code location}; follow it (up to 5 hops, RFC 9309 2.3.1.2). */
+  record Redirect(String location) implements RobotsOutcome {}
+}

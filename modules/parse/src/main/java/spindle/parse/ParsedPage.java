@@ -1,0 +1,27 @@
+package spindle.parse;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a page yields: its title, the links to follow (canonical, deduplicated, {@code rel=nofollow} ones left out
+ * when honoured), the number of distinct http(s) links it holds, and its robots directives.
+ *
+ * @param title the trimmed title, or empty
+ * @param links links to follow, in document order; empty when the page says nofollow
+ * @param linksFound distinct http(s) links on the page, nofollow ones included
+ * @param noindex the page asked not to be indexed
+ * @param nofollow the page asked that none of its links be followed
+ * @param html whether the body was parsed as HTML at all
+ */
+public record ParsedPage(Optional<String> title, List<PageLink> links, int linksFound, boolean noindex,
+    boolean nofollow, boolean html) {
+  public ParsedPage {
+    links = List.copyOf(links); // copy: pages cross actor and stream boundaries
+  }
+
+  /** The result for a body that is not HTML (an image, a PDF): nothing extracted. */
+  public static ParsedPage notHtml(boolean noindex, boolean nofollow) {
+    return new ParsedPage(Optional.empty(), List.of(), 0, noindex, nofollow, false);
+  }
+}

@@ -1,0 +1,56 @@
+package spindle.store;
+
+import java.util.Collection;
+import java.util.List;
+import spindle.core.CrawlUrl;
+import spindle.core.HostKey;
+
+/**
+ * The crawl's memory of URLs: which were seen, which wait in each host's queue, which are leased to a fetcher and
+ * which are finished. Every admitted URL is in exactly one state, so
+ * {@code discovered == queued + leased + fetched + failed + redirected} at every moment.
+ *
+ * <p>Implementations are thread-safe and may block (a disk store does): call them from the store dispatcher,
+ * never from an actor's or a stream's default dispatcher.
+ */
+public interface Frontier extends AutoCloseable {
+  /**
+   * Admits the candidates that were never seen and fit the page limits, queued at the back of their host's
+   * queue, and returns them in order. A URL seen before, or one seen twice in the same call, is dropped.
+   */
+  List<CrawlUrl> add(List<CrawlUrl> candidates);
+
+  /** Moves up to {@code max} URLs from the front of {@code host}'s queue to the leased state, and returns them. */
+  List<CrawlUrl> lease(HostKey host, int max);
+
+  /** Puts leased URLs back at the front of their hosts' queues, in the given order (a retry, a stop). */
+  void requeue(List<CrawlUrl> leased);
+
+  /** Marks leased URLs finished: fetched, or failed when the record carries an error. */
+  void complete(Collection<Completion> finished);
+
+  /**
+   * Hands a leased URL on to its redirect target: when the target was never seen, the source counts as
+   * redirected, the target is queued, and this returns true. When the target was seen already, nothing changes
+   * and this returns false: the chain ends at the source, whose record the caller writes.
+   */
+  boolean redirect(CrawlUrl source, CrawlUrl target);
+
+  /** The URLs queued for {@code host}. */
+  long queued(HostKey host);
+
+  /** The counts of every state. */
+  FrontierCounts counts();
+
+  /** The hosts with queued URLs, most queued first, at most {@code limit} of them. */
+  List<HostCount> busiestHosts(int limit);
+
+  /** A finished URL and whether it failed. */
+  record Completion(CrawlUrl url, boolean failed) {}
+
+  /** A host and its number of queued URLs. */
+  record HostCount(HostKey host, long queued) {}
+
+  @Override
+  void close();
+}

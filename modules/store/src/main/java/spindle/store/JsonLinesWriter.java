@@ -1,0 +1,117 @@
+package spindle.store;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import spindle.core.CrawlRecord;
+
+/**
+ * Writes one JSON object per line, one line per record, with the field names users pipe into {@code jq}:
+ * {@code url, final_url, status, content_type, bytes, fetch_ms, depth, parent, title, outlinks, fetched_at,
+ * error, redirects, truncated, noindex, nofollow, attempts, location}. Absent values are JSON {@code null};
+ * {@code error} is null or {@code {"kind": ..., "message": ...}}.
+ */
+public final class JsonLinesWriter implements RecordWriter {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final OutputStream out;
+  private final JsonGenerator generator;
+  private boolean closed;
+
+  private JsonLinesWriter(OutputStream out) throws IOException {
+    this.out = out;
+    this.generator = JSON.createGenerator(out, JsonEncoding.UTF8);
+    generator.setRootValueSeparator(null); // each record ends with its own newline
+  }
+
+  /** A writer that creates {@code path} (and its parent directories), replacing an existing file. */
+  public static JsonLinesWriter create(Path path) throws IOException {
+    return open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+  }
+
+  /** A writer that appends to {@code path}, creating it when it does not exist. */
+  public static JsonLinesWriter append(Path path) throws IOException {
+    return open(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+  }
+
+  /** A writer to a stream the caller owns; closing the writer closes the stream. */
+  public static JsonLinesWriter to(OutputStream out) throws IOException {
+    return new JsonLinesWriter(out);
+  }
+
+  private static JsonLinesWriter open(Path path, StandardOpenOption... options) throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    return new JsonLinesWriter(new BufferedOutputStream(Files.newOutputStream(path, options), 1 << 16));
+  }
+
+  @Override
+  public void write(List<CrawlRecord> batch) throws IOException {
+    for (CrawlRecord record : batch) {
+      writeRecord(record);
+      generator.writeRaw('\n');
+    }
+    generator.flush();
+  }
+
+  private void writeRecord(CrawlRecord record) throws IOException {
+    generator.writeStartObject();
+    generator.writeStringField("url", record.url());
+    generator.writeStringField("final_url", record.finalUrl());
+    generator.writeFieldName("status");
+    if (record.status().isPresent()) {
+      generator.writeNumber(record.status().getAsInt());
+    } else {
+      generator.writeNull();
+    }
+    generator.writeStringField("content_type", record.contentType().orElse(null));
+    generator.writeNumberField("bytes", record.bytes());
+    generator.writeNumberField("fetch_ms", record.fetchMillis());
+    generator.writeNumberField("depth", record.depth());
+    generator.writeStringField("parent", record.parent().orElse(null));
+    generator.writeStringField("title", record.title().orElse(null));
+    generator.writeNumberField("outlinks", record.outlinks());
+    generator.writeStringField("fetched_at", DateTimeFormatter.ISO_INSTANT.format(record.fetchedAt()));
+    generator.writeFieldName("error");
+    if (record.error().isPresent()) {
+      generator.writeStartObject();
+      generator.writeStringField("kind", record.error().get().kind().name());
+      generator.writeStringField("message", record.error().get().message());
+      generator.writeEndObject();
+    } else {
+      generator.writeNull();
+    }
+    generator.writeArrayFieldStart("redirects");
+    for (String hop : record.redirects()) {
+      generator.writeString(hop);
+    }
+    generator.writeEndArray();
+    generator.writeBooleanField("truncated", record.truncated());
+    generator.writeBooleanField("noindex", record.noindex());
+    generator.writeBooleanField("nofollow", record.nofollow());
+    generator.writeNumberField("attempts", record.attempts());
+    generator.writeStringField("location", record.location().orElse(null));
+    generator.writeEndObject();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    generator.flush();
+    generator.close();
+    out.close();
+  }
+}

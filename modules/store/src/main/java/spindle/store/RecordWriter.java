@@ -1,0 +1,18 @@
+package spindle.store;
+
+import java.io.IOException;
+import java.util.List;
+import spindle.core.CrawlRecord;
+
+/**
+ * Where crawl records go. Writes arrive in batches from one stream stage, on the blocking-I/O dispatcher; an
+ * implementation need not be thread-safe.
+ */
+public interface RecordWriter extends AutoCloseable {
+  /** Writes a batch, then pushes it to the operating system, so a killed process loses at most the current batch. */
+  void write(List<CrawlRecord> batch) throws IOException;
+
+  /** Flushes and releases the output. Idempotent. */
+  @Override
+  void close() throws IOException;
+}

@@ -1,0 +1,75 @@
+package spindle.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import spindle.core.CrawlRecord;
+import spindle.core.CrawlUrl;
+import spindle.core.ErrorKind;
+import spindle.core.HostKey;
+
+class JsonLinesWriterTest {
+  @TempDir
+  Path directory;
+
+  @Test
+  void writesOneJsonObjectPerLineWithTheDocumentedFieldNames() throws Exception {
+    HostKey host = HostKey.of("example.org", -1);
+    CrawlUrl seed = CrawlUrl.seed("http://example.org/", host);
+    CrawlUrl child = CrawlUrl.discovered("http://example.org/a", host, seed);
+    CrawlRecord ok = CrawlRecord.builder(child).status(200).contentType("text/html").bytes(1234).fetchMillis(12)
+        .title("A \"quoted\"\ntitle").outlinks(7).fetchedAt(Instant.parse("2026-11-25T10:00:00Z")).attempts(1).build();
+    CrawlRecord failed = CrawlRecord.builder(seed).error(ErrorKind.RESPONSE_TIMEOUT, "no response in 30 s").build();
+    Path file = directory.resolve("nested/out.jsonl");
+    try (JsonLinesWriter writer = JsonLinesWriter.create(file)) {
+      writer.write(List.of(ok));
+      writer.write(List.of(failed));
+    }
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(2, lines.size());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode first = json.readTree(lines.get(0));
+    assertEquals(List.of("url", "final_url", "status", "content_type", "bytes", "fetch_ms", "depth", "parent", "title",
+        "outlinks", "fetched_at", "error", "redirects", "truncated", "noindex", "nofollow", "attempts", "location"),
+        iterable(first.fieldNames()));
+    assertEquals("http://example.org/a", first.get("url").asText());
+    assertEquals(200, first.get("status").asInt());
+    assertEquals(1, first.get("depth").asInt());
+    assertEquals("http://example.org/", first.get("parent").asText());
+    assertEquals("A \"quoted\"\ntitle", first.get("title").asText());
+    assertEquals("2026-11-25T10:00:00Z", first.get("fetched_at").asText());
+    assertTrue(first.get("error").isNull());
+    JsonNode second = json.readTree(lines.get(1));
+    assertTrue(second.get("status").isNull());
+    assertTrue(second.get("parent").isNull());
+    assertEquals("RESPONSE_TIMEOUT", second.get("error").get("kind").asText());
+    assertEquals("no response in 30 s", second.get("error").get("message").asText());
+  }
+
+  @Test
+  void appendKeepsEarlierRecords() throws Exception {
+    Path file = directory.resolve("out.jsonl");
+    CrawlRecord record = CrawlRecord.builder("http://example.org/").status(200).build();
+    try (JsonLinesWriter writer = JsonLinesWriter.create(file)) {
+      writer.write(List.of(record));
+    }
+    try (JsonLinesWriter writer = JsonLinesWriter.append(file)) {
+      writer.write(List.of(record));
+    }
+    assertEquals(2, Files.readAllLines(file).size());
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> names) {
+    List<String> out = new java.util.ArrayList<>();
+    names.forEachRemaining(out::add);
+    return out;
+  }
+}
