@@ -51,6 +51,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   private final TimerScheduler<Command> timers;
   private long sequence;
   private Assign current;
+  private boolean requestEnded;
   private int robotsHops;
 
   private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies deps) {
@@ -83,6 +84,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
       return this;
     }
     current = assign;
+    requestEnded = false;
     robotsHops = 0;
     if (assign.item() instanceof WorkItem.PageFetch page) {
       startFetch(page.url().url(), deps.maxBodyBytes());
@@ -128,6 +130,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   private void pageDone(WorkItem.PageFetch page, FetchResult result) {
     Optional<Duration> retry = deps.retry().retryDelay(result, page.attempt());
     current.host().tell(new HostQueue.FetchFinished(page.url(), page.attempt(), retry));
+    requestEnded = true;
     if (retry.isPresent()) {
       getContext().getLog().debug("retrying url={} attempt={} in={}", page.url(), page.attempt(), retry.get());
       becomeIdle();
@@ -191,7 +194,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   private Behavior<Command> onPreRestart() {
     deps.metrics().restarted("fetcher");
     if (current != null) { // a bug in this fetcher: the URL gets an INTERNAL record instead of being lost
-      current.host().tell(new HostQueue.Crashed(current.item(), "fetcher failed while handling it"));
+      current.host().tell(new HostQueue.Crashed(current.item(), "fetcher failed while handling it", requestEnded));
     }
     return this;
   }

@@ -51,8 +51,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   /** A rejection offered by this host was written to the results stream. */
   enum RejectRecorded implements Command { INSTANCE }
 
-  /** A fetcher failed (a bug) while holding {@code item}; the URL gets an INTERNAL record. */
-  record Crashed(WorkItem item, String reason) implements Command {}
+  /**
+   * A fetcher failed (a bug) while holding {@code item}; the URL gets an INTERNAL record. {@code requestEnded}
+   * says whether the fetcher had already reported the end of the request (and so freed the host's slot).
+   */
+  record Crashed(WorkItem item, String reason, boolean requestEnded) implements Command {}
 
   /** {@code item} never reached a fetcher (dead letters); it is offered again. */
   record Undeliverable(WorkItem item) implements Command {}
@@ -228,10 +231,14 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   private Behavior<Command> onCrashed(Crashed crashed) {
     WorkItem item = crashed.item();
     if (item instanceof WorkItem.PageFetch page) {
-      busy = Math.max(0, busy - 1);
+      if (!crashed.requestEnded()) {
+        busy = Math.max(0, busy - 1);
+      }
       offerReject(page.url(), ErrorKind.INTERNAL, crashed.reason());
     } else if (item instanceof WorkItem.RobotsFetch) {
-      busy = Math.max(0, busy - 1);
+      if (!crashed.requestEnded()) {
+        busy = Math.max(0, busy - 1);
+      }
       robotsState = RobotsState.UNKNOWN;
     } else if (item instanceof WorkItem.Reject reject) {
       rejectsOutstanding = Math.max(0, rejectsOutstanding - 1);
