@@ -111,7 +111,7 @@ final class FixtureCommand implements Callable<Integer> {
     FixtureWeb web;
     try {
       web = FixtureWeb.start(settings);
-    } catch (IllegalArgumentException | IllegalStateException cannotStart) {
+    } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException cannotStart) {
       throw new UsageException("cannot start the fixture: " + cannotStart.getMessage());
     }
     try (web) {

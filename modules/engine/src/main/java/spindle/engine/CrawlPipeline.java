@@ -145,7 +145,7 @@ final class CrawlPipeline {
     } catch (IOException failed) {
       throw new UncheckedIOException("cannot write records: " + failed.getMessage(), failed);
     }
-    frontier.complete(completions);
+    frontier.complete(completions, writer.position());
     records.forEach(metrics::recorded);
     return batch;
   }

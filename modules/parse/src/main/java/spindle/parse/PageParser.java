@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.jsoup.Jsoup;
+import org.jsoup.internal.StringUtil;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.select.Evaluator;
@@ -27,6 +27,11 @@ import spindle.core.url.WebUrl;
  * they are resolved against {@code <base href>} (or the page URL) as a browser resolves them, then normalised.
  * {@code javascript:}, {@code mailto:}, {@code data:} and every other non-http(s) scheme are skipped.
  *
+ * <p>Pages whose charset keeps HTML's syntax in ASCII bytes (UTF-8, ISO-8859-x, windows-125x, Shift_JIS, EUC,
+ * GBK, Big5...) are parsed from a byte-for-byte ISO-8859-1 view of the body, which costs a tenth of a real UTF-8
+ * decode; the few values kept (links, base, title) are then decoded with the real charset (see
+ * {@link SourceText}). A page where that cannot be done exactly is parsed again with full decoding.
+ *
  * <p>Thread-safe: it holds only immutable settings, so one instance serves every parse thread.
  */
 public final class PageParser {
@@ -34,6 +39,7 @@ public final class PageParser {
       QueryParser.parse("a[href], area[href], frame[src], iframe[src], link[href]");
   private static final Evaluator META_NAMED = QueryParser.parse("meta[name]");
   private static final Evaluator BASE = QueryParser.parse("base[href]");
+  private static final Evaluator TITLE = QueryParser.parse("title");
 
   private final ParseSettings settings;
   private final UrlNormalizer normalizer;
@@ -66,7 +72,26 @@ public final class PageParser {
     if (!looksLikeHtml(contentType, body)) {
       return ParsedPage.notHtml(directives.noindex(), directives.nofollow());
     }
-    Document document = parseDocument(body, charsetOf(contentType), pageUrl);
+    Charset charset = charsetOf(contentType);
+    if (charset != null && SourceText.appliesTo(charset)) {
+      SourceText source = SourceText.of(body, charset);
+      ParsedPage page = extract(Jsoup.parse(source.latin1(), pageUrl), source, directives, pageUrl);
+      if (page != null) {
+        return page;
+      }
+    }
+    Document document = parseDocument(body, charset, pageUrl);
+    return extract(document, SourceText.EXACT, directives, pageUrl);
+  }
+
+  /**
+   * Reads title, robots directives and links from a parsed document. Values that matter are passed through
+   * {@code source} to undo the byte-transparent decoding; null means one could not be restored and the page must
+   * be parsed again with exact decoding.
+   */
+  private ParsedPage extract(Document document, SourceText source, RobotsDirectives headerDirectives,
+      String pageUrl) {
+    RobotsDirectives directives = headerDirectives;
     if (settings.honourMetaRobots()) {
       for (Element meta : document.select(META_NAMED)) {
         String name = meta.attr("name").toLowerCase(Locale.ROOT);
@@ -79,7 +104,11 @@ public final class PageParser {
     Optional<WebUrl> base = page;
     Element baseElement = document.selectFirst(BASE);
     if (baseElement != null && page.isPresent()) {
-      base = WebUrl.parse(baseElement.attr("href"), page.get()).or(() -> page);
+      String href = source.restore(baseElement.attr("href"));
+      if (href == null) {
+        return null;
+      }
+      base = WebUrl.parse(href, page.get()).or(() -> page);
     }
     List<PageLink> links = new ArrayList<>();
     int found = 0;
@@ -91,7 +120,11 @@ public final class PageParser {
         if (isLink && !hasRel(element, "alternate", "next", "prev")) {
           continue;
         }
-        String raw = tag.equals("frame") || tag.equals("iframe") ? element.attr("src") : element.attr("href");
+        String raw = source.restore(tag.equals("frame") || tag.equals("iframe") ? element.attr("src")
+            : element.attr("href"));
+        if (raw == null) {
+          return null;
+        }
         Optional<WebUrl> canonical = WebUrl.parse(raw, base.get()).flatMap(normalizer::normalize);
         if (canonical.isEmpty() || !seen.add(canonical.get().href())) {
           continue;
@@ -106,11 +139,19 @@ public final class PageParser {
         }
       }
     }
-    return new ParsedPage(title(document), links, found, directives.noindex(), directives.nofollow(), true);
+    Element titleElement = document.head().selectFirst(TITLE);
+    Optional<String> title = Optional.empty();
+    if (titleElement != null) {
+      String text = source.restore(titleElement.wholeText());
+      if (text == null) {
+        return null;
+      }
+      title = title(StringUtil.normaliseWhitespace(text).strip());
+    }
+    return new ParsedPage(title, links, found, directives.noindex(), directives.nofollow(), true);
   }
 
-  private Optional<String> title(Document document) {
-    String title = document.title();
+  private Optional<String> title(String title) {
     if (title.isEmpty()) {
       return Optional.empty();
     }
@@ -118,15 +159,10 @@ public final class PageParser {
         : title.substring(0, settings.maxTitleLength()));
   }
 
-  private static Document parseDocument(byte[] body, String charset, String pageUrl) {
-    if (charset != null) {
-      // the header names the charset: decode in one go (String's decoder is the JDK's fastest path), then parse
-      return Jsoup.parse(new String(body, Charset.forName(charset)), pageUrl);
-    }
+  private static Document parseDocument(byte[] body, Charset charset, String pageUrl) {
     try {
-      return Jsoup.parse(new ByteArrayInputStream(body), null, pageUrl);
-    } catch (IllegalCharsetNameException | UnsupportedCharsetException unknownCharset) {
-      return parseDocument(body, null, pageUrl);
+      // with a charset from the header jsoup decodes as it reads; without one it sniffs the BOM and <meta charset>
+      return Jsoup.parse(new ByteArrayInputStream(body), charset == null ? null : charset.name(), pageUrl);
     } catch (IOException impossible) { // a ByteArrayInputStream does not fail
       throw new UncheckedIOException(impossible);
     }
@@ -148,7 +184,7 @@ public final class PageParser {
   }
 
   /** The charset named in a Content-Type header, when it names one this JVM supports; otherwise null (sniff). */
-  static String charsetOf(Optional<String> contentType) {
+  static Charset charsetOf(Optional<String> contentType) {
     if (contentType.isEmpty()) {
       return null;
     }
@@ -164,7 +200,7 @@ public final class PageParser {
     }
     name = name.replace("\"", "").replace("'", "");
     try {
-      return Charset.isSupported(name) ? name : null;
+      return Charset.isSupported(name) ? Charset.forName(name) : null;
     } catch (IllegalCharsetNameException invalid) {
       return null;
     }

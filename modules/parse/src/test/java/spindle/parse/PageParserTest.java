@@ -119,4 +119,45 @@ class PageParserTest {
     ParsedPage page = parse("<html><body><div><a href='/a'>a<div><a href='/b'>b</p></td></table><a href=/c>c");
     assertEquals(List.of("http://example.org/a", "http://example.org/b", "http://example.org/c"), urls(page));
   }
+
+  private ParsedPage parse(byte[] body, String contentType) {
+    return parser.parse(body, Optional.of(contentType), PAGE, Optional.empty());
+  }
+
+  @Test
+  void nonAsciiTitlesAndLinksInUtf8ComeOutAsTheRealText() {
+    ParsedPage page = parse("<title>Caf\u00e9 \u2014 \u00e0 la carte \u65e5\u672c</title><a href='/caf\u00e9/\u65e5'>x</a>"
+        .getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+    assertEquals(Optional.of("Caf\u00e9 \u2014 \u00e0 la carte \u65e5\u672c"), page.title());
+    assertEquals(List.of("http://example.org/caf%C3%A9/%E6%97%A5"), urls(page));
+  }
+
+  @Test
+  void characterReferencesDecodeToTheSameTextAsRawCharacters() {
+    byte[] references = "<title>Caf&eacute; &amp; th&#233;&nbsp;!</title><a href='/caf&eacute;'>x</a>"
+        .getBytes(StandardCharsets.UTF_8);
+    ParsedPage page = parse(references, "text/html; charset=utf-8");
+    assertEquals(Optional.of("Caf\u00e9 & th\u00e9 !"), page.title()); // nbsp normalised like any space
+    assertEquals(List.of("http://example.org/caf%C3%A9"), urls(page));
+    byte[] mixed = "<title>\u00e9t\u00e9 &eacute;t&eacute;</title>".getBytes(StandardCharsets.UTF_8);
+    assertEquals(Optional.of("\u00e9t\u00e9 \u00e9t\u00e9"), parse(mixed, "text/html; charset=utf-8").title());
+  }
+
+  @Test
+  void singleAndMultiByteCharsetsDecodeTitlesAndLinks() throws Exception {
+    Charset windows1252 = Charset.forName("windows-1252");
+    ParsedPage euro = parse("<title>Prix: 5 \u20ac</title><a href='/\u00e9t\u00e9'>x</a>".getBytes(windows1252),
+        "text/html; charset=windows-1252");
+    assertEquals(Optional.of("Prix: 5 \u20ac"), euro.title());
+    assertEquals(List.of("http://example.org/%C3%A9t%C3%A9"), urls(euro));
+    Charset shiftJis = Charset.forName("Shift_JIS");
+    ParsedPage japanese = parse("<title>\u30bd\u30d5\u30c8\u8868</title><a href='/\u8868/\u30bd'>x</a>"
+        .getBytes(shiftJis), "text/html; charset=Shift_JIS");
+    assertEquals(Optional.of("\u30bd\u30d5\u30c8\u8868"), japanese.title());
+    assertEquals(1, japanese.links().size());
+    ParsedPage utf16 = parse("<title>\u00e9t\u00e9</title><a href='/a'>a</a>".getBytes(StandardCharsets.UTF_16),
+        "text/html; charset=UTF-16");
+    assertEquals(Optional.of("\u00e9t\u00e9"), utf16.title());
+    assertEquals(List.of("http://example.org/a"), urls(utf16));
+  }
 }

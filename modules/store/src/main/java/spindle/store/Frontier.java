@@ -26,8 +26,16 @@ public interface Frontier extends AutoCloseable {
   /** Puts leased URLs back at the front of their hosts' queues, in the given order (a retry, a stop). */
   void requeue(List<CrawlUrl> leased);
 
-  /** Marks leased URLs finished: fetched, or failed when the record carries an error. */
-  void complete(Collection<Completion> finished);
+  /**
+   * Marks leased URLs finished (fetched, or failed when the record carries an error) and, in the same atomic
+   * write, records that the output holds exactly {@code outputBytes} bytes of committed records. After a crash the
+   * output is cut back to the last committed length: records written after it belong to URLs that are still
+   * leased, so they are fetched and written again, once.
+   */
+  void complete(Collection<Completion> finished, long outputBytes);
+
+  /** The output length recorded by the last {@link #complete}; 0 for a new crawl. */
+  long committedOutputBytes();
 
   /**
    * Hands a leased URL on to its redirect target: when the target was never seen, the source counts as
@@ -39,7 +47,16 @@ public interface Frontier extends AutoCloseable {
   /** The URLs queued for {@code host}. */
   long queued(HostKey host);
 
-  /** The counts of every state. */
+  /** Calls {@code action} for every host with queued URLs (after a restart, to wake their queues up). */
+  void forEachHostWithWork(java.util.function.Consumer<HostKey> action);
+
+  /**
+   * URLs that were leased when the frontier was last closed or killed, and went back to their queues when it was
+   * opened: the fetches in flight at a crash, which will be made again. 0 for a new or in-memory frontier.
+   */
+  long recoveredLeases();
+
+  /** The counts of every state. Never blocks: implementations keep them in memory. */
   FrontierCounts counts();
 
   /** The hosts with queued URLs, most queued first, at most {@code limit} of them. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -22,13 +23,15 @@ import spindle.core.CrawlRecord;
 public final class JsonLinesWriter implements RecordWriter {
   private static final JsonFactory JSON = new JsonFactory();
 
-  private final OutputStream out;
+  private final CountingOutputStream out;
   private final JsonGenerator generator;
+  private final long startPosition;
   private boolean closed;
 
-  private JsonLinesWriter(OutputStream out) throws IOException {
-    this.out = out;
-    this.generator = JSON.createGenerator(out, JsonEncoding.UTF8);
+  private JsonLinesWriter(OutputStream out, long startPosition) throws IOException {
+    this.out = new CountingOutputStream(out);
+    this.startPosition = startPosition;
+    this.generator = JSON.createGenerator(this.out, JsonEncoding.UTF8);
     generator.setRootValueSeparator(null); // each record ends with its own newline
   }
 
@@ -44,7 +47,7 @@ public final class JsonLinesWriter implements RecordWriter {
 
   /** A writer to a stream the caller owns; closing the writer closes the stream. */
   public static JsonLinesWriter to(OutputStream out) throws IOException {
-    return new JsonLinesWriter(out);
+    return new JsonLinesWriter(out, 0);
   }
 
   private static JsonLinesWriter open(Path path, StandardOpenOption... options) throws IOException {
@@ -52,7 +55,9 @@ public final class JsonLinesWriter implements RecordWriter {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    return new JsonLinesWriter(new BufferedOutputStream(Files.newOutputStream(path, options), 1 << 16));
+    OutputStream file = Files.newOutputStream(path, options);
+    long start = java.util.Arrays.asList(options).contains(StandardOpenOption.APPEND) ? Files.size(path) : 0;
+    return new JsonLinesWriter(new BufferedOutputStream(file, 1 << 16), start);
   }
 
   @Override
@@ -105,6 +110,11 @@ public final class JsonLinesWriter implements RecordWriter {
   }
 
   @Override
+  public long position() {
+    return startPosition + out.count;
+  }
+
+  @Override
   public void close() throws IOException {
     if (closed) {
       return;
@@ -113,5 +123,26 @@ public final class JsonLinesWriter implements RecordWriter {
     generator.flush();
     generator.close();
     out.close();
+  }
+
+  /** Counts the bytes that pass through, so the writer knows the output's length without asking the file. */
+  private static final class CountingOutputStream extends FilterOutputStream {
+    private long count;
+
+    CountingOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      out.write(bytes, offset, length);
+      count += length;
+    }
   }
 }

@@ -29,6 +29,7 @@ public final class MemoryFrontier implements Frontier {
   private long failed;
   private long redirected;
   private long rejected;
+  private long committedOutputBytes;
 
   /** An empty frontier with the given limits, deduplicating by {@code fingerprint} of the canonical URL. */
   public MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint) {
@@ -87,7 +88,7 @@ public final class MemoryFrontier implements Frontier {
   }
 
   @Override
-  public synchronized void complete(Collection<Completion> finished) {
+  public synchronized void complete(Collection<Completion> finished, long outputBytes) {
     for (Completion completion : finished) {
       if (completion.failed()) {
         failed++;
@@ -96,6 +97,22 @@ public final class MemoryFrontier implements Frontier {
       }
     }
     leased -= finished.size();
+    committedOutputBytes = outputBytes;
+  }
+
+  @Override
+  public synchronized long committedOutputBytes() {
+    return committedOutputBytes;
+  }
+
+  @Override
+  public synchronized void forEachHostWithWork(java.util.function.Consumer<HostKey> action) {
+    List.copyOf(queues.keySet()).forEach(action);
+  }
+
+  @Override
+  public long recoveredLeases() {
+    return 0;
   }
 
   @Override

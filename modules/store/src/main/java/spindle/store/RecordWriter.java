@@ -12,6 +12,9 @@ public interface RecordWriter extends AutoCloseable {
   /** Writes a batch, then pushes it to the operating system, so a killed process loses at most the current batch. */
   void write(List<CrawlRecord> batch) throws IOException;
 
+  /** Bytes in the output after the last {@link #write}, earlier content of an appended file included. */
+  long position();
+
   /** Flushes and releases the output. Idempotent. */
   @Override
   void close() throws IOException;

@@ -67,7 +67,8 @@ abstract class FrontierContract {
       List<CrawlUrl> leased = frontier.lease(A, 2);
       assertFalse(frontier.counts().idle());
       frontier.complete(List.of(new Frontier.Completion(leased.get(0), false),
-          new Frontier.Completion(leased.get(1), true)));
+          new Frontier.Completion(leased.get(1), true)), 1234);
+      assertEquals(1234, frontier.committedOutputBytes());
       FrontierCounts counts = frontier.counts();
       assertEquals(1, counts.fetched());
       assertEquals(1, counts.failed());
@@ -98,6 +99,17 @@ abstract class FrontierContract {
           url(B, "/2")));
       assertEquals(List.of(url(A, "/1"), url(A, "/2"), url(B, "/1")), accepted);
       assertEquals(2, frontier.counts().rejected());
+    }
+  }
+
+  @Test
+  void namesEveryHostWithQueuedWork() {
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      frontier.add(List.of(url(A, "/1"), url(B, "/1")));
+      frontier.lease(A, 1);
+      List<HostKey> hosts = new java.util.ArrayList<>();
+      frontier.forEachHostWithWork(hosts::add);
+      assertEquals(List.of(B), hosts);
     }
   }
 

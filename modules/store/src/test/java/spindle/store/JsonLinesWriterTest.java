@@ -60,9 +60,13 @@ class JsonLinesWriterTest {
     CrawlRecord record = CrawlRecord.builder("http://example.org/").status(200).build();
     try (JsonLinesWriter writer = JsonLinesWriter.create(file)) {
       writer.write(List.of(record));
+      assertEquals(Files.size(file), writer.position());
     }
+    long first = Files.size(file);
     try (JsonLinesWriter writer = JsonLinesWriter.append(file)) {
+      assertEquals(first, writer.position());
       writer.write(List.of(record));
+      assertEquals(Files.size(file), writer.position());
     }
     assertEquals(2, Files.readAllLines(file).size());
   }
