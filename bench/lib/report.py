@@ -1,0 +1,196 @@
+"""Medians over runs, Spindle-to-peer ratios, and the three outputs: results.json, results.md and SVG charts."""
+
+import json
+import os
+import statistics
+
+import charts
+
+SCALARS = ["pages", "records", "errors", "pages_per_s", "pages_per_s_wall", "crawl_s", "first_page_s",
+           "fetch_p50_ms", "fetch_p99_ms", "cpu_s", "pages_per_cpu_s", "peak_heap_mib", "max_heap_after_gc_mib",
+           "last_heap_after_gc_mib", "gc_pause_total_ms", "gc_count", "peak_rss_mib", "wall_s", "fixture_cpu_s"]
+SERIES = ["series_pages_per_s", "series_heap_after_gc_mib", "series_heap_before_gc_mib", "series_rss_mib"]
+
+
+def median(values):
+    values = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not values:
+        return None
+    value = statistics.median(values)
+    return round(value, 3) if isinstance(value, float) else value
+
+
+def summarise_runs(runs):
+    """Median, min and max of every figure over the runs, and the series of the median run."""
+    summary = {"runs": len(runs), "median": {}, "min": {}, "max": {}}
+    for key in SCALARS:
+        values = [r.get(key) for r in runs if isinstance(r.get(key), (int, float))]
+        summary["median"][key] = median(values)
+        summary["min"][key] = min(values) if values else None
+        summary["max"][key] = max(values) if values else None
+    summary["all_exited_0"] = all(r["exit_code"] == 0 and not r["timed_out"] for r in runs)
+    # The median run: the one whose pages/s is the (lower) median; its series are the ones charted.
+    ranked = sorted(range(len(runs)), key=lambda i: runs[i].get("pages_per_s") or 0)
+    chosen = ranked[(len(ranked) - 1) // 2]
+    summary["median_run"] = runs[chosen]["run"]
+    summary["series"] = {key.replace("series_", ""): runs[chosen].get(key, []) for key in SERIES}
+    summary["per_run"] = [{k: v for k, v in r.items() if not k.startswith("series_")} for r in runs]
+    for nested in ("politeness", "faults"):
+        if any(nested in r for r in runs):
+            rows = [r[nested] for r in runs if nested in r]
+            combined = {}
+            for key in rows[0]:
+                values = [row.get(key) for row in rows]
+                if all(isinstance(v, bool) for v in values):
+                    combined[key] = all(values)
+                elif all(isinstance(v, (int, float)) or v is None for v in values):
+                    combined[key] = median(values)
+                else:
+                    combined[key] = values[chosen] if len(values) == len(runs) else values[0]
+            summary[nested] = combined
+    return summary
+
+
+def summarise(state):
+    """results.json's content: the state of the run with every scenario reduced to medians and ratios."""
+    result = {k: v for k, v in state.items() if k != "scenarios"}
+    result["scenarios"] = {}
+    for name, scenario in state["scenarios"].items():
+        entry = {k: v for k, v in scenario.items() if k != "crawlers"}
+        entry["crawlers"] = {c: summarise_runs(runs) for c, runs in scenario["crawlers"].items() if runs}
+        spindle = entry["crawlers"].get("spindle", {}).get("median", {})
+        entry["ratios"] = {}
+        for peer, summary in entry["crawlers"].items():
+            if peer == "spindle":
+                continue
+            ratio = {}
+            for key in ("pages_per_s", "pages_per_cpu_s"):
+                mine, theirs = spindle.get(key), summary["median"].get(key)
+                ratio[key] = round(mine / theirs, 2) if mine and theirs else None
+            entry["ratios"][peer] = ratio
+        result["scenarios"][name] = entry
+    return result
+
+
+def write_all(out_dir, state):
+    summary = summarise(state)
+    with open(os.path.join(out_dir, "results.json"), "w", encoding="utf-8") as handle:
+        json.dump(summary, handle, indent=1)
+    chart_files = write_charts(out_dir, summary)
+    with open(os.path.join(out_dir, "results.md"), "w", encoding="utf-8") as handle:
+        handle.write(markdown(summary, chart_files))
+
+
+def write_charts(out_dir, summary):
+    files = {}
+    for name, scenario in summary["scenarios"].items():
+        crawlers = scenario["crawlers"]
+        # One colour per crawler in every chart.
+        rates = [(f"{c} (run {s['median_run']})", s["series"]["pages_per_s"], False, i)
+                 for i, (c, s) in enumerate(crawlers.items())]
+        heap = []
+        for i, (c, s) in enumerate(crawlers.items()):
+            heap.append((f"{c} after GC", s["series"]["heap_after_gc_mib"], False, i))
+            heap.append((f"{c} before GC", s["series"]["heap_before_gc_mib"], True, i))
+        rss = [(c, s["series"]["rss_mib"], False, i) for i, (c, s) in enumerate(crawlers.items())]
+        made = []
+        for suffix, title, y_label, series, note in (
+                ("pages-per-s", f"{name}: pages/s over time", "pages/s", rates, "median run of each crawler"),
+                ("heap", f"{name}: JVM heap used (from the GC log)", "MiB", heap, "solid: after GC (live)"),
+                ("rss", f"{name}: resident memory (RSS)", "MiB", rss, "sampled every 0.5 s")):
+            path = f"{name}-{suffix}.svg"
+            charts.line_chart(os.path.join(out_dir, path), title, "seconds since the crawler started", y_label,
+                              series, note)
+            made.append((suffix, path))
+        files[name] = made
+    return files
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def markdown(summary, chart_files):
+    m = summary["machine"]
+    git = summary["git"]
+    lines = [f"# Spindle benchmark, {summary['started']}", ""]
+    smoke = summary["quick"] or summary["runs"] < 3
+    if smoke:
+        lines += [f"**Smoke test ({'--quick, ' if summary['quick'] else ''}{summary['runs']} run(s) each): "
+                  "these numbers only show that the harness works; they are not results.**", ""]
+    lines += [
+        f"- Status: {summary.get('status', 'running')}; runs per figure: {summary['runs']} "
+        f"(each figure is the median over the runs)",
+        f"- Commit: `{git.get('commit')}`{' (working tree dirty)' if git.get('dirty') else ''}; "
+        f"distribution: `{summary['dist']['path']}` ({summary['dist']['origin']}, jar built "
+        f"{summary['dist']['jar_modified']})",
+        f"- Machine: {m.get('cores')} cores, {m.get('memory_gib')} GiB, {m.get('cpu_model')}; {m.get('java')}; "
+        f"{m.get('os')}; load average at start {', '.join(f'{x:.2f}' for x in m.get('load_average_at_start', []))}",
+        f"- Crawler JVM: `{summary['options']['java_opts']}`",
+    ]
+    for peer, status in summary.get("peers", {}).items():
+        word = "ran" if status.get("status") == "ready" else "skipped"
+        lines.append(f"- Peer {peer}: {word}. {status.get('detail', '')}".rstrip())
+    lines += ["", "| scenario | crawler | pages | pages/s | fetch p50 / p99 ms | CPU s | pages/CPU-s "
+              "| peak heap MiB | peak RSS MiB | wall s |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, scenario in summary["scenarios"].items():
+        for crawler, s in scenario["crawlers"].items():
+            md = s["median"]
+            flag = "" if s["all_exited_0"] else " ⚠"
+            lines.append(
+                f"| {name} | {crawler}{flag} | {fmt(md['pages'])} | {fmt(md['pages_per_s'])} | "
+                f"{fmt(md['fetch_p50_ms'], 0)} / {fmt(md['fetch_p99_ms'], 0)} | {fmt(md['cpu_s'])} | "
+                f"{fmt(md['pages_per_cpu_s'])} | {fmt(md['peak_heap_mib'], 0)} | {fmt(md['peak_rss_mib'], 0)} | "
+                f"{fmt(md['wall_s'])} |")
+    if not all(s["all_exited_0"] for sc in summary["scenarios"].values() for s in sc["crawlers"].values()):
+        lines += ["", "⚠: at least one run did not exit 0 or timed out (see results.json, per_run)."]
+    lines += ["", "pages = 200 HTML pages; pages/s = pages ÷ (last page − first page); CPU s = user + system of the "
+              "crawler process; peak heap = most heap used (before a GC); fetch times are each crawler's own "
+              "(see README)."]
+    ratio_rows = [(name, peer, r) for name, s in summary["scenarios"].items() for peer, r in s["ratios"].items()]
+    if ratio_rows:
+        lines += ["", "## Spindle ÷ peer", "", "| scenario | peer | pages/s | pages/CPU-s |", "|---|---|---:|---:|"]
+        for name, peer, r in ratio_rows:
+            lines.append(f"| {name} | {peer} | {fmt(r['pages_per_s'], 2)}× | {fmt(r['pages_per_cpu_s'], 2)}× |")
+    for name, scenario in summary["scenarios"].items():
+        spindle = scenario["crawlers"].get("spindle", {})
+        p = spindle.get("politeness")
+        if p and p.get("ratio") is not None:
+            lines += ["", f"## Politeness ({name})", "",
+                      f"- {p['hosts_seen']} of {p['hosts_expected']} hosts, {fmt(p['requests'])} pages, delay "
+                      f"{p['delay_s']} s, mean fetch {fmt(p['mean_fetch_ms'])} ms, duration {fmt(p['duration_s'])} s "
+                      "(from the first robots.txt request)",
+                      f"- achieved {fmt(p['achieved_pages_per_s'])} pages/s; ideal {fmt(p['ideal_pages_per_s'])} "
+                      f"= hosts ÷ (delay + mean fetch); **ratio {fmt(p['ratio'], 3)}** (goal > 0.9; "
+                      f"{fmt(p['ratio_vs_hosts_over_delay'], 3)} against hosts ÷ delay = "
+                      f"{fmt(p['ideal_hosts_over_delay'])})",
+                      f"- concurrency {p['concurrency']}: at most {fmt(p['concurrency_bound_pages_per_s'])} pages/s at "
+                      f"this fetch time (Little's law){' — below the ideal, so concurrency limits this run' if (p['concurrency_bound_pages_per_s'] or 0) < p['ideal_pages_per_s'] else ''}; "
+                      f"first page {fmt(spindle['median']['first_page_s'])} s after the crawler started "
+                      "(JVM start and every host's robots.txt)",
+                      f"- per-host gap efficiency {fmt(p['gap_efficiency'], 3)}; time past the delay between two "
+                      f"requests to a host: p50 {fmt(p['delay_overshoot_p50_ms'])} ms, p99 "
+                      f"{fmt(p['delay_overshoot_p99_ms'])} ms; requests started before the delay had passed: "
+                      f"{fmt(p['requests_before_delay'])}"]
+        f = spindle.get("faults")
+        if f:
+            lines += ["", f"## Faults ({name})", "",
+                      f"- **{'PASS' if f['passed'] else 'FAIL'}**: finished {'yes' if f['finished'] else 'NO'}; "
+                      f"{fmt(f['fault_urls'])} fault URLs of {fmt(f['fault_kinds_seen'])} kinds; URLs without exactly "
+                      f"one record: {len(f['duplicate_fault_urls'])}; unexpected outcomes: {fmt(f['unexpected_count'])}",
+                      f"- wall {fmt(spindle['median']['wall_s'])} s (bound {fmt(f['wall_bound_s'])} s); longest "
+                      f"fetch {fmt(f['longest_fetch_ms'])} ms (bound {fmt(f['per_url_bound_ms'])} ms)",
+                      "- outcomes per fault: " + "; ".join(
+                          f"`{k}` {', '.join(f'{o} ×{n}' for o, n in v['outcomes'].items())}"
+                          for k, v in f["per_fault"].items())]
+    if chart_files:
+        lines += ["", "## Charts", ""]
+        for name, files in chart_files.items():
+            lines.append(f"- {name}: " + ", ".join(f"[{suffix}]({path})" for suffix, path in files))
+    return "\n".join(lines) + "\n"
