@@ -24,6 +24,7 @@ import org.apache.pekko.stream.ThrottleMode;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import spindle.core.CompletionStages;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
 import spindle.core.url.UrlNormalizer;
@@ -120,12 +121,15 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
             settings.output().flushInterval(), metrics))
         .run(system);
     this.results = stream.first();
-    context.pipeToSelf(stream.second(), (done, streamFailure) -> new PipelineDone(streamFailure));
+    context.pipeToSelf(CompletionStages.onCompletingThread(stream.second()),
+        (done, streamFailure) -> new PipelineDone(streamFailure));
 
     PageFetcher pageFetcher = job.fetcherFactory().apply(system);
     Duration watchdog = settings.fetch().connectTimeout().plus(settings.fetch().totalTimeout())
         .plus(Duration.ofSeconds(10));
-    Fetcher.Dependencies fetcherDeps = new Fetcher.Dependencies(broker, pageFetcher, results::offer,
+    SourceQueueWithComplete<FetchOutcome> queue = results;
+    Fetcher.Dependencies fetcherDeps = new Fetcher.Dependencies(broker, pageFetcher,
+        outcome -> CompletionStages.onCompletingThread(queue.offer(outcome)),
         settings.fetch().retry(), new RobotsRules(settings.fetch().userAgent().robotsNames(),
             settings.robots().maxSizeBytes()), settings.fetch().maxBodyBytes(), settings.robots().maxSizeBytes(),
         watchdog, metrics);

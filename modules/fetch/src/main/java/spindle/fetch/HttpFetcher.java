@@ -28,6 +28,7 @@ import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.util.ByteString;
 import scala.concurrent.ExecutionContextExecutor;
+import spindle.core.CompletionStages;
 import spindle.core.CrawlRecord;
 import spindle.core.ErrorKind;
 
@@ -110,7 +111,8 @@ public final class HttpFetcher implements PageFetcher {
         () -> result.complete(FetchResult.failed(url, ErrorKind.RESPONSE_TIMEOUT,
             "no response headers within " + settings.responseTimeout().toMillis() + " ms", millisSince(start))),
         executor);
-    http.singleRequest(request, https, poolSettings, log).whenComplete((response, failure) -> {
+    CompletionStages.onCompletingThread(http.singleRequest(request, https, poolSettings, log))
+        .whenComplete((response, failure) -> {
       boolean timedOut = !responseTimer.cancel() && result.isDone();
       if (timedOut) {
         if (response != null) {
@@ -152,11 +154,11 @@ public final class HttpFetcher implements PageFetcher {
           "fetch not complete within " + settings.totalTimeout().toMillis() + " ms", millisSince(start)));
     }
     long[] received = {0};
-    return decoded.entity().withoutSizeLimit().getDataBytes()
+    return CompletionStages.onCompletingThread(decoded.entity().withoutSizeLimit().getDataBytes()
         // inclusive: the chunk that crosses the limit is kept (and cut below), then upstream is cancelled
         .takeWhile(chunk -> (received[0] += chunk.size()) <= maxBodyBytes, true)
         .completionTimeout(Duration.ofNanos(remainingNanos))
-        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer)
+        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer))
         .handle((bytes, failure) -> {
           if (failure != null) {
             CrawlRecord.Failure classified = FailureClassifier.classify(failure);
