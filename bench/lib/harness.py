@@ -24,7 +24,7 @@ import metrics  # noqa: E402
 import procs  # noqa: E402
 import report  # noqa: E402
 
-DEFAULT_JAVA_OPTS = "-Xms256m -Xmx384m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
+DEFAULT_JAVA_OPTS = "-Xms256m -Xmx256m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
 DEFAULT_FIXTURE_JAVA_OPTS = "-Xms256m -Xmx1g -XX:+UseParallelGC"
 POLITENESS_OFF = {"spindle.politeness.delay": "0s", "spindle.politeness.per-host-concurrency": "64"}
 SCRAPY_PER_DOMAIN = 64   # Scrapy's CONCURRENT_REQUESTS_PER_DOMAIN when politeness is off, like Spindle's 64
@@ -119,6 +119,8 @@ def parse_args(argv):
     parser.add_argument("--fixture-java-opts", default=DEFAULT_FIXTURE_JAVA_OPTS)
     parser.add_argument("--port", type=int, default=18080, help="first port to try for the fixture (default 18080)")
     parser.add_argument("--max-pages", type=int, help="override every scenario's page limit")
+    parser.add_argument("--peer-max-pages", type=int, default=10000,
+                        help="page limit of the peers' crawls, when below the scenario's (default 10000; 0: none)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="extra Spindle job setting for every crawl; repeatable")
     parser.add_argument("--keep-output", action="store_true", help="keep each crawl's JSON-lines output in raw/")
@@ -296,6 +298,7 @@ def spindle_run(ctx, run_dir, sub, seeds, max_pages):
     for pair in ctx.args.set:
         key, _, value = pair.partition("=")
         settings[key.strip()] = value.strip()
+    settings.setdefault("spindle.store.dir", json.dumps(os.path.join(run_dir, "data")))   # a fresh store per run
     job = os.path.join(run_dir, "job.conf")
     with open(job, "w", encoding="utf-8") as handle:
         handle.write(f"# Written by bench/run for {sub.name}\n")
@@ -408,7 +411,11 @@ def run_scenarios(ctx, chosen, peers_ok, state):
                         if not fixture.alive():
                             log("the fixture died; restarting it")
                             fixture.start(args.port)
-                        result = run_one(ctx, group, sub, crawler, run_index, fixture, max_pages)
+                        limit = max_pages
+                        if crawler != "spindle" and args.peer_max_pages and max_pages:
+                            limit = min(max_pages, args.peer_max_pages)
+                        result = run_one(ctx, group, sub, crawler, run_index, fixture, limit)
+                        result["max_pages"] = limit
                         entry["crawlers"].setdefault(crawler, []).append(result)
                         time.sleep(2)   # let sockets in TIME_WAIT and the fixture's GC settle
                 report.write_all(ctx.out_dir, state)
@@ -458,6 +465,8 @@ def _remove(path):
 
 
 def main(argv):
+    # as ./spindle does: two malloc arenas keep a JVM's native memory from fragmenting across threads
+    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     args = parse_args(argv)
     if not args.out or not args.dist:
         raise SystemExit("bench: run me through bench/run (it passes --out and --dist)")

@@ -1,0 +1,95 @@
+package spindle.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import spindle.core.CrawlUrl;
+import spindle.core.HostKey;
+
+/**
+ * The compact binary form of a {@link CrawlUrl} without its host, which the store keeps in the key next to it.
+ *
+ * <p>Layout: {@code varint depth, varint length + UTF-8 url, parent, varint count, redirects}. The parent and each
+ * redirect usually share a long prefix with the URL (same scheme and host), so each is written as {@code varint
+ * shared} (bytes of the URL's UTF-8 form it starts with; for the parent, 0 means "no parent" and the count is
+ * shared + 1) and the length-prefixed rest. Lengths are varints, so URLs of any length (even over 64 KiB) fit.
+ */
+final class CrawlUrlCodec {
+  private CrawlUrlCodec() {}
+
+  /** Appends the form of {@code url} to {@code out}. */
+  static void write(ByteWriter out, CrawlUrl url) {
+    byte[] self = url.url().getBytes(UTF_8);
+    out.writeVarint(url.depth());
+    out.writeLengthPrefixed(self);
+    Optional<String> parent = url.parent();
+    if (parent.isEmpty()) {
+      out.writeVarint(0);
+    } else {
+      writeShared(out, self, parent.get().getBytes(UTF_8), 1);
+    }
+    out.writeVarint(url.redirects().size());
+    for (String redirect : url.redirects()) {
+      writeShared(out, self, redirect.getBytes(UTF_8), 0);
+    }
+  }
+
+  /** The form of {@code url} alone. */
+  static byte[] encode(CrawlUrl url) {
+    ByteWriter out = new ByteWriter(url.url().length() * 2 + 16);
+    write(out, url);
+    return out.toByteArray();
+  }
+
+  /** Reads a URL of {@code host} written by {@link #write}; throws {@link IllegalStateException} on corrupt input. */
+  static CrawlUrl read(ByteReader in, HostKey host) {
+    long depth = in.readVarint();
+    if (depth > Integer.MAX_VALUE) {
+      throw new IllegalStateException("corrupt store value: depth " + depth);
+    }
+    byte[] self = in.readLengthPrefixed();
+    long parentTag = in.readVarint();
+    Optional<String> parent = parentTag == 0 ? Optional.empty() : Optional.of(readShared(in, self, parentTag - 1));
+    int count = in.readLength();
+    List<String> redirects = new ArrayList<>(Math.min(count, 64));
+    for (int i = 0; i < count; i++) {
+      redirects.add(readShared(in, self, in.readVarint()));
+    }
+    return CrawlUrl.restore(new String(self, UTF_8), host, (int) depth, parent, redirects);
+  }
+
+  /** The URL of {@code host} in {@code bytes}, which must hold exactly one encoded URL. */
+  static CrawlUrl decode(byte[] bytes, HostKey host) {
+    ByteReader in = new ByteReader(bytes, 0);
+    CrawlUrl url = read(in, host);
+    if (!in.atEnd()) {
+      throw new IllegalStateException("corrupt store value: " + (bytes.length - in.position()) + " trailing bytes");
+    }
+    return url;
+  }
+
+  private static void writeShared(ByteWriter out, byte[] self, byte[] other, int bias) {
+    int shared = 0;
+    int limit = Math.min(self.length, other.length);
+    while (shared < limit && self[shared] == other[shared]) {
+      shared++;
+    }
+    out.writeVarint(shared + (long) bias);
+    out.writeVarint(other.length - shared);
+    out.write(other, shared, other.length - shared);
+  }
+
+  private static String readShared(ByteReader in, byte[] self, long shared) {
+    if (shared > self.length) {
+      throw new IllegalStateException("corrupt store value: shared prefix " + shared + " of " + self.length);
+    }
+    int rest = in.readLength();
+    byte[] whole = new byte[(int) shared + rest];
+    System.arraycopy(self, 0, whole, 0, (int) shared);
+    byte[] tail = in.readBytes(rest);
+    System.arraycopy(tail, 0, whole, (int) shared, rest);
+    return new String(whole, UTF_8);
+  }
+}

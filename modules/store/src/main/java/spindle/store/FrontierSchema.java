@@ -1,0 +1,186 @@
+package spindle.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.util.List;
+
+/**
+ * The keys and values of the RocksDB frontier, one column family per concern. All numbers in keys are big-endian
+ * so that RocksDB's byte order is their numeric order.
+ *
+ * <pre>
+ * queues  host UTF-8, 0x00, priority (depth capped at 255), sequence (8 bytes)
+ *                                           → varint attempts, CrawlUrl without host ({@link CrawlUrlCodec})
+ * urls    fingerprint (8 bytes)             → state byte: QUEUED | LEASED, deadline (8 bytes, epoch ms)
+ *                                             | FETCHED, FAILED or REDIRECTED, varint attempts
+ *                                             (the seen-set: a key is present once the URL was admitted; Bloom filter)
+ * leases  fingerprint (8 bytes)             → deadline (8 bytes, epoch ms), varint length + queue key, queue value
+ * hosts   host UTF-8                        → {@link HostLanes#encode()}: admitted, per priority queued and head
+ * meta    "state"                           → {@link Totals#encode()}: counts, committed output length, next sequence
+ *         "format"                          → "spindle-frontier/1"
+ *         "meta/" + key                     → UTF-8 value of {@link RocksDbFrontier#putMeta}
+ * </pre>
+ */
+final class FrontierSchema {
+  static final byte[] QUEUES = bytes("queues");
+  static final byte[] URLS = bytes("urls");
+  static final byte[] LEASES = bytes("leases");
+  static final byte[] HOSTS = bytes("hosts");
+  static final byte[] META = bytes("meta");
+  /** Every column family Spindle creates, after RocksDB's default one (left empty). */
+  static final List<byte[]> FAMILIES = List.of(QUEUES, URLS, LEASES, HOSTS, META);
+
+  static final byte[] FORMAT_KEY = bytes("format");
+  static final String FORMAT = "spindle-frontier/1";
+  static final byte[] STATE_KEY = bytes("state");
+  static final String USER_META_PREFIX = "meta/";
+
+  static final int QUEUED = 1;
+  static final int LEASED = 2;
+  static final int FETCHED = 3;
+  static final int FAILED = 4;
+  static final int REDIRECTED = 5;
+
+  private static final int KEY_TAIL = 1 + 1 + 8; // separator, priority, sequence
+
+  private FrontierSchema() {}
+
+  static byte[] bytes(String text) {
+    return text.getBytes(UTF_8);
+  }
+
+  /** The priority of a URL in its host's queue: its depth, capped at 255, so shallow pages come first. */
+  static int priority(int depth) {
+    return Math.min(depth, 255);
+  }
+
+  static byte[] queueKey(byte[] host, int priority, long sequence) {
+    return new ByteWriter(host.length + KEY_TAIL).write(host).writeByte(0).writeByte(priority).writeLong(sequence)
+        .toByteArray();
+  }
+
+  /** The first key past every key of {@code priority} in {@code host}'s queue. */
+  static byte[] laneEnd(byte[] host, int priority) {
+    return priority < 255
+        ? new ByteWriter(host.length + 2).write(host).writeByte(0).writeByte(priority + 1).toByteArray()
+        : new ByteWriter(host.length + 1).write(host).writeByte(1).toByteArray();
+  }
+
+  static String hostOfQueueKey(byte[] key) {
+    return new String(key, 0, key.length - KEY_TAIL, UTF_8);
+  }
+
+  static int priorityOfQueueKey(byte[] key) {
+    return key[key.length - 9] & 0xFF;
+  }
+
+  static long sequenceOfQueueKey(byte[] key) {
+    return new ByteReader(key, key.length - 8).readLong();
+  }
+
+  static byte[] fingerprintKey(long fingerprint) {
+    return new ByteWriter(8).writeLong(fingerprint).toByteArray();
+  }
+
+  static byte[] queuedState() {
+    return new byte[] {QUEUED};
+  }
+
+  static byte[] leasedState(long deadlineMillis) {
+    return new ByteWriter(9).writeByte(LEASED).writeLong(deadlineMillis).toByteArray();
+  }
+
+  static byte[] finishedState(int state, long attempts) {
+    return new ByteWriter(4).writeByte(state).writeVarint(attempts).toByteArray();
+  }
+
+  static byte[] userMetaKey(String key) {
+    return bytes(USER_META_PREFIX + key);
+  }
+
+  /** A queue value: attempts so far, then the URL. */
+  static byte[] queueValue(long attempts, byte[] url, int urlOffset) {
+    return new ByteWriter(url.length - urlOffset + 2).writeVarint(attempts).write(url, urlOffset, url.length - urlOffset)
+        .toByteArray();
+  }
+
+  static byte[] leaseValue(long deadlineMillis, byte[] queueKey, byte[] queueValue) {
+    return new ByteWriter(8 + 2 + queueKey.length + queueValue.length).writeLong(deadlineMillis)
+        .writeLengthPrefixed(queueKey).write(queueValue).toByteArray();
+  }
+
+  /** A decoded lease: where the URL was queued, and the queue value to put back (attempts included). */
+  record Lease(long deadlineMillis, byte[] queueKey, byte[] queueValue) {
+    static Lease decode(byte[] value) {
+      ByteReader in = new ByteReader(value, 0);
+      long deadline = in.readLong();
+      byte[] key = in.readLengthPrefixed();
+      byte[] queueValue = in.readBytes(value.length - in.position());
+      return new Lease(deadline, key, queueValue);
+    }
+
+    long attempts() {
+      return new ByteReader(queueValue, 0).readVarint();
+    }
+  }
+
+  /**
+   * The counts and positions kept in memory and written with every batch.
+   *
+   * @param nextSequence the sequence number of the next URL queued; it only grows
+   */
+  record Totals(long discovered, long queued, long leased, long fetched, long failed, long redirected,
+      long rejected, long committedOutputBytes, long nextSequence) {
+    static final Totals EMPTY = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    FrontierCounts counts() {
+      return new FrontierCounts(discovered, queued, leased, fetched, failed, redirected, rejected);
+    }
+
+    byte[] encode() {
+      return new ByteWriter(72).writeLong(discovered).writeLong(queued).writeLong(leased).writeLong(fetched)
+          .writeLong(failed).writeLong(redirected).writeLong(rejected).writeLong(committedOutputBytes)
+          .writeLong(nextSequence).toByteArray();
+    }
+
+    static Totals decode(byte[] value) {
+      ByteReader in = new ByteReader(value, 0);
+      return new Totals(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+          in.readLong(), in.readLong(), in.readLong());
+    }
+
+    Change change() {
+      return new Change(this);
+    }
+  }
+
+  /** The totals being changed by one batch; becomes {@link Totals} again once the batch is written. */
+  static final class Change {
+    long discovered;
+    long queued;
+    long leased;
+    long fetched;
+    long failed;
+    long redirected;
+    long rejected;
+    long committedOutputBytes;
+    long nextSequence;
+
+    private Change(Totals from) {
+      discovered = from.discovered;
+      queued = from.queued;
+      leased = from.leased;
+      fetched = from.fetched;
+      failed = from.failed;
+      redirected = from.redirected;
+      rejected = from.rejected;
+      committedOutputBytes = from.committedOutputBytes;
+      nextSequence = from.nextSequence;
+    }
+
+    Totals done() {
+      return new Totals(discovered, queued, leased, fetched, failed, redirected, rejected, committedOutputBytes,
+          nextSequence);
+    }
+  }
+}

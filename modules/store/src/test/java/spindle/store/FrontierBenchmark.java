@@ -1,0 +1,279 @@
+package spindle.store;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import spindle.core.CrawlUrl;
+import spindle.core.HostKey;
+import spindle.core.url.UrlNormalizer;
+
+/**
+ * Measures {@link RocksDbFrontier}: enqueue with dedup of N synthetic URLs (about 30 % duplicates) over H hosts in
+ * batches, the bytes on disk per URL, the time to reopen a full store until the first lease, and lease-and-complete
+ * of every URL. With {@code --heap} it prints the heap after a GC at 10 %, 50 % and 100 % of each phase. Run it
+ * with {@code bench/frontier/run}; {@code --help} lists the options.
+ */
+public final class FrontierBenchmark {
+  private static final String[] SECTIONS = {"news", "blog", "products/category", "articles/2025/11",
+      "docs/reference/api", "tag", "forum/threads", "en/about"};
+  private static final String[] WORDS = {"crawler", "durable", "frontier", "queue", "spindle", "rocks", "polite",
+      "host", "page", "index", "archive", "garden", "weather", "market", "review", "guide"};
+  private static final double DUPLICATES = 0.30;
+  private static final int[] PERCENT = {10, 50, 100};
+
+  private final long urls;
+  private final int hostCount;
+  private final int batchSize;
+  private final int leaseSize;
+  private final boolean heap;
+  private final HostKey[] hosts;
+
+  private FrontierBenchmark(long urls, int hostCount, int batchSize, int leaseSize, boolean heap) {
+    this.urls = urls;
+    this.hostCount = hostCount;
+    this.batchSize = batchSize;
+    this.leaseSize = leaseSize;
+    this.heap = heap;
+    this.hosts = new HostKey[hostCount];
+    for (int i = 0; i < hostCount; i++) {
+      hosts[i] = HostKey.of("www.host-" + i + ".example.com", -1);
+    }
+  }
+
+  /** Runs the benchmark with the options in {@code args}; prints the usage for {@code --help}. */
+  public static void main(String[] args) throws IOException {
+    long urls = 10_000_000;
+    int hostCount = 10_000;
+    int batchSize = 256;
+    int leaseSize = 64;
+    boolean heap = false;
+    boolean keep = false;
+    boolean sync = false;
+    Optional<Path> dir = Optional.empty();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--urls" -> urls = Long.parseLong(args[++i].replace("_", ""));
+        case "--hosts" -> hostCount = Integer.parseInt(args[++i]);
+        case "--batch" -> batchSize = Integer.parseInt(args[++i]);
+        case "--lease" -> leaseSize = Integer.parseInt(args[++i]);
+        case "--dir" -> dir = Optional.of(Path.of(args[++i]));
+        case "--heap" -> heap = true;
+        case "--keep" -> keep = true;
+        case "--sync" -> sync = true;
+        case "--help", "-h" -> {
+          System.out.println("""
+              options: --urls N (candidates, default 10000000; about 70 % are new) --hosts H (default 10000)
+                       --batch B (URLs per add and per complete, default 256) --lease L (max per lease, default 64)
+                       --dir D (store directory, default a new temporary one, deleted afterwards unless --keep)
+                       --heap (heap after GC at 10/50/100 % of each phase; slows the phases) --sync (sync-writes on)""");
+          return;
+        }
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; try --help");
+      }
+    }
+    Path directory = dir.isPresent() ? dir.get() : Files.createTempDirectory("spindle-frontier-bench-");
+    StoreSettings settings = StoreSettings.DEFAULTS.withSyncWrites(sync);
+    try {
+      new FrontierBenchmark(urls, hostCount, batchSize, leaseSize, heap).run(directory, settings);
+    } finally {
+      if (!keep) {
+        delete(directory);
+      }
+    }
+  }
+
+  private void run(Path directory, StoreSettings settings) {
+    System.out.printf(Locale.ROOT, "frontier benchmark: %,d candidate URLs, %,d hosts, batches of %d, leases of %d, "
+            + "sync-writes %s, %d cores, max heap %d MiB, store %s%n", urls, hostCount, batchSize, leaseSize,
+        settings.syncWrites() ? "on" : "off", Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20, directory);
+    long admitted;
+    try (RocksDbFrontier frontier = RocksDbFrontier.open(directory, FrontierLimits.NONE, UrlNormalizer::fingerprint,
+        settings)) {
+      admitted = enqueue(frontier);
+      System.out.println("rocksdb memory at the end of enqueue: " + frontier.nativeMemory());
+      frontier.flushAndCompact();
+      report("after enqueue, flush and compaction", directory, admitted, frontier.counts());
+    }
+
+    long start = System.nanoTime();
+    RocksDbFrontier frontier = RocksDbFrontier.open(directory, FrontierLimits.NONE, UrlNormalizer::fingerprint,
+        settings);
+    long opened = System.nanoTime();
+    List<CrawlUrl> first = frontier.lease(hosts[0], 1);
+    long leased = System.nanoTime();
+    System.out.printf(Locale.ROOT, "resume: open %.0f ms, then first lease %.1f ms (%d URL), %.0f ms in all%n",
+        (opened - start) / 1e6, (leased - opened) / 1e6, first.size(), (leased - start) / 1e6);
+    try (frontier) {
+      leaseAndComplete(frontier, first);
+      System.out.println("rocksdb memory at the end of lease+complete: " + frontier.nativeMemory());
+      frontier.flushAndCompact();
+      report("after lease-and-complete, flush and compaction", directory, admitted, frontier.counts());
+    }
+  }
+
+  private long enqueue(RocksDbFrontier frontier) {
+    long unique = 0;
+    long admitted = 0;
+    long start = System.nanoTime();
+    List<CrawlUrl> batch = new ArrayList<>(batchSize);
+    Checkpoints checkpoints = new Checkpoints("enqueue", urls);
+    for (long k = 0; k < urls; k++) {
+      long index;
+      long roll = mix(k ^ 0x5DEECE66DL);
+      if (unique > 0 && Long.remainderUnsigned(roll, 1000) < DUPLICATES * 1000) {
+        long back = Long.remainderUnsigned(mix(roll), (roll & 1) == 0 ? Math.min(unique, 10_000) : unique);
+        index = unique - 1 - back; // half from the last 10,000 new URLs (same site), half from anywhere
+      } else {
+        index = unique++;
+      }
+      batch.add(url(index));
+      if (batch.size() == batchSize || k == urls - 1) {
+        admitted += frontier.add(batch).size();
+        batch.clear();
+      }
+      checkpoints.passed(k + 1, frontier.counts());
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "enqueue+dedup: %,d candidates (%,d new, %,d admitted) in %.1f s: %,.0f candidates/s"
+        + ", %,.0f admitted/s%n", urls, unique, admitted, seconds, urls / seconds, admitted / seconds);
+    return admitted;
+  }
+
+  private void leaseAndComplete(RocksDbFrontier frontier, List<CrawlUrl> first) {
+    long total = frontier.counts().queued() + first.size();
+    long done = 0;
+    long output = 0;
+    long start = System.nanoTime();
+    List<Frontier.Completion> completions = new ArrayList<>(batchSize + leaseSize);
+    first.forEach(url -> completions.add(new Frontier.Completion(url, false)));
+    Checkpoints checkpoints = new Checkpoints("lease+complete", total);
+    while (frontier.counts().queued() > 0) {
+      for (HostKey host : hosts) {
+        if (frontier.queued(host) == 0) {
+          continue;
+        }
+        for (CrawlUrl url : frontier.lease(host, leaseSize)) {
+          completions.add(new Frontier.Completion(url, (url.url().length() & 15) == 0));
+        }
+        if (completions.size() >= batchSize) {
+          done += completions.size();
+          frontier.complete(completions, output += 1000L * completions.size());
+          completions.clear();
+          checkpoints.passed(done, frontier.counts());
+        }
+      }
+    }
+    done += completions.size();
+    frontier.complete(completions, output + 1000L * completions.size());
+    checkpoints.passed(done, frontier.counts());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "lease+complete: %,d URLs in %.1f s: %,.0f URLs/s%n", done, seconds,
+        done / seconds);
+  }
+
+  /** The i-th distinct URL: 60 to 140 characters, on host {@code mix(i) % H}, with a parent on the same host. */
+  private CrawlUrl url(long index) {
+    long bits = mix(index);
+    HostKey host = hosts[(int) Long.remainderUnsigned(bits, hostCount)];
+    String site = "https://" + host.name() + "/";
+    String section = SECTIONS[(int) (bits >>> 20 & 7)];
+    StringBuilder url = new StringBuilder(160).append(site).append(section).append('/');
+    int words = 2 + (int) (bits >>> 24 & 3);
+    for (int w = 0; w < words; w++) {
+      url.append(WORDS[(int) (bits >>> (28 + 4 * w) & 15)]).append('-');
+    }
+    url.append(index);
+    if ((bits >>> 50 & 7) < 2) {
+      url.append("?page=").append(bits >>> 53 & 31).append("&utm_source=feed");
+    } else {
+      url.append(".html");
+    }
+    int depth = (int) (bits >>> 58 & 3) + 1;
+    String parent = site + section + "/index-" + Long.remainderUnsigned(bits, 97) + ".html";
+    return CrawlUrl.restore(url.toString(), host, depth, Optional.of(parent), List.of());
+  }
+
+  private static long mix(long value) { // SplitMix64's finaliser
+    long z = value + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private static void report(String when, Path directory, long admitted, FrontierCounts counts) {
+    long bytes = size(directory);
+    System.out.printf(Locale.ROOT, "disk %s: %,d bytes, %.1f bytes per admitted URL; %s; %s%n", when, bytes,
+        (double) bytes / Math.max(1, admitted), counts, memory());
+  }
+
+  private static long size(Path directory) {
+    try (Stream<Path> files = Files.walk(directory)) {
+      return files.filter(Files::isRegularFile).mapToLong(file -> {
+        try {
+          return Files.size(file);
+        } catch (IOException vanished) { // a file RocksDB deleted while we walked
+          return 0;
+        }
+      }).sum();
+    } catch (IOException failure) {
+      throw new IllegalStateException(failure);
+    }
+  }
+
+  /** The process's resident set and the heap's committed size: their difference is mostly RocksDB's memory. */
+  private static String memory() {
+    long committed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+    return "rss " + rss("VmRSS:") + " (peak " + rss("VmHWM:") + "), heap committed " + (committed >> 20) + " MiB";
+  }
+
+  private static String rss(String field) {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
+      return lines.filter(line -> line.startsWith(field)).map(line -> line.substring(field.length()).trim()).findFirst()
+          .orElse("unknown");
+    } catch (IOException | java.io.UncheckedIOException notLinux) {
+      return "unknown";
+    }
+  }
+
+  private static void delete(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  /** Prints the heap after a GC at 10 %, 50 % and 100 % of a phase, when {@code --heap} is on. */
+  private final class Checkpoints {
+    private final String phase;
+    private final long total;
+    private int next;
+
+    Checkpoints(String phase, long total) {
+      this.phase = phase;
+      this.total = total;
+    }
+
+    void passed(long done, FrontierCounts counts) {
+      if (!heap || next == PERCENT.length || done * 100 < total * PERCENT[next]) {
+        return;
+      }
+      System.gc();
+      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      System.out.printf(Locale.ROOT, "heap %s %3d %%: %.1f MiB used after GC (%,d discovered, %,d queued); %s%n",
+          phase, PERCENT[next], used / 1048576.0, counts.discovered(), counts.queued(), memory());
+      next++;
+    }
+  }
+}
