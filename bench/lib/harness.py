@@ -65,10 +65,10 @@ FAULT_SETTINGS = {
 }
 
 GROUPS = [
-    Group("target", "The performance goal: 8 hosts, 100-230 kB pages, ~100 links, politeness off, concurrency 32.",
+    Group("target", "The performance goal: 8 hosts, 100-230 kB pages, ~100 links, politeness off, concurrency 64.",
           {"hosts": 8, "pages-per-host": 6000, "page-size": "100000-230000", "links": 100,
            "robots": "allow-all", "faults": "none"},
-          [Sub("target", 32, 40000, 500, peers=True, settings=POLITENESS_OFF)]),
+          [Sub("target", 64, 40000, 500, peers=True, settings=POLITENESS_OFF)]),
     Group("throughput", "50 hosts x 2,000 pages of 5-100 KiB, 40 links, politeness off, concurrency 16/32/64.",
           {"hosts": 50, "pages-per-host": 2000, "page-size": "5120-102400", "links": 40,
            "robots": "allow-all", "faults": "none"},

@@ -183,9 +183,13 @@ def markdown(summary, chart_files):
         f = spindle.get("faults")
         if f:
             lines += ["", f"## Faults ({name})", "",
-                      f"- **{'PASS' if f['passed'] else 'FAIL'}**: finished {'yes' if f['finished'] else 'NO'}; "
+                      f"- **{'PASS' if f['passed'] else 'FAIL'}** (every run must pass; the counts are medians over runs): finished {'yes' if f['finished'] else 'NO'}; "
                       f"{fmt(f['fault_urls'])} fault URLs of {fmt(f['fault_kinds_seen'])} kinds; URLs without exactly "
                       f"one record: {len(f['duplicate_fault_urls'])}; unexpected outcomes: {fmt(f['unexpected_count'])}",
+                      *[f"- run {run['run']} failed: " + "; ".join(
+                          f"{u['url']} expected {u['expected']}, got {u['got']}" for u in run['faults']['unexpected_outcomes'])
+                        + ("" if run['faults']['finished'] else "; did not finish")
+                        for run in spindle['per_run'] if 'faults' in run and not run['faults']['passed']],
                       f"- wall {fmt(spindle['median']['wall_s'])} s (bound {fmt(f['wall_bound_s'])} s); longest "
                       f"fetch {fmt(f['longest_fetch_ms'])} ms (bound {fmt(f['per_url_bound_ms'])} ms)",
                       "- outcomes per fault: " + "; ".join(

@@ -31,8 +31,6 @@ import spindle.engine.CrawlSupervisor;
 import spindle.engine.Seeds;
 import spindle.fetch.HttpFetcher;
 import spindle.fixture.FixtureWeb;
-import spindle.store.JsonLinesWriter;
-import spindle.store.MemoryFrontier;
 
 /**
  * {@code spindle crawl [job.conf] [--seed URL ...] [--out FILE] [--set key=value ...]}: runs one crawl to the
@@ -59,6 +57,10 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
       description = "Override any job key, e.g. --set spindle.fetch.concurrency=32; repeatable.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--fresh", description = "Delete the job's store (spindle.store.dir) and output, and start over "
+      + "instead of resuming.")
+  boolean fresh;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "The operator's defaults (default: application.conf next to the launcher, if present).")
   Path operatorConfig;
@@ -76,7 +78,11 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     if (out != null) {
       flags.put("spindle.output.path", out.toString());
     }
-    Config config = new JobConfigLoader().load(operatorFile(), Optional.ofNullable(jobFile), sets, flags);
+    if (jobFile == null) { // a quick run is named after its output, so running it again resumes it
+      flags.put("spindle.job.name", quickRunName(out));
+    }
+    Config config = new JobConfigLoader().load(JobConfigLoader.operatorFile(operatorConfig), Optional.ofNullable(jobFile),
+        sets, flags);
     CrawlSettings settings = settings(config);
     DemoSite demo = DemoSite.fromConfig(config);
     Path baseDirectory = jobFile == null ? Path.of("") : Optional.ofNullable(jobFile.toAbsolutePath().getParent())
@@ -107,19 +113,17 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
   private int run(Config config, CrawlSettings settings, List<CrawlUrl> seeds, PrintWriter err)
       throws IOException, InterruptedException {
     Path output = settings.output().path();
-    JsonLinesWriter writer;
-    try {
-      writer = JsonLinesWriter.create(output);
-    } catch (IOException unwritable) {
-      throw new UsageException("spindle.output.path: cannot write " + output + ": " + unwritable.getMessage());
-    }
-    MemoryFrontier frontier = new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint);
+    JobStore store = JobStore.open(settings, config, seeds, fresh, err);
+    store.resumeNote().ifPresent(note -> {
+      err.println("spindle: " + note);
+      err.flush();
+    });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     boolean terminal = Boolean.parseBoolean(System.getProperty("spindle.stderr.tty",
         String.valueOf(System.console() != null)));
     ConsoleProgress progress = new ConsoleProgress(System.err, terminal, settings.progress().logInterval());
     CompletableFuture<CrawlSummary> result = new CompletableFuture<>();
-    CrawlJob job = new CrawlJob(settings, seeds, frontier, writer, registry,
+    CrawlJob job = new CrawlJob(settings, seeds, store.frontier(), store.writer(), registry,
         system -> HttpFetcher.create(system, settings.fetch()), Optional.empty(), progress, result);
     ActorSystem<CrawlSupervisor.Command> system = ActorSystem.create(CrawlSupervisor.create(job), "spindle", config);
     Signals.onStop(system, result);
@@ -130,20 +134,23 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
       throw new IllegalStateException("crawl ended abnormally", impossible.getCause());
     } finally {
       system.terminate();
-      frontier.close();
+      system.getWhenTerminated().toCompletableFuture().join();
+      store.close();
     }
-    system.getWhenTerminated().toCompletableFuture().join();
     progress.summary(summary, output.toString());
     err.flush();
     return summary.failure().isPresent() ? 1 : 0;
   }
 
-  private Optional<Path> operatorFile() {
-    if (operatorConfig != null) {
-      return Optional.of(operatorConfig);
+  /** The job name of a run without a job file: the output's file name without its extension, or "crawl". */
+  static String quickRunName(Path output) {
+    if (output == null || output.getFileName() == null) {
+      return "crawl";
     }
-    String launcherDefault = System.getProperty("spindle.application-conf");
-    return launcherDefault == null ? Optional.empty() : Optional.of(Path.of(launcherDefault));
+    String name = output.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String base = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9._-]", "-");
+    return base.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}") ? base : "crawl";
   }
 
   /** Reads the settings, turning a bad value into a one-line usage error that names its file and line. */

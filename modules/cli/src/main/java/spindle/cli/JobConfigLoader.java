@@ -181,6 +181,18 @@ final class JobConfigLoader {
     return previous[b.length()];
   }
 
+  /**
+   * The operator's defaults file: {@code explicit} when given, else the launcher's {@code application.conf}
+   * (passed as {@code -Dspindle.application-conf}), else none.
+   */
+  static Optional<Path> operatorFile(Path explicit) {
+    if (explicit != null) {
+      return Optional.of(explicit);
+    }
+    String launcherDefault = System.getProperty("spindle.application-conf");
+    return launcherDefault == null ? Optional.empty() : Optional.of(Path.of(launcherDefault));
+  }
+
   /** The seeds from {@code --seed} flags as a config value. */
   static Object seedList(List<String> seeds) {
     return new ArrayList<>(seeds);

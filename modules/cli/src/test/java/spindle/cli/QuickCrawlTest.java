@@ -31,6 +31,7 @@ class QuickCrawlTest {
       CommandLine commandLine = Main.commandLine();
       commandLine.setErr(new PrintWriter(err));
       int code = commandLine.execute("crawl", "--seed", web.seedUrls().get(0), "--out", output.toString(),
+          "--set", "spindle.store.dir=" + directory.resolve("data"),
           "--set", "spindle.politeness.delay=0s", "--set", "spindle.fetch.concurrency=4");
       assertEquals(0, code, err.toString());
       List<String> lines = Files.readAllLines(output);

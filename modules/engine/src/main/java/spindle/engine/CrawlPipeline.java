@@ -41,13 +41,18 @@ import spindle.store.RecordWriter;
  *
  * Every stage has bounded buffers and the queue backpressures the fetchers' offers, so a slow disk slows the fetchers
  * instead of filling memory. A URL's links are admitted before its record is written and it is marked done, so
- * "nothing queued and nothing leased" means the crawl is finished.
+ * "nothing queued and nothing leased" means the crawl is finished. Each element carries a {@link CommitAck}: its
+ * fetcher takes new work only when the element is durable, so the stream never holds more than one URL per
+ * fetcher, and a crash loses (and re-fetches) at most that many.
  */
 final class CrawlPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(CrawlPipeline.class);
 
-  /** A record on its way to the output, and the URL it finishes. */
-  record Written(CrawlRecord record, CrawlUrl url) {}
+  /** A processed outcome and the acknowledgement its fetcher waits for. */
+  record Parsed(Processed processed, CommitAck ack) {}
+
+  /** A record on its way to the output, the URL it finishes, and whom to tell once it is durable. */
+  record Written(CrawlRecord record, CrawlUrl url, CommitAck ack) {}
 
   /** Tells a host queue that the frontier has new URLs for it. */
   @FunctionalInterface
@@ -58,11 +63,11 @@ final class CrawlPipeline {
   private CrawlPipeline() {}
 
   /** Parses outcomes on {@code parseExecutor}, {@code parallelism} at a time; never fails an element. */
-  static Flow<FetchOutcome, Processed, NotUsed> parseStage(PageProcessor processor, Executor parseExecutor,
+  static Flow<Submitted, Parsed, NotUsed> parseStage(PageProcessor processor, Executor parseExecutor,
       int parallelism) {
-    return Flow.<FetchOutcome>create()
-        .mapAsyncUnordered(parallelism, outcome -> CompletableFuture.supplyAsync(() -> processSafely(processor, outcome),
-            parseExecutor))
+    return Flow.<Submitted>create()
+        .mapAsyncUnordered(parallelism, submitted -> CompletableFuture.supplyAsync(
+            () -> new Parsed(processSafely(processor, submitted.outcome()), submitted.ack()), parseExecutor))
         .named("parse");
   }
 
@@ -70,9 +75,9 @@ final class CrawlPipeline {
    * Applies batches to the frontier on {@code storeExecutor}: admits links (the frontier deduplicates), hands
    * redirects on to their targets, and tells host queues about new work.
    */
-  static Flow<Processed, Written, NotUsed> frontierStage(Frontier frontier, Executor storeExecutor, int batchSize,
+  static Flow<Parsed, Written, NotUsed> frontierStage(Frontier frontier, Executor storeExecutor, int batchSize,
       Duration interval, HostNotifier notifier) {
-    return Flow.<Processed>create()
+    return Flow.<Parsed>create()
         .groupedWithin(batchSize, interval)
         .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> applyToFrontier(frontier, batch, notifier),
             storeExecutor))
@@ -90,10 +95,10 @@ final class CrawlPipeline {
   }
 
   /** The whole stream, from a queue that takes up to {@code maxOffers} concurrent offers to a sink. */
-  static RunnableGraph<Pair<SourceQueueWithComplete<FetchOutcome>, CompletionStage<Done>>> graph(int buffer,
-      int maxOffers, Flow<FetchOutcome, Processed, NotUsed> parse, Flow<Processed, Written, NotUsed> frontier,
+  static RunnableGraph<Pair<SourceQueueWithComplete<Submitted>, CompletionStage<Done>>> graph(int buffer,
+      int maxOffers, Flow<Submitted, Parsed, NotUsed> parse, Flow<Parsed, Written, NotUsed> frontier,
       Flow<Written, List<Written>, NotUsed> output) {
-    return Source.<FetchOutcome>queue(buffer, OverflowStrategy.backpressure(), maxOffers)
+    return Source.<Submitted>queue(buffer, OverflowStrategy.backpressure(), maxOffers)
         .via(parse)
         .via(frontier)
         .via(output)
@@ -110,25 +115,29 @@ final class CrawlPipeline {
     }
   }
 
-  private static List<Written> applyToFrontier(Frontier frontier, List<Processed> batch, HostNotifier notifier) {
+  private static List<Written> applyToFrontier(Frontier frontier, List<Parsed> batch, HostNotifier notifier) {
     List<CrawlUrl> links = new ArrayList<>();
     List<Written> written = new ArrayList<>(batch.size());
+    List<CommitAck> handedOn = new ArrayList<>();
     Set<HostKey> notify = new LinkedHashSet<>();
-    for (Processed processed : batch) {
+    for (Parsed parsed : batch) {
+      Processed processed = parsed.processed();
       links.addAll(processed.outlinks());
       if (processed.redirectTarget().isPresent()) {
         CrawlUrl target = processed.redirectTarget().get();
         if (frontier.redirect(processed.url(), target)) {
           notify.add(target.host());
-          continue; // handed on: the target's record will carry the chain
+          handedOn.add(parsed.ack()); // durable now: the target's record will carry the chain
+          continue;
         }
       }
-      written.add(new Written(processed.record(), processed.url()));
+      written.add(new Written(processed.record(), processed.url(), parsed.ack()));
     }
     for (CrawlUrl accepted : frontier.add(links)) {
       notify.add(accepted.host());
     }
     notify.forEach(notifier::workAvailable);
+    handedOn.forEach(CommitAck::committed);
     return written;
   }
 
@@ -147,6 +156,7 @@ final class CrawlPipeline {
     }
     frontier.complete(completions, writer.position());
     records.forEach(metrics::recorded);
+    batch.forEach(item -> item.ack().committed());
     return batch;
   }
 }

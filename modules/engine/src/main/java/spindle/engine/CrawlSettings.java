@@ -14,6 +14,7 @@ import spindle.fetch.FetchSettings;
 import spindle.fetch.robots.RobotsSettings;
 import spindle.parse.ParseSettings;
 import spindle.store.FrontierLimits;
+import spindle.store.StoreSettings;
 
 /**
  * Everything a crawl is configured with, read once from a resolved configuration (reference defaults, the
@@ -31,7 +32,14 @@ public record CrawlSettings(
     ParseSettings parse,
     OutputSettings output,
     PipelineSettings pipeline,
-    ProgressSettings progress) {
+    ProgressSettings progress,
+    StoreConfig store) {
+
+  /** Where the crawl's state lives: the backend ({@code rocksdb} or {@code memory}), its directory, its tuning. */
+  public record StoreConfig(Backend backend, Path dir, StoreSettings settings) {
+    /** The kinds of frontier. */
+    public enum Backend { ROCKSDB, MEMORY }
+  }
 
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
   public record JobSettings(String name, List<String> seeds, String seedFile) {
@@ -54,7 +62,8 @@ public record CrawlSettings(
 
   /** Sizes inside the engine: parse parallelism, frontier batches, buffers and windows. */
   public record PipelineSettings(int parseParallelism, int frontierBatchSize, Duration frontierBatchInterval,
-      int resultsBuffer, int hostWindow, int fetcherMailboxCapacity, Duration idleCheckInterval) {
+      int resultsBuffer, int hostWindow, int fetcherMailboxCapacity, Duration idleCheckInterval,
+      Duration hostIdleTimeout) {
     public PipelineSettings {
       requireAtLeastOne("spindle.engine.parse-parallelism", parseParallelism);
       requireAtLeastOne("spindle.engine.frontier-batch-size", frontierBatchSize);
@@ -66,6 +75,7 @@ public record CrawlSettings(
             "must be at least 4 (a fetcher holds up to 4 messages of its own), was " + fetcherMailboxCapacity);
       }
       requirePositive("spindle.engine.idle-check-interval", idleCheckInterval);
+      requirePositive("spindle.engine.host-idle-timeout", hostIdleTimeout);
     }
   }
 
@@ -111,8 +121,27 @@ public record CrawlSettings(
         new PipelineSettings(engine.getInt("parse-parallelism"), engine.getInt("frontier-batch-size"),
             engine.getDuration("frontier-batch-interval"), engine.getInt("results-buffer"),
             engine.getInt("host-window"), engine.getInt("fetcher-mailbox-capacity"),
-            engine.getDuration("idle-check-interval")),
-        new ProgressSettings(progress.getDuration("interval"), progress.getDuration("log-interval")));
+            engine.getDuration("idle-check-interval"), engine.getDuration("host-idle-timeout")),
+        new ProgressSettings(progress.getDuration("interval"), progress.getDuration("log-interval")),
+        storeConfig(root.getConfig("spindle.store")));
+  }
+
+  private static StoreConfig storeConfig(Config store) {
+    String backend = store.getString("backend").trim();
+    StoreConfig.Backend kind = switch (backend) {
+      case "rocksdb" -> StoreConfig.Backend.ROCKSDB;
+      case "memory" -> StoreConfig.Backend.MEMORY;
+      default -> throw new SettingsException("spindle.store.backend",
+          "must be \"rocksdb\" or \"memory\", was \"" + backend + "\"");
+    };
+    long entries = store.getLong("seen-cache-entries");
+    if (entries < 0 || entries > Integer.MAX_VALUE) {
+      throw new SettingsException("spindle.store.seen-cache-entries", "must be from 0 to 268435456, was " + entries);
+    }
+    return new StoreConfig(kind, Path.of(store.getString("dir")), new StoreSettings(
+        store.getBytes("block-cache-size"), store.getBytes("write-buffer-size"), store.getInt("max-write-buffers"),
+        store.getBytes("write-buffer-total-size"), store.getBoolean("sync-writes"), store.getDuration("lease-timeout"),
+        store.getInt("background-jobs"), (int) entries));
   }
 
   private static List<Pattern> patterns(Config config, String key, String fullKey) {

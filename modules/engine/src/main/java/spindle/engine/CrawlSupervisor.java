@@ -76,7 +76,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   private final Executor ioExecutor;
   private final ActorRef<WorkBroker.Command> broker;
   private final ActorRef<HostRegion.Command> region;
-  private final SourceQueueWithComplete<FetchOutcome> results;
+  private final SourceQueueWithComplete<Submitted> results;
   private final long startNanos = System.nanoTime();
   private Phase phase = Phase.RUNNING;
   private int seedBatchesPending;
@@ -103,7 +103,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         .onFailure(SupervisorStrategy.resume()), "work-broker"); // resume: its queues are the hosts' outstanding offers
     String agent = settings.fetch().userAgent().product();
     this.region = context.spawn(HostRegion.create(new HostQueue.Dependencies(broker, job.frontier(), storeExecutor,
-        settings.politeness(), settings.robots(), agent, settings.pipeline().hostWindow(), metrics)), "hosts");
+        settings.politeness(), settings.robots(), agent, settings.pipeline().hostWindow(),
+        settings.pipeline().hostIdleTimeout(), metrics)), "hosts");
 
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
     PageParsing parsing = job.parsing().orElseGet(() ->
@@ -111,7 +112,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     PageProcessor processor = new PageProcessor(parsing, normalizer,
         settings.scope().withDefaultHosts(hostsOf(job.seeds())), settings.fetch().maxRedirects());
     ActorRef<HostRegion.Command> hosts = region;
-    Pair<SourceQueueWithComplete<FetchOutcome>, CompletionStage<Done>> stream = CrawlPipeline.graph(
+    Pair<SourceQueueWithComplete<Submitted>, CompletionStage<Done>> stream = CrawlPipeline.graph(
         settings.pipeline().resultsBuffer(), fetchers,
         CrawlPipeline.parseStage(processor, parseExecutor, settings.pipeline().parseParallelism()),
         CrawlPipeline.frontierStage(job.frontier(), storeExecutor, settings.pipeline().frontierBatchSize(),
@@ -127,7 +128,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     PageFetcher pageFetcher = job.fetcherFactory().apply(system);
     Duration watchdog = settings.fetch().connectTimeout().plus(settings.fetch().totalTimeout())
         .plus(Duration.ofSeconds(10));
-    SourceQueueWithComplete<FetchOutcome> queue = results;
+    SourceQueueWithComplete<Submitted> queue = results;
     Fetcher.Dependencies fetcherDeps = new Fetcher.Dependencies(broker, pageFetcher,
         outcome -> CompletionStages.onCompletingThread(queue.offer(outcome)),
         settings.fetch().retry(), new RobotsRules(settings.fetch().userAgent().robotsNames(),
@@ -142,12 +143,15 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     this.fetchersAlive = fetchers;
 
     settings.politeness().maxPagesPerSecond().ifPresent(rate -> startPermits(rate));
+    wakeHostsWithWork();
     addSeeds(job.seeds());
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progress().interval());
     timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, settings.pipeline().idleCheckInterval());
-    context.getLog().info("crawl started job={} seeds={} fetchers={} delay={} per_host={} output={}",
-        settings.job().name(), job.seeds().size(), fetchers, settings.politeness().delay(),
-        settings.politeness().perHostConcurrency(), settings.output().path());
+    FrontierCounts before = job.frontier().counts();
+    context.getLog().info("crawl started job={} seeds={} fetchers={} delay={} per_host={} output={} resumed_done={} "
+            + "resumed_queued={} leases_requeued={}", settings.job().name(), job.seeds().size(), fetchers,
+        settings.politeness().delay(), settings.politeness().perHostConcurrency(), settings.output().path(),
+        before.finished(), before.queued(), job.frontier().recoveredLeases());
   }
 
   /** The supervisor of {@code job}. */
@@ -183,6 +187,17 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
             WorkBroker.PermitAck.INSTANCE,
             WorkBroker.PermitsEnded.INSTANCE,
             failed -> WorkBroker.PermitsEnded.INSTANCE), getContext().getSystem());
+  }
+
+  /** After a restart, the frontier already holds queued URLs: start their hosts' queues. */
+  private void wakeHostsWithWork() {
+    seedBatchesPending++;
+    var frontier = job.frontier();
+    ActorRef<HostRegion.Command> hosts = region;
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      frontier.forEachHostWithWork(host -> hosts.tell(new HostRegion.Envelope(host, HostQueue.WorkAvailable.INSTANCE)));
+      return List.<CrawlUrl>of();
+    }, storeExecutor), (none, failure) -> new SeedsAdded(List.of(), failure));
   }
 
   private void addSeeds(List<CrawlUrl> seeds) {

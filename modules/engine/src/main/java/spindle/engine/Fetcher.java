@@ -22,10 +22,11 @@ import spindle.fetch.robots.RobotsPolicy;
 import spindle.fetch.robots.RobotsRules;
 
 /**
- * One request at a time: asks the broker for work when idle, fetches, tells the host queue the request ended (so
+ * One URL at a time: asks the broker for work when idle, fetches, tells the host queue the request ended (so
  * its politeness clock starts), and puts the outcome into the results stream. It asks for the next item only once
- * the stream has accepted the outcome, so a slow parser or disk slows the fetchers down instead of filling memory.
- * The number of fetchers is the cap on requests in flight.
+ * the outcome is durable (its record written and its URL marked done), so a slow parser or disk slows the fetchers
+ * down instead of filling memory, and a crash can lose at most one fetched-but-unrecorded URL per fetcher. The
+ * number of fetchers is the cap on requests in flight.
  */
 final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   /** Messages a fetcher handles. */
@@ -35,6 +36,9 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   record Assign(WorkItem item, ActorRef<HostQueue.Command> host) implements Command {}
 
   private record FetchDone(long sequence, FetchResult result) implements Command {}
+
+  /** The outcome offered under {@code sequence} is durable: take new work. */
+  record Committed(long sequence) implements Command {}
 
   private record OfferDone(long sequence, Throwable failure) implements Command {}
 
@@ -52,6 +56,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   private long sequence;
   private Assign current;
   private boolean requestEnded;
+  private boolean offerAccepted;
+  private boolean committed;
   private int robotsHops;
 
   private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies deps) {
@@ -72,6 +78,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         .onMessage(Assign.class, this::onAssign)
         .onMessage(FetchDone.class, this::onFetchDone)
         .onMessage(OfferDone.class, this::onOfferDone)
+        .onMessage(Committed.class, this::onCommitted)
         .onMessage(Watchdog.class, this::onWatchdog)
         .onSignal(PreRestart.class, signal -> onPreRestart())
         .build();
@@ -161,7 +168,10 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
 
   private void offer(FetchOutcome outcome) {
     long id = ++sequence;
-    getContext().pipeToSelf(deps.results().offer(outcome), (result, failure) -> new OfferDone(id,
+    offerAccepted = false;
+    committed = false;
+    CommitAck ack = new CommitAck(getContext().getSelf(), id);
+    getContext().pipeToSelf(deps.results().offer(new Submitted(outcome, ack)), (result, failure) -> new OfferDone(id,
         failure != null ? failure
             : result == QueueOfferResult.enqueued() ? null
             : new IllegalStateException("results stream refused the outcome: " + result)));
@@ -171,13 +181,29 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     if (done.sequence() != sequence || current == null) {
       return this;
     }
-    if (done.failure() != null) {
-      getContext().getLog().error("outcome lost: the results stream is closed url={}", outcomeUrl(), done.failure());
-    }
     if (current.item() instanceof WorkItem.Reject) {
       current.host().tell(HostQueue.RejectRecorded.INSTANCE);
     }
-    becomeIdle();
+    if (done.failure() != null) {
+      getContext().getLog().error("outcome lost: the results stream is closed url={}", outcomeUrl(), done.failure());
+      becomeIdle();
+      return this;
+    }
+    offerAccepted = true;
+    if (committed) { // the two messages may arrive in either order
+      becomeIdle();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCommitted(Committed done) {
+    if (done.sequence() != sequence || current == null) {
+      return this;
+    }
+    committed = true;
+    if (offerAccepted) {
+      becomeIdle();
+    }
     return this;
   }
 

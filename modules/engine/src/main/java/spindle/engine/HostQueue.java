@@ -63,6 +63,9 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   /** Stop offering work: the crawl is stopping. */
   enum Drain implements Command { INSTANCE }
 
+  /** The region agrees to passivate this queue: stop if still idle, otherwise say so and carry on. */
+  enum Stop implements Command { INSTANCE }
+
   /** Asks for a snapshot of this host's state. */
   record GetStatus(ActorRef<HostStatus> replyTo) implements Command {}
 
@@ -72,9 +75,12 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
 
   private enum RetryRobots implements Command { INSTANCE }
 
+  private enum IdleTimeout implements Command { INSTANCE }
+
   /** What every host queue of a crawl shares. */
   record Dependencies(ActorRef<WorkBroker.Command> broker, Frontier frontier, Executor storeExecutor,
-      PolitenessSettings politeness, RobotsSettings robots, String robotsAgent, int window, CrawlMetrics metrics) {}
+      PolitenessSettings politeness, RobotsSettings robots, String robotsAgent, int window, Duration idleTimeout,
+      CrawlMetrics metrics) {}
 
   /** A host's state, for status pages and "why is the crawl not finished". */
   record HostStatus(HostKey host, int windowed, int inFlight, String robots, Duration effectiveDelay,
@@ -86,6 +92,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
 
   private final HostKey host;
   private final Dependencies deps;
+  private final ActorRef<HostRegion.Command> region;
   private final TimerScheduler<Command> timers;
   private final ArrayDeque<Pending> window = new ArrayDeque<>();
   private boolean leasing;
@@ -103,8 +110,10 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   private String scheme = "http";
   private boolean draining;
 
-  private HostQueue(ActorContext<Command> context, TimerScheduler<Command> timers, HostKey host, Dependencies deps) {
+  private HostQueue(ActorContext<Command> context, TimerScheduler<Command> timers, HostKey host, Dependencies deps,
+      ActorRef<HostRegion.Command> region) {
     super(context);
+    this.region = region;
     this.timers = timers;
     this.host = host;
     this.deps = deps;
@@ -114,10 +123,13 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     this.nextStartNanos = System.nanoTime();
   }
 
-  /** The queue of {@code host}. It does nothing until told that work is available. */
-  static Behavior<Command> create(HostKey host, Dependencies deps) {
+  /**
+   * The queue of {@code host}. It does nothing until told that work is available; idle for
+   * {@code deps.idleTimeout()}, it asks {@code region} to stop it.
+   */
+  static Behavior<Command> create(HostKey host, Dependencies deps, ActorRef<HostRegion.Command> region) {
     return Behaviors.withMdc(Command.class, Map.of("host", host.name()),
-        Behaviors.setup(context -> Behaviors.withTimers(timers -> new HostQueue(context, timers, host, deps))));
+        Behaviors.setup(context -> Behaviors.withTimers(timers -> new HostQueue(context, timers, host, deps, region))));
   }
 
   @Override
@@ -134,6 +146,8 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
         .onMessage(Undeliverable.class, this::onUndeliverable)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessageEquals(IdleTimeout.INSTANCE, this::onIdleTimeout)
+        .onMessageEquals(Stop.INSTANCE, this::onStop)
         .onSignal(PreRestart.class, signal -> onPreRestart())
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -280,6 +294,30 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     return this;
   }
 
+  private Behavior<Command> onIdleTimeout() {
+    if (isIdle()) {
+      getContext().getLog().debug("host queue idle, passivating host={}", host);
+      region.tell(new HostRegion.Passivate(host, getContext().getSelf()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop() {
+    if (isIdle()) {
+      return Behaviors.stopped();
+    }
+    region.tell(new HostRegion.PassivationCancelled(host, getContext().getSelf())); // work arrived meanwhile
+    return this;
+  }
+
+  /**
+   * Whether this queue holds nothing: no window, nothing offered or in flight, no lease under way, nothing more in
+   * the frontier as far as it knows. Only then may it stop: no fetcher will report to it.
+   */
+  private boolean isIdle() {
+    return window.isEmpty() && busy == 0 && rejectsOutstanding == 0 && !leasing && !mayHaveMore;
+  }
+
   private Behavior<Command> onPreRestart() {
     deps.metrics().restarted("host-queue");
     returnWindow();
@@ -304,8 +342,17 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     }
   }
 
-  /** Offers whatever politeness and robots.txt allow now, and refills the window. */
+  /** Offers whatever politeness and robots.txt allow now, refills the window, and watches for idleness. */
   private void dispatch() {
+    offerWork();
+    if (isIdle() && !draining) {
+      timers.startSingleTimer(IdleTimeout.INSTANCE, deps.idleTimeout());
+    } else {
+      timers.cancel(IdleTimeout.INSTANCE);
+    }
+  }
+
+  private void offerWork() {
     if (draining) {
       return;
     }

@@ -3,7 +3,9 @@ package spindle.engine;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -29,6 +31,12 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   /** Delivers {@code message} to every running queue. */
   record Broadcast(HostQueue.Command message) implements Command {}
 
+  /** The idle queue of {@code host} asks to be stopped (it holds nothing, and no fetcher reports to it). */
+  record Passivate(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
+
+  /** The queue asked to stop got work before it could: it stays, and messages held for it are delivered. */
+  record PassivationCancelled(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
+
   /** Replies with the number of host queues running. */
   record CountHosts(ActorRef<Integer> replyTo) implements Command {}
 
@@ -36,6 +44,8 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
 
   private final HostQueue.Dependencies deps;
   private final Map<HostKey, ActorRef<HostQueue.Command>> queues = new HashMap<>();
+  /** Messages for hosts whose queue is stopping, delivered to its successor (or to it, if it stays). */
+  private final Map<HostKey, List<HostQueue.Command>> held = new HashMap<>();
   private long generation;
 
   private HostRegion(ActorContext<Command> context, HostQueue.Dependencies deps) {
@@ -55,11 +65,18 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
         .onMessage(Broadcast.class, this::onBroadcast)
         .onMessage(CountHosts.class, this::onCountHosts)
         .onMessage(QueueStopped.class, this::onQueueStopped)
+        .onMessage(Passivate.class, this::onPassivate)
+        .onMessage(PassivationCancelled.class, this::onPassivationCancelled)
         .build();
   }
 
   private Behavior<Command> onEnvelope(Envelope envelope) {
-    queues.computeIfAbsent(envelope.host(), this::spawn).tell(envelope.message());
+    List<HostQueue.Command> waiting = held.get(envelope.host());
+    if (waiting != null) {
+      waiting.add(envelope.message());
+    } else {
+      queues.computeIfAbsent(envelope.host(), this::spawn).tell(envelope.message());
+    }
     return this;
   }
 
@@ -73,17 +90,44 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
     return this;
   }
 
+  private Behavior<Command> onPassivate(Passivate passivate) {
+    // a handshake, as Cluster Sharding does: hold the host's messages until the queue has stopped, because one
+    // sent to it meanwhile may have given it work, in which case it refuses to stop
+    if (queues.get(passivate.host()) == passivate.queue() && !held.containsKey(passivate.host())) {
+      held.put(passivate.host(), new ArrayList<>());
+      passivate.queue().tell(HostQueue.Stop.INSTANCE);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onPassivationCancelled(PassivationCancelled cancelled) {
+    List<HostQueue.Command> waiting = held.remove(cancelled.host());
+    if (waiting != null) {
+      waiting.forEach(cancelled.queue()::tell);
+    }
+    return this;
+  }
+
   private Behavior<Command> onQueueStopped(QueueStopped stopped) {
+    queues.remove(stopped.host());
+    List<HostQueue.Command> waiting = held.remove(stopped.host());
+    if (waiting != null) { // passivated: a successor gets what arrived meanwhile, if anything did
+      if (!waiting.isEmpty()) {
+        ActorRef<HostQueue.Command> successor = spawn(stopped.host());
+        queues.put(stopped.host(), successor);
+        waiting.forEach(successor::tell);
+      }
+      return this;
+    }
     // restarts ran out; the next message for the host starts a fresh queue, which leases the host's URLs again
     getContext().getLog().error("host queue stopped after repeated failures host={}", stopped.host());
-    queues.remove(stopped.host());
     getContext().getSelf().tell(new Envelope(stopped.host(), HostQueue.WorkAvailable.INSTANCE));
     return this;
   }
 
   private ActorRef<HostQueue.Command> spawn(HostKey host) {
     ActorRef<HostQueue.Command> queue = getContext().spawn(
-        Behaviors.supervise(HostQueue.create(host, deps))
+        Behaviors.supervise(HostQueue.create(host, deps, getContext().getSelf()))
             .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))),
         "host-" + URLEncoder.encode(host.name(), StandardCharsets.UTF_8) + "-" + (++generation));
     getContext().watchWith(queue, new QueueStopped(host));

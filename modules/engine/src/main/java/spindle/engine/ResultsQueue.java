@@ -10,5 +10,5 @@ import org.apache.pekko.stream.QueueOfferResult;
 @FunctionalInterface
 interface ResultsQueue {
   /** Offers an outcome; completes with {@code QueueOfferResult.enqueued()} once accepted. */
-  CompletionStage<QueueOfferResult> offer(FetchOutcome outcome);
+  CompletionStage<QueueOfferResult> offer(Submitted outcome);
 }

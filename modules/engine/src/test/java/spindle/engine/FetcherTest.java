@@ -57,11 +57,15 @@ class FetcherTest {
   }
 
   @Test
-  void reportsTheEndOfTheRequestToItsHostThenAsksForMoreOnlyAfterTheStreamAcceptedTheOutcome() {
+  void reportsTheEndOfTheRequestToItsHostThenAsksForMoreOnlyOnceTheOutcomeIsDurable() {
     TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
     TestProbe<HostQueue.Command> host = testKit.createTestProbe();
     CompletableFuture<QueueOfferResult> accepted = new CompletableFuture<>();
-    ActorRef<Fetcher.Command> fetcher = fetcher(broker, answering(200), outcome -> accepted);
+    java.util.concurrent.atomic.AtomicReference<Submitted> submitted = new java.util.concurrent.atomic.AtomicReference<>();
+    ActorRef<Fetcher.Command> fetcher = fetcher(broker, answering(200), outcome -> {
+      submitted.set(outcome);
+      return accepted;
+    });
     broker.expectMessageClass(WorkBroker.RequestWork.class);
 
     fetcher.tell(new Fetcher.Assign(new WorkItem.PageFetch(URL, 1), host.ref()));
@@ -69,6 +73,8 @@ class FetcherTest {
     assertTrue(finished.retryAfter().isEmpty());
     broker.expectNoMessage(Duration.ofMillis(200)); // the stream has not taken the outcome yet
     accepted.complete(QueueOfferResult.enqueued());
+    broker.expectNoMessage(Duration.ofMillis(200)); // taken, but not yet written and marked done
+    submitted.get().ack().committed();
     broker.expectMessageClass(WorkBroker.RequestWork.class);
   }
 
@@ -79,6 +85,7 @@ class FetcherTest {
     AtomicInteger offers = new AtomicInteger();
     ActorRef<Fetcher.Command> fetcher = fetcher(broker, answering(503), outcome -> {
       offers.incrementAndGet();
+      outcome.ack().committed(); // before the offer completes: either order must work
       return CompletableFuture.completedFuture(QueueOfferResult.enqueued());
     });
     broker.expectMessageClass(WorkBroker.RequestWork.class);
@@ -122,8 +129,10 @@ class FetcherTest {
     ActorRef<Fetcher.Command> fetcher = fetcher(broker,
         (url, max) -> { throw new AssertionError("no request may be sent for a rejection"); },
         outcome -> {
-          stream.ref().tell(outcome);
-          return CompletableFuture.completedFuture(QueueOfferResult.enqueued());
+          stream.ref().tell(outcome.outcome());
+          CompletableFuture<QueueOfferResult> offered = CompletableFuture.completedFuture(QueueOfferResult.enqueued());
+          outcome.ack().committed();
+          return offered;
         });
     broker.expectMessageClass(WorkBroker.RequestWork.class);
 

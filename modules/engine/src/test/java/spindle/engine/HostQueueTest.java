@@ -46,10 +46,16 @@ class HostQueueTest {
 
   private ActorRef<HostQueue.Command> queue(TestProbe<WorkBroker.Command> broker, MemoryFrontier frontier,
       Duration delay, int perHost, boolean robotsEnabled) {
+    return queue(broker, frontier, delay, perHost, robotsEnabled, testKit.<HostRegion.Command>createTestProbe(),
+        ofSeconds(60));
+  }
+
+  private ActorRef<HostQueue.Command> queue(TestProbe<WorkBroker.Command> broker, MemoryFrontier frontier,
+      Duration delay, int perHost, boolean robotsEnabled, TestProbe<HostRegion.Command> region, Duration idle) {
     PolitenessSettings politeness = new PolitenessSettings(delay, ofSeconds(30), perHost, OptionalDouble.empty());
     CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
     return testKit.spawn(HostQueue.create(HOST, new HostQueue.Dependencies(broker.ref(), frontier, Runnable::run,
-        politeness, robots(robotsEnabled), "SpindleBot", 16, metrics)));
+        politeness, robots(robotsEnabled), "SpindleBot", 16, idle, metrics), region.ref()));
   }
 
   private static MemoryFrontier frontierWith(String... paths) {
@@ -139,5 +145,30 @@ class HostQueueTest {
     queue.tell(new HostQueue.Undeliverable(lost));
     WorkItem.PageFetch again = page(broker, ofSeconds(1));
     assertEquals(lost, again);
+  }
+
+  @Test
+  void anIdleQueueAsksToBePassivatedAndStopsOnlyWhileStillIdle() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    TestProbe<HostRegion.Command> region = testKit.createTestProbe();
+    MemoryFrontier frontier = frontierWith("/a");
+    ActorRef<HostQueue.Command> queue = queue(broker, frontier, Duration.ZERO, 1, false, region, ofMillis(300));
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch fetch = page(broker, ofSeconds(1));
+    region.expectNoMessage(ofMillis(500)); // a request in flight: not idle
+    queue.tell(new HostQueue.FetchFinished(fetch.url(), 1, Optional.empty()));
+
+    HostRegion.Passivate passivate = region.expectMessageClass(HostRegion.Passivate.class, ofSeconds(2));
+    assertEquals(queue, passivate.queue());
+    frontier.add(List.of(CrawlUrl.seed("http://example.org/late", HOST)));
+    queue.tell(HostQueue.WorkAvailable.INSTANCE); // work arrives before the region's answer
+    queue.tell(HostQueue.Stop.INSTANCE);
+    region.expectMessageClass(HostRegion.PassivationCancelled.class);
+    WorkItem.PageFetch late = page(broker, ofSeconds(1));
+    queue.tell(new HostQueue.FetchFinished(late.url(), 1, Optional.empty()));
+
+    region.expectMessageClass(HostRegion.Passivate.class, ofSeconds(2));
+    queue.tell(HostQueue.Stop.INSTANCE);
+    region.expectTerminated(queue, ofSeconds(1));
   }
 }

@@ -60,6 +60,7 @@ final class FailureClassifier {
       return ErrorKind.PROTOCOL_ERROR;
     }
     if (type.equals("UnexpectedConnectionClosureException") || type.equals("EntityStreamException")
+        || type.startsWith("StageWasCompleted") // the pool's connection died under the request
         || message.contains("connection reset") || message.contains("closed unexpectedly")
         || message.contains("connection was closed") || message.contains("broken pipe")
         || message.contains("truncation")) {

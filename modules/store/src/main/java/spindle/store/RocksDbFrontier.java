@@ -107,6 +107,7 @@ public final class RocksDbFrontier implements Frontier {
   private final List<ColumnFamilyHandle> families;
   private final WriteOptions writeOptions;
   private final ReentrantLock lock = new ReentrantLock();
+  private final SeenCache recentlySeen; // guarded by lock
   private final ConcurrentHashMap<HostKey, HostLanes> hosts = new ConcurrentHashMap<>();
   private final long recoveredLeases;
   private volatile Totals totals;
@@ -119,6 +120,7 @@ public final class RocksDbFrontier implements Frontier {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
     this.leaseTimeoutMillis = settings.leaseTimeout().toMillis();
+    this.recentlySeen = new SeenCache(settings.seenCacheEntries());
     this.clock = clock;
     this.natives = natives;
     this.db = db;
@@ -231,20 +233,37 @@ public final class RocksDbFrontier implements Frontier {
     if (candidates.isEmpty()) {
       return List.of();
     }
-    Fingerprints prints = new Fingerprints(candidates.size());
-    candidates.forEach(candidate -> prints.add(fingerprint.applyAsLong(candidate.url())));
+    long[] candidatePrints = new long[candidates.size()];
+    for (int i = 0; i < candidatePrints.length; i++) {
+      candidatePrints[i] = fingerprint.applyAsLong(candidates.get(i).url());
+    }
     lock.lock();
     try (Batch batch = new Batch()) {
       ensureOpen();
+      List<CrawlUrl> unknown = new ArrayList<>(candidates.size());
+      Fingerprints prints = new Fingerprints(candidates.size());
+      for (int i = 0; i < candidatePrints.length; i++) {
+        if (!recentlySeen.contains(candidatePrints[i])) { // most links were seen before: skip the store for them
+          unknown.add(candidates.get(i));
+          prints.add(candidatePrints[i]);
+        }
+      }
+      if (unknown.isEmpty()) {
+        return List.of();
+      }
       List<byte[]> known = prints.lookUp(urls);
       Set<Long> admittedNow = new HashSet<>();
       List<CrawlUrl> accepted = new ArrayList<>();
-      for (int i = 0; i < candidates.size(); i++) {
+      for (int i = 0; i < unknown.size(); i++) {
         long print = prints.print(i);
-        if (prints.found(known, i) != null || admittedNow.contains(print)) {
+        if (prints.found(known, i) != null) {
+          recentlySeen.put(print);
           continue;
         }
-        CrawlUrl candidate = candidates.get(i);
+        if (admittedNow.contains(print)) {
+          continue;
+        }
+        CrawlUrl candidate = unknown.get(i);
         Optional<HostLanes> host = batch.peek(candidate.host());
         long hostAdmitted = host.map(HostLanes::admitted).orElse(0L);
         if (batch.totals.discovered >= limits.maxPages() || hostAdmitted >= limits.maxPagesPerHost()) {
@@ -258,6 +277,7 @@ public final class RocksDbFrontier implements Frontier {
         accepted.add(candidate);
       }
       batch.commit();
+      admittedNow.forEach(recentlySeen::put); // only once committed: a failed batch admitted nothing
       return accepted;
     } catch (RocksDBException failure) {
       throw failure("add", failure);

@@ -20,14 +20,17 @@ import spindle.core.SettingsException;
  * @param leaseTimeout {@code lease-timeout}: how long a leased URL may stay leased before
  *     {@link RocksDbFrontier#requeueExpiredLeases} puts it back; at least 1 second
  * @param backgroundJobs {@code background-jobs}: threads RocksDB uses to flush and compact; 1 to 64
+ * @param seenCacheEntries {@code seen-cache-entries}: fingerprints of recently seen URLs kept on the heap (8 bytes
+ *     each) so that links seen again skip the store; 0 turns the cache off
  */
 public record StoreSettings(long blockCacheBytes, long writeBufferBytes, int maxWriteBuffers,
-    long writeBufferTotalBytes, boolean syncWrites, Duration leaseTimeout, int backgroundJobs) {
+    long writeBufferTotalBytes, boolean syncWrites, Duration leaseTimeout, int backgroundJobs,
+    int seenCacheEntries) {
   private static final long MIB = 1024 * 1024;
 
   /** The defaults of {@code reference.conf}: about 64 MiB of native memory, no fsync per write. */
   public static final StoreSettings DEFAULTS =
-      new StoreSettings(32 * MIB, 16 * MIB, 2, 32 * MIB, false, Duration.ofMinutes(10), 2);
+      new StoreSettings(32 * MIB, 16 * MIB, 2, 32 * MIB, false, Duration.ofMinutes(10), 2, 1 << 20);
 
   /** Rejects values RocksDB cannot work with, naming the {@code spindle.store} key. */
   public StoreSettings {
@@ -50,17 +53,21 @@ public record StoreSettings(long blockCacheBytes, long writeBufferBytes, int max
     if (backgroundJobs < 1 || backgroundJobs > 64) {
       throw new SettingsException("spindle.store.background-jobs", "must be from 1 to 64, was " + backgroundJobs);
     }
+    if (seenCacheEntries < 0 || seenCacheEntries > (1 << 28)) {
+      throw new SettingsException("spindle.store.seen-cache-entries",
+          "must be from 0 to 268435456, was " + seenCacheEntries);
+    }
   }
 
   /** These settings with {@code syncWrites} replaced. */
   public StoreSettings withSyncWrites(boolean sync) {
     return new StoreSettings(blockCacheBytes, writeBufferBytes, maxWriteBuffers, writeBufferTotalBytes, sync,
-        leaseTimeout, backgroundJobs);
+        leaseTimeout, backgroundJobs, seenCacheEntries);
   }
 
   /** These settings with {@code leaseTimeout} replaced; throws {@link SettingsException} below 1 second. */
   public StoreSettings withLeaseTimeout(Duration timeout) {
     return new StoreSettings(blockCacheBytes, writeBufferBytes, maxWriteBuffers, writeBufferTotalBytes, syncWrites,
-        timeout, backgroundJobs);
+        timeout, backgroundJobs, seenCacheEntries);
   }
 }

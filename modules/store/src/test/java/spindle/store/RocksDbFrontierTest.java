@@ -33,7 +33,7 @@ import spindle.core.url.UrlNormalizer;
 
 class RocksDbFrontierTest extends FrontierContract {
   private static final StoreSettings SMALL = new StoreSettings(4L << 20, 1L << 20, 2, 4L << 20, false,
-      Duration.ofMinutes(1), 1);
+      Duration.ofMinutes(1), 1, 1024);
 
   @TempDir
   Path temp;

@@ -19,21 +19,21 @@ class StoreSettingsTest {
     Duration minute = Duration.ofMinutes(1);
     return Stream.of(
         Arguments.of("block-cache-size", (Supplier<StoreSettings>) () ->
-            new StoreSettings(MIB - 1, MIB, 2, MIB, false, minute, 1)),
+            new StoreSettings(MIB - 1, MIB, 2, MIB, false, minute, 1, 1024)),
         Arguments.of("write-buffer-size", (Supplier<StoreSettings>) () ->
-            new StoreSettings(MIB, 1024, 2, MIB, false, minute, 1)),
+            new StoreSettings(MIB, 1024, 2, MIB, false, minute, 1, 1024)),
         Arguments.of("max-write-buffers", (Supplier<StoreSettings>) () ->
-            new StoreSettings(MIB, MIB, 1, MIB, false, minute, 1)),
+            new StoreSettings(MIB, MIB, 1, MIB, false, minute, 1, 1024)),
         Arguments.of("max-write-buffers", (Supplier<StoreSettings>) () ->
-            new StoreSettings(MIB, MIB, 17, MIB, false, minute, 1)),
+            new StoreSettings(MIB, MIB, 17, MIB, false, minute, 1, 1024)),
         Arguments.of("write-buffer-total-size", (Supplier<StoreSettings>) () ->
-            new StoreSettings(MIB, 2 * MIB, 2, MIB, false, minute, 1)),
+            new StoreSettings(MIB, 2 * MIB, 2, MIB, false, minute, 1, 1024)),
         Arguments.of("lease-timeout", (Supplier<StoreSettings>) () ->
-            new StoreSettings(MIB, MIB, 2, MIB, false, Duration.ofMillis(999), 1)),
+            new StoreSettings(MIB, MIB, 2, MIB, false, Duration.ofMillis(999), 1, 1024)),
         Arguments.of("lease-timeout", (Supplier<StoreSettings>) () ->
-            new StoreSettings(MIB, MIB, 2, MIB, false, null, 1)),
+            new StoreSettings(MIB, MIB, 2, MIB, false, null, 1, 1024)),
         Arguments.of("background-jobs", (Supplier<StoreSettings>) () ->
-            new StoreSettings(MIB, MIB, 2, MIB, false, minute, 0)));
+            new StoreSettings(MIB, MIB, 2, MIB, false, minute, 0, 1024)));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,0 +1,218 @@
+package spindle.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import spindle.core.CrawlUrl;
+import spindle.core.url.UrlNormalizer;
+import spindle.engine.CrawlSettings;
+import spindle.store.Frontier;
+import spindle.store.FrontierCounts;
+import spindle.store.JsonLinesWriter;
+import spindle.store.MemoryFrontier;
+import spindle.store.NotAStoreException;
+import spindle.store.RocksDbFrontier;
+import spindle.store.StoreException;
+
+/**
+ * A job's state on disk: its frontier (in {@code spindle.store.dir}) and its output file, opened together so that
+ * they agree. A new crawl starts both empty; a crawl that was stopped or killed resumes: the output is cut back to
+ * the length the store last committed (dropping records whose URLs are still leased, and any torn last line) and
+ * appended to, so it ends up with one record per URL. A store written for other seeds or another scope is refused,
+ * because resuming it would mix two crawls; {@code --fresh} deletes both and starts over.
+ */
+final class JobStore implements AutoCloseable {
+  private final Frontier frontier;
+  private final JsonLinesWriter writer;
+  private final Optional<String> resumeNote;
+
+  private JobStore(Frontier frontier, JsonLinesWriter writer, Optional<String> resumeNote) {
+    this.frontier = frontier;
+    this.writer = writer;
+    this.resumeNote = resumeNote;
+  }
+
+  /** The frontier. */
+  Frontier frontier() {
+    return frontier;
+  }
+
+  /** The output writer, positioned after the last committed record. */
+  JsonLinesWriter writer() {
+    return writer;
+  }
+
+  /** A line saying what was resumed, or empty for a new crawl. */
+  Optional<String> resumeNote() {
+    return resumeNote;
+  }
+
+  /**
+   * Opens the job's store and output. {@code fresh} deletes both first (saying so on {@code err}). Throws
+   * {@link UsageException} for a store in use, a store of another crawl, or a directory that is not a store.
+   */
+  static JobStore open(CrawlSettings settings, Config config, List<CrawlUrl> seeds, boolean fresh, PrintWriter err)
+      throws IOException {
+    Path output = settings.output().path();
+    CrawlSettings.StoreConfig store = settings.store();
+    if (fresh) {
+      deleteForFresh(store, output, err);
+    }
+    if (store.backend() == CrawlSettings.StoreConfig.Backend.MEMORY) {
+      return new JobStore(new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint), create(output),
+          Optional.empty());
+    }
+    RocksDbFrontier frontier;
+    try {
+      frontier = RocksDbFrontier.open(store.dir(), settings.limits(), UrlNormalizer::fingerprint, store.settings());
+    } catch (NotAStoreException notAStore) {
+      throw new UsageException("spindle.store.dir: " + notAStore.getMessage());
+    } catch (StoreException failed) {
+      String message = failed.getMessage().toLowerCase(Locale.ROOT).contains("lock")
+          ? store.dir() + " is in use by another Spindle process (one crawl per store directory)"
+          : failed.getMessage();
+      throw new UsageException("spindle.store.dir: " + message);
+    }
+    try {
+      String fingerprint = fingerprint(config, seeds);
+      Optional<String> stored = frontier.meta(RocksDbFrontier.JOB_FINGERPRINT);
+      FrontierCounts counts = frontier.counts();
+      if (stored.isPresent() && !stored.get().equals(fingerprint)) {
+        throw new UsageException(store.dir() + " holds a crawl with other seeds or another scope (spindle.job seeds, "
+            + "spindle.scope or spindle.normalization changed); run again with --fresh to delete it and "
+            + "start over, or set spindle.store.dir to another directory");
+      }
+      if (stored.isEmpty()) {
+        frontier.putMeta(RocksDbFrontier.JOB_FINGERPRINT, fingerprint);
+      }
+      if (counts.discovered() == 0) {
+        return new JobStore(frontier, create(output), Optional.empty());
+      }
+      String cut = alignOutput(output, frontier.committedOutputBytes(), err);
+      String note = String.format(Locale.ROOT, "resuming from %s: %,d URLs recorded, %,d queued, %,d leased when it "
+          + "stopped (back in their queues)%s", store.dir(), counts.finished(), counts.queued(),
+          frontier.recoveredLeases(), cut);
+      return new JobStore(frontier, JsonLinesWriter.append(output), Optional.of(note));
+    } catch (RuntimeException | IOException failed) {
+      frontier.close();
+      throw failed;
+    }
+  }
+
+  private static JsonLinesWriter create(Path output) {
+    try {
+      return JsonLinesWriter.create(output);
+    } catch (IOException unwritable) {
+      throw new UsageException("spindle.output.path: cannot write " + output + ": " + unwritable.getMessage());
+    }
+  }
+
+  /**
+   * Cuts the output back to the committed length: what lies beyond was written for URLs the store still has leased
+   * (they will be fetched and written again), or is a line torn by the kill.
+   */
+  private static String alignOutput(Path output, long committed, PrintWriter err) throws IOException {
+    long size = Files.exists(output) ? Files.size(output) : 0;
+    if (size > committed) {
+      try (FileChannel channel = FileChannel.open(output, StandardOpenOption.WRITE)) {
+        channel.truncate(committed);
+      }
+      return String.format(Locale.ROOT, "; cut %,d bytes of uncommitted records from %s", size - committed, output);
+    }
+    if (size < committed) {
+      err.printf(Locale.ROOT, "spindle: warning: %s holds %,d bytes but the store committed %,d: records written "
+          + "before are missing from it (was it moved or edited?); new records are appended%n", output, size, committed);
+    }
+    return "";
+  }
+
+  /**
+   * Deletes the store and the output for {@code --fresh}, refusing to delete a directory that is not a Spindle
+   * store.
+   */
+  private static void deleteForFresh(CrawlSettings.StoreConfig store, Path output, PrintWriter err) throws IOException {
+    boolean storeExists = store.backend() == CrawlSettings.StoreConfig.Backend.ROCKSDB && Files.isDirectory(store.dir())
+        && isNotEmpty(store.dir());
+    boolean outputExists = Files.exists(output);
+    if (!storeExists && !outputExists) {
+      return;
+    }
+    if (storeExists) {
+      try {
+        RocksDbFrontier.readStatus(store.dir());
+      } catch (NotAStoreException notAStore) {
+        throw new UsageException("--fresh: " + notAStore.getMessage() + "; not deleting it");
+      }
+    }
+    err.println("spindle: --fresh: deleting " + (storeExists ? store.dir() + (outputExists ? " and " : "") : "")
+        + (outputExists ? output : ""));
+    err.flush();
+    if (storeExists) {
+      try (Stream<Path> files = Files.walk(store.dir())) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> {
+          try {
+            Files.delete(path);
+          } catch (IOException failed) {
+            throw new UncheckedIOException(failed);
+          }
+        });
+      }
+    }
+    Files.deleteIfExists(output);
+  }
+
+  private static boolean isNotEmpty(Path directory) throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.findAny().isPresent();
+    }
+  }
+
+  /**
+   * What makes two runs the same crawl: the canonical seeds and every scope and normalisation key. Politeness,
+   * concurrency, timeouts and output may change between runs.
+   */
+  static String fingerprint(Config config, List<CrawlUrl> seeds) {
+    StringBuilder text = new StringBuilder();
+    seeds.stream().map(CrawlUrl::url).sorted().distinct().forEach(url -> text.append("seed ").append(url).append('\n'));
+    for (String section : List.of("spindle.scope", "spindle.normalization")) {
+      Map<String, String> values = new TreeMap<>();
+      for (Map.Entry<String, ConfigValue> entry : config.getConfig(section).entrySet()) {
+        values.put(entry.getKey(), String.valueOf(entry.getValue().unwrapped()));
+      }
+      values.forEach((key, value) -> text.append(section).append('.').append(key).append(" = ").append(value)
+          .append('\n'));
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException impossible) { // every JVM has SHA-256
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      writer.close();
+    } finally {
+      frontier.close();
+    }
+  }
+}
