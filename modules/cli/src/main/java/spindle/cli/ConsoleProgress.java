@@ -51,10 +51,15 @@ final class ConsoleProgress implements ProgressListener {
     }
     var counts = summary.counts();
     String errors = summary.errors().isEmpty() ? "" : ": " + describe(summary.errors());
+    long ok = summary.recorded() - summary.errors().values().stream().mapToLong(Long::longValue).sum();
     out.printf(Locale.ROOT, "spindle: %s in %.1f s: %,d pages recorded (%,d ok, %,d errors%s), %.1f pages/s%n",
         summary.stopped() ? "stopped" : summary.failure().isPresent() ? "failed" : "done",
-        summary.elapsed().toNanos() / 1e9, counts.finished(), counts.fetched(), counts.failed(), errors,
+        summary.elapsed().toNanos() / 1e9, summary.recorded(), ok, summary.recorded() - ok, errors,
         summary.pagesPerSecond());
+    if (counts.finished() > summary.recorded()) {
+      out.printf(Locale.ROOT, "spindle: the crawl in all: %,d pages recorded (%,d ok, %,d errors)%n",
+          counts.finished(), counts.fetched(), counts.failed());
+    }
     if (counts.queued() + counts.leased() > 0) {
       out.printf(Locale.ROOT, "spindle: %,d URLs were still queued and not fetched%n", counts.queued() + counts.leased());
     }

@@ -27,14 +27,18 @@ final class JobConfigLoader {
   /** Keys under these prefixes are free-form (dispatcher settings) and not checked against the reference. */
   private static final List<String> OPEN_PREFIXES = List.of("spindle.dispatchers.");
 
+  /** The defaults, unresolved: {@code spindle.store.dir = "data/"${spindle.job.name}} must see the job's name. */
+  private final Config defaults;
+  /** The same, resolved, to check keys against. */
   private final Config reference;
 
   JobConfigLoader() {
-    this(ConfigFactory.defaultReference());
+    this(ConfigFactory.defaultReferenceUnresolved());
   }
 
-  JobConfigLoader(Config reference) {
-    this.reference = reference;
+  JobConfigLoader(Config unresolvedDefaults) {
+    this.defaults = unresolvedDefaults;
+    this.reference = unresolvedDefaults.resolve();
   }
 
   /** The reference defaults the loader checks keys against. */
@@ -83,7 +87,7 @@ final class JobConfigLoader {
     try {
       return sets.withFallback(flags).withFallback(job).withFallback(operator)
           .withFallback(ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "spindle-pekko.conf"))
-          .withFallback(reference).resolve();
+          .withFallback(defaults).resolve();
     } catch (ConfigException unresolved) {
       throw new UsageException(unresolved.getMessage());
     }

@@ -136,6 +136,11 @@ public final class CrawlMetrics {
     deadLetters.increment();
   }
 
+  /** Records written by this run (a resumed crawl's earlier records not included). */
+  public long recordsWritten() {
+    return (long) pagesOk.count() + errorCounts.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
   /** Messages that reached dead letters so far. */
   public long deadLetters() {
     return (long) deadLetters.count();

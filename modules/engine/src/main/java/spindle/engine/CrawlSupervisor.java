@@ -148,6 +148,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progress().interval());
     timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, settings.pipeline().idleCheckInterval());
     FrontierCounts before = job.frontier().counts();
+    lastTickDone = before.finished(); // a resumed crawl's earlier records are not this run's rate
     context.getLog().info("crawl started job={} seeds={} fetchers={} delay={} per_host={} output={} resumed_done={} "
             + "resumed_queued={} leases_requeued={}", settings.job().name(), job.seeds().size(), fetchers,
         settings.politeness().delay(), settings.politeness().perHostConcurrency(), settings.output().path(),
@@ -307,7 +308,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
       getContext().getLog().error("could not close the output", closed.failure());
       failure = failure != null ? failure : "could not close the output: " + closed.failure().getMessage();
     }
-    CrawlSummary summary = new CrawlSummary(job.frontier().counts(), Duration.ofNanos(System.nanoTime() - startNanos),
+    CrawlSummary summary = new CrawlSummary(job.frontier().counts(), metrics.recordsWritten(),
+        Duration.ofNanos(System.nanoTime() - startNanos),
         metrics.errorsByKind(), stopRequested, Optional.ofNullable(failure), metrics.deadLetters(),
         metrics.restarts());
     job.progress().progress(progress());
