@@ -34,16 +34,20 @@ public final class FrontierBenchmark {
   private final int leaseSize;
   private final boolean heap;
   private final HostKey[] hosts;
+  private final String scheme;
 
-  private FrontierBenchmark(long urls, int hostCount, int batchSize, int leaseSize, boolean heap) {
+  private FrontierBenchmark(long urls, int hostCount, int batchSize, int leaseSize, boolean heap, int loopbackPort) {
     this.urls = urls;
     this.hostCount = hostCount;
     this.batchSize = batchSize;
     this.leaseSize = leaseSize;
     this.heap = heap;
     this.hosts = new HostKey[hostCount];
+    this.scheme = loopbackPort > 0 ? "http://" : "https://";
     for (int i = 0; i < hostCount; i++) {
-      hosts[i] = HostKey.of("www.host-" + i + ".example.com", -1);
+      // with a loopback port, hosts are 127.0.x.y on it, so a crawl of the store touches nothing but this machine
+      hosts[i] = loopbackPort > 0 ? HostKey.of("127.0." + (1 + i / 250) + "." + (1 + i % 250), loopbackPort)
+          : HostKey.of("www.host-" + i + ".example.com", -1);
     }
   }
 
@@ -56,6 +60,8 @@ public final class FrontierBenchmark {
     boolean heap = false;
     boolean keep = false;
     boolean sync = false;
+    boolean enqueueOnly = false;
+    int loopbackPort = 0;
     Optional<Path> dir = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -67,12 +73,17 @@ public final class FrontierBenchmark {
         case "--heap" -> heap = true;
         case "--keep" -> keep = true;
         case "--sync" -> sync = true;
+        case "--enqueue-only" -> enqueueOnly = true;
+        case "--loopback-port" -> loopbackPort = Integer.parseInt(args[++i]);
         case "--help", "-h" -> {
           System.out.println("""
               options: --urls N (candidates, default 10000000; about 70 % are new) --hosts H (default 10000)
                        --batch B (URLs per add and per complete, default 256) --lease L (max per lease, default 64)
                        --dir D (store directory, default a new temporary one, deleted afterwards unless --keep)
-                       --heap (heap after GC at 10/50/100 % of each phase; slows the phases) --sync (sync-writes on)""");
+                       --heap (heap after GC at 10/50/100 % of each phase; slows the phases) --sync (sync-writes on)
+                       --loopback-port P (hosts 127.0.x.y:P instead of www.host-N.example.com)
+                       --enqueue-only (stop after the enqueue phase; with --keep, a store full of queued URLs,
+                       for measuring a crawl's resume cost)""");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "; try --help");
@@ -81,7 +92,8 @@ public final class FrontierBenchmark {
     Path directory = dir.isPresent() ? dir.get() : Files.createTempDirectory("spindle-frontier-bench-");
     StoreSettings settings = StoreSettings.DEFAULTS.withSyncWrites(sync);
     try {
-      new FrontierBenchmark(urls, hostCount, batchSize, leaseSize, heap).run(directory, settings);
+      new FrontierBenchmark(urls, hostCount, batchSize, leaseSize, heap, loopbackPort).run(directory, settings,
+          enqueueOnly);
     } finally {
       if (!keep) {
         delete(directory);
@@ -89,7 +101,7 @@ public final class FrontierBenchmark {
     }
   }
 
-  private void run(Path directory, StoreSettings settings) {
+  private void run(Path directory, StoreSettings settings, boolean enqueueOnly) {
     System.out.printf(Locale.ROOT, "frontier benchmark: %,d candidate URLs, %,d hosts, batches of %d, leases of %d, "
             + "sync-writes %s, %d cores, max heap %d MiB, store %s%n", urls, hostCount, batchSize, leaseSize,
         settings.syncWrites() ? "on" : "off", Runtime.getRuntime().availableProcessors(),
@@ -101,6 +113,9 @@ public final class FrontierBenchmark {
       System.out.println("rocksdb memory at the end of enqueue: " + frontier.nativeMemory());
       frontier.flushAndCompact();
       report("after enqueue, flush and compaction", directory, admitted, frontier.counts());
+    }
+    if (enqueueOnly) {
+      return;
     }
 
     long start = System.nanoTime();
@@ -183,7 +198,7 @@ public final class FrontierBenchmark {
   private CrawlUrl url(long index) {
     long bits = mix(index);
     HostKey host = hosts[(int) Long.remainderUnsigned(bits, hostCount)];
-    String site = "https://" + host.name() + "/";
+    String site = scheme + host.name() + "/";
     String section = SECTIONS[(int) (bits >>> 20 & 7)];
     StringBuilder url = new StringBuilder(160).append(site).append(section).append('/');
     int words = 2 + (int) (bits >>> 24 & 3);
