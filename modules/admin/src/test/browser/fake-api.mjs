@@ -296,7 +296,7 @@ class SimJob {
     const wait = (h, reason, until) => ({ host: h.name, reason, until: iso(until),
       wait_ms: until === null ? null : Math.max(0, Math.round(until - nowMs)) });
     const withWork = this.hosts.filter((h) => h.queued > 0);
-    const politeness = waits(withWork.filter((h) => h.nextFetchAt !== null && !h.paused && !h.blocked)
+    const politeness = waits(withWork.filter((h) => h.nextFetchAt > nowMs && !h.paused && !h.blocked)
       .map((h) => wait(h, 'crawl delay', h.nextFetchAt)));
     const backoff = waits(withWork.filter((h) => h.backoffUntil !== null)
       .map((h) => wait(h, `HTTP ${h.lastStatus}`, h.backoffUntil)));
@@ -316,8 +316,10 @@ class SimJob {
     else if (this.state === 'paused') summary = 'The crawl is paused by an operator; resume it to go on.';
     else if (this.state === 'stopping') summary = `Stopping: waiting for ${counts.in_flight} requests in flight.`;
     else {
-      summary = `${counts.queued} URLs queued on ${withWork.length} hosts; ${counts.in_flight} requests in flight, `
-        + `${politeness.length} hosts waiting for their delay`;
+      const n = (count, one, many) => `${count} ${count === 1 ? one : many}`;
+      summary = `${n(counts.queued, 'URL', 'URLs')} queued on ${n(withWork.length, 'host', 'hosts')}; `
+        + `${n(counts.in_flight, 'request', 'requests')} in flight, `
+        + `${n(politeness.length, 'host waits', 'hosts wait')} for its delay`;
       if (backoff.length) summary += `, ${backoff.length} backing off`;
       if (robots.length) summary += `, ${robots.length} waiting for robots.txt`;
       if (pausedHosts.length) summary += `, ${pausedHosts.length} paused`;

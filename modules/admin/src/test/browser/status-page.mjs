@@ -14,6 +14,7 @@ import path from 'node:path';
 const DEADLINE_MS = Number(process.env.STATUS_PAGE_DEADLINE_MS || 60000);
 const STEP_TIMEOUT_MS = 15000;     // one wait for the page or the API
 const POLL_MS = 250;
+const READINGS_APART_MS = 2000;    // the second reading of the fetched count comes at least this long after the first
 
 let browser = null;
 let jobPaused = false;             // set while this check holds the job paused, so a failure resumes it
@@ -131,13 +132,13 @@ async function main() {
     return Number(await page.locator(fetchedSelector).getAttribute('data-value'));
   });
   await step(`waiting for the fetched count of job ${jobId} to rise above ${first}`, () => page.waitForFunction(
-    ([sel, before]) => Number(document.querySelector(sel)?.dataset.value) > before, [fetchedSelector, first],
-    { polling: POLL_MS, timeout: STEP_TIMEOUT_MS }));
+    ([sel, before, notBefore]) => Date.now() >= notBefore && Number(document.querySelector(sel)?.dataset.value) > before,
+    [fetchedSelector, first, Date.now() + READINGS_APART_MS], { polling: POLL_MS, timeout: STEP_TIMEOUT_MS }));
   const second = Number(await page.locator(fetchedSelector).getAttribute('data-value'));
   noPageErrors();
 
+  jobPaused = true;   // from before the click: a failure from here on resumes the job (resuming a running job is harmless)
   await step('clicking Pause', () => page.locator(testid('pause-job')).click());
-  jobPaused = true;
   await waitForApiState(context.request, 'paused');
   await step('waiting for the page to show the job paused', () => page.waitForFunction(
     (sel) => /\bpaused\b/.test(document.querySelector(sel)?.textContent || ''), testid('job-state'),

@@ -170,7 +170,11 @@ async function api(method, path, body) {
 function showAuth(message) {
   $('auth').hidden = false;
   $('auth-message').textContent = message;
-  $('token-forget').hidden = !token();
+  showTokenStatus();
+}
+
+function showTokenStatus() {
+  $('token-status').hidden = !token();
 }
 
 function setupAuth() {
@@ -180,16 +184,17 @@ function setupAuth() {
     if (!value) return;
     try { sessionStorage.setItem(TOKEN_KEY, value); } catch { /* storage disabled: nothing to keep it in */ }
     $('token-input').value = '';
-    $('auth-message').textContent = 'Token set for this tab.';
-    $('token-forget').hidden = false;
+    $('auth').hidden = true;
+    showTokenStatus();
+    say('Token set for this tab; repeat the action that needed it.');
     pollNow();
   });
   $('token-forget').addEventListener('click', () => {
     try { sessionStorage.removeItem(TOKEN_KEY); } catch { /* nothing kept */ }
-    $('auth-message').textContent = 'Token forgotten.';
-    $('token-forget').hidden = true;
+    showTokenStatus();
+    say('Token forgotten.');
   });
-  if (token()) showAuth('A token is set for this tab.');
+  showTokenStatus();
 }
 
 // ---- connection line ------------------------------------------------------------------------------------------
@@ -426,6 +431,7 @@ async function seedSeries(id) {
 }
 
 function addLiveSample(job) {
+  if (ENDED.has(job.state)) return;   // the series from the server already ends where the job did
   const now = Date.now();
   const last = view.samples[view.samples.length - 1];
   if (last && now - last.t < POLL_MS / 2) return;
@@ -452,14 +458,17 @@ function renderChart() {
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
   svg.setAttribute('height', String(height));
   const samples = view.samples;
-  const now = Date.now();
+  const job = view.jobs.get(view.selected);
+  const endedAt = job && ENDED.has(job.state) ? toMs(job.ended) : NaN;
+  const ended = Number.isFinite(endedAt);
+  const now = ended ? Math.max(endedAt, samples.length ? samples[samples.length - 1].t : 0) : Date.now();
   const first = samples.length ? samples[0].t : now;
   const span = Math.min(CHART_WINDOW_S, Math.max(60, (now - first) / 1000));
   const x0 = now - span * 1000;
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const rateMax = niceMax(Math.max(0, ...samples.map((s) => s.rate || 0)));
-  const queueMax = niceMax(Math.max(0, ...samples.map((s) => s.queued || 0)));
+  const queueMax = niceMax(Math.max(4, ...samples.map((s) => s.queued || 0)));   // 4: whole-number ticks
   const x = (t) => pad.left + ((t - x0) / (span * 1000)) * plotW;
   const yRate = (v) => pad.top + plotH - (v / rateMax) * plotH;
   const yQueue = (v) => pad.top + plotH - (v / queueMax) * plotH;
@@ -469,13 +478,13 @@ function renderChart() {
     const y = pad.top + (plotH * i) / 4;
     nodes.push(svgEl('line', { class: 'grid', x1: pad.left, x2: pad.left + plotW, y1: y, y2: y }));
     nodes.push(svgEl('text', { class: 'axis axis-rate', x: pad.left - 6, y: y + 4, 'text-anchor': 'end' },
-      fmtRate(rateMax * (1 - i / 4))));
+      tick(rateMax * (1 - i / 4))));
     nodes.push(svgEl('text', { class: 'axis axis-queue', x: pad.left + plotW + 6, y: y + 4 },
       compact(queueMax * (1 - i / 4))));
   }
   for (const fraction of [0, 0.5, 1]) {
     const secondsAgo = Math.round(span * (1 - fraction));
-    const label = secondsAgo === 0 ? 'now' : `−${secondsAgo >= 120 ? `${Math.round(secondsAgo / 60)} min` : `${secondsAgo} s`}`;
+    const label = secondsAgo === 0 ? (ended ? 'end' : 'now') : `−${secondsAgo >= 120 ? `${Math.round(secondsAgo / 60)} min` : `${secondsAgo} s`}`;
     nodes.push(svgEl('text', {
       class: 'axis', x: pad.left + plotW * fraction, y: height - 6,
       'text-anchor': fraction === 0 ? 'start' : fraction === 1 ? 'end' : 'middle',
@@ -485,12 +494,19 @@ function renderChart() {
   nodes.push(svgEl('path', { class: 'line line-queue', d: linePath(visible, x, yQueue, 'queued') }));
   nodes.push(svgEl('path', { class: 'line line-rate', d: linePath(visible, x, yRate, 'rate') }));
   svg.replaceChildren(...nodes);
+  document.querySelector('.figure-title').textContent = ended ? 'Until the job ended (at most 10 minutes)'
+    : 'Last 10 minutes';
 
   const latest = samples[samples.length - 1];
   $('chart-summary').textContent = latest
-    ? `Now ${fmtRate(latest.rate)} pages/s and ${fmtInt(latest.queued)} queued; highest in view ${fmtRate(
+    ? `${ended ? `Ended ${fmtClock(endedAt)} at` : 'Now'} ${fmtRate(latest.rate)} pages/s and ${fmtInt(latest.queued)} queued; highest in view ${fmtRate(
       Math.max(...visible.map((s) => s.rate || 0)))} pages/s and ${fmtInt(Math.max(...visible.map((s) => s.queued || 0)))} queued.`
     : 'No samples yet.';
+}
+
+/** An axis label: at most two decimals, none when whole. */
+function tick(n) {
+  return n >= 10 ? compact(n) : String(+n.toFixed(2));
 }
 
 function compact(n) {
@@ -581,7 +597,8 @@ function updateHostRow(entry, host) {
   button.textContent = pausedHost ? 'Resume' : 'Pause';
   button.dataset.testid = `${pausedHost ? 'resume' : 'pause'}-host-${name}`;
   button.setAttribute('aria-label', `${pausedHost ? 'Resume' : 'Pause'} host ${name}`);
-  button.disabled = view.busy.has(`host:${name}`);
+  const job = view.jobs.get(view.selected);
+  button.disabled = view.busy.has(`host:${name}`) || !job || ENDED.has(job.state);
   entry.row.classList.toggle('paused', pausedHost);
 }
 
@@ -645,7 +662,8 @@ function waitTable(caption, waits, testid) {
   if (!Array.isArray(waits) || waits.length === 0) return null;
   const rows = waits.slice(0, 8).map((w) => {
     const until = toMs(w.until);
-    const when = Number.isFinite(until) ? fmtRelative(until)
+    // A wait that ended between the server's answer and now is shown as due, not as "ago".
+    const when = Number.isFinite(until) ? (until > Date.now() ? fmtRelative(until) : 'due')
       : typeof w.wait_ms === 'number' ? `in ${fmtMs(w.wait_ms)}` : '—';
     return el('tr', {}, el('th', { scope: 'row', class: 'host', text: w.host }), el('td', { text: w.reason || '' }),
       el('td', { class: 'num', text: when }));
@@ -750,7 +768,9 @@ async function pollDetail() {
   const job = view.jobs.get(id);
   if (!job) return;
   const path = `/api/jobs/${encodeURIComponent(id)}`;
-  const stale = !view.samples.length || Date.now() - view.samples[view.samples.length - 1].t > CHART_GAP_S * 1000;
+  // After an outage the live samples have a gap: fill it from the server's series.
+  const stale = !ENDED.has(job.state) && (!view.samples.length
+    || Date.now() - view.samples[view.samples.length - 1].t > CHART_GAP_S * 1000);
   if (view.seededFor !== id || stale) await seedSeries(id);
   addLiveSample(job);
   renderChart();
