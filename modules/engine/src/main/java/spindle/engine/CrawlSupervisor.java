@@ -53,6 +53,24 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   /** Replies with a progress snapshot. */
   public record GetProgress(ActorRef<Progress> replyTo) implements Command {}
 
+  /** Pauses the crawl: no request starts until {@link Resume}; requests in flight finish. No reply. */
+  public enum Pause implements Command { INSTANCE }
+
+  /** Resumes a paused crawl. No reply. */
+  public enum Resume implements Command { INSTANCE }
+
+  /** Replies with the report of one host. */
+  public record GetHost(HostKey host, ActorRef<HostReport> replyTo) implements Command {}
+
+  /** Replies with up to {@code limit} hosts in {@code order}. */
+  public record ListHosts(spindle.store.HostOrder order, int limit, ActorRef<HostList> replyTo) implements Command {}
+
+  /** Applies an operator's change to one host, then replies with its report. */
+  public record ControlHost(HostKey host, HostControl control, ActorRef<HostReport> replyTo) implements Command {}
+
+  /** Replies with why the crawl is not finished, each list holding at most {@code limit} entries. */
+  public record Explain(int limit, ActorRef<WhyReport> replyTo) implements Command {}
+
   private record SeedsAdded(List<CrawlUrl> accepted, Throwable failure) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
