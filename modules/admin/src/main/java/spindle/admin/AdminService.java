@@ -1,7 +1,9 @@
 package spindle.admin;
 
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -41,6 +43,22 @@ public final class AdminService {
   /** How long a shutdown waits for the jobs to drain; each crawl's drain is bounded by its fetch timeouts. */
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
 
+  /**
+   * Two of Micrometer's processor meters have names that {@code promtool check metrics} rejects: a unit abbreviation
+   * ({@code process_cpu_time_ns_total}) and a {@code _count} suffix on a gauge ({@code system_cpu_count}). They are
+   * renamed to {@code process_cpu_time_nanoseconds_total} and {@code system_cpu_processors}.
+   */
+  static final MeterFilter PROMTOOL_CLEAN_NAMES = new MeterFilter() {
+    @Override
+    public Meter.Id map(Meter.Id id) {
+      return switch (id.getName()) {
+        case "process.cpu.time" -> id.withBaseUnit("nanoseconds");
+        case "system.cpu.count" -> id.withName("system.cpu.processors");
+        default -> id;
+      };
+    }
+  };
+
   private final ActorSystem<JobManager.Command> system;
   private final ServerBinding binding;
   private final JvmGcMetrics gcMetrics;
@@ -76,6 +94,7 @@ public final class AdminService {
     if (!Files.isWritable(settings.jobsDirectory())) {
       throw new SettingsException("spindle.admin.jobs-dir", "cannot write in " + settings.jobsDirectory());
     }
+    registry.config().meterFilter(PROMTOOL_CLEAN_NAMES);
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gcMetrics = new JvmGcMetrics();
     gcMetrics.bindTo(registry);

@@ -164,7 +164,8 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     });
   }
 
-  private static <T> T withOrigin(Config config, java.util.function.Supplier<T> reading) {
+  /** Runs {@code reading}, turning a {@link SettingsException} into a usage error that names where the key was set. */
+  static <T> T withOrigin(Config config, java.util.function.Supplier<T> reading) {
     try {
       return reading.get();
     } catch (SettingsException invalid) {
@@ -183,6 +184,9 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
           + ": ";
     }
     String description = origin.description();
+    if (origin.filename() == null && description.startsWith(JobConfigLoader.JOB_TEXT_ORIGIN + ":")) {
+      return JobConfigLoader.JOB_TEXT_ORIGIN + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "") + ": ";
+    }
     return description.startsWith("--set") || description.equals("command line") ? description + ": " : "";
   }
 }
