@@ -187,6 +187,9 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     if (origin.filename() == null && description.startsWith(JobConfigLoader.JOB_TEXT_ORIGIN + ":")) {
       return JobConfigLoader.JOB_TEXT_ORIGIN + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "") + ": ";
     }
-    return description.startsWith("--set") || description.equals("command line") ? description + ": " : "";
+    if (description.startsWith("--set")) { // "--set key: 1" when the value was parsed as HOCON: no line for a flag
+      return description.replaceFirst(": \\d+$", "") + ": ";
+    }
+    return description.equals("command line") ? description + ": " : "";
   }
 }
