@@ -1,9 +1,12 @@
 package spindle.admin;
 
 import com.typesafe.config.Config;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -11,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -44,20 +48,30 @@ public final class AdminService {
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
 
   /**
-   * Two of Micrometer's processor meters have names that {@code promtool check metrics} rejects: a unit abbreviation
-   * ({@code process_cpu_time_ns_total}) and a {@code _count} suffix on a gauge ({@code system_cpu_count}). They are
-   * renamed to {@code process_cpu_time_nanoseconds_total} and {@code system_cpu_processors}.
+   * Two of Micrometer's processor meters have names that {@code promtool check metrics} rejects:
+   * {@code process_cpu_time_ns_total} (a unit abbreviation, and nanoseconds where Prometheus wants seconds) and
+   * {@code system_cpu_count} (a {@code _count} suffix on a gauge). The first is replaced by the standard
+   * {@code process_cpu_seconds_total} ({@link #bindProcessCpuSeconds}), the second renamed {@code system_cpu_processors}.
    */
   static final MeterFilter PROMTOOL_CLEAN_NAMES = new MeterFilter() {
     @Override
+    public MeterFilterReply accept(Meter.Id id) {
+      return id.getName().equals("process.cpu.time") ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+    }
+
+    @Override
     public Meter.Id map(Meter.Id id) {
-      return switch (id.getName()) {
-        case "process.cpu.time" -> id.withBaseUnit("nanoseconds");
-        case "system.cpu.count" -> id.withName("system.cpu.processors");
-        default -> id;
-      };
+      return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.processors") : id;
     }
   };
+
+  /** {@code process_cpu_seconds_total}: the CPU time of the JVM, in seconds, when the JVM can tell it. */
+  static void bindProcessCpuSeconds(MeterRegistry registry) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, bean -> Math.max(0, bean.getProcessCpuTime()) / 1e9)
+          .baseUnit("seconds").description("CPU time used by the JVM process").register(registry);
+    }
+  }
 
   private final ActorSystem<JobManager.Command> system;
   private final ServerBinding binding;
@@ -102,6 +116,7 @@ public final class AdminService {
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    bindProcessCpuSeconds(registry);
     HostMetrics hostMetrics = new HostMetrics(registry, settings.metricsTopHosts());
     JobManager.Dependencies dependencies = new JobManager.Dependencies(launcher, registry, hostMetrics, settings,
         new JobFiles(settings.jobsDirectory()), supervisors, clock);
