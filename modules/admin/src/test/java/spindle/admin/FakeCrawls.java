@@ -27,11 +27,14 @@ import spindle.engine.WhyReport;
  * Stand-in crawls for testing the manager and the routes without fetching: each forwards every command it gets to a
  * probe, answers host and why questions with fixed reports, admits its seeds to its frontier and reports progress
  * once at start, and ends (completing the job's result as stopped) on {@code Stop}. A test ends one as finished with
- * {@link #finish(String)}.
+ * {@link #finish(String)}, and makes one fail like a crawl with a bug by adding a seed of {@link #CRASH_HOST}.
  */
 final class FakeCrawls {
   /** The hosts every fake crawl reports, in "queued" order. */
   static final List<String> HOSTS = List.of("a.example", "b.example:8080", "c.example");
+
+  /** Seeds of this host make the fake crawl throw, as a crawl with a bug would. */
+  static final String CRASH_HOST = "crash.example";
 
   private final TestProbe<CrawlSupervisor.Command> commands;
   private final Map<String, CrawlJob> jobs = new ConcurrentHashMap<>();
@@ -80,6 +83,10 @@ final class FakeCrawls {
     if (command instanceof CrawlSupervisor.Stop) {
       job.result().complete(summary(job, true));
       return Behaviors.stopped();
+    }
+    if (command instanceof CrawlSupervisor.AddSeeds add
+        && add.seeds().stream().anyMatch(seed -> seed.host().name().equals(CRASH_HOST))) {
+      throw new IllegalStateException("a bug in the crawl (a test asked for it)");
     }
     if (command instanceof CrawlSupervisor.GetHost get) {
       get.replyTo().tell(report(get.host(), HostControl.NONE));
