@@ -680,7 +680,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     OptionalDouble eta = OptionalDouble.empty();
     if (job.state.active()) {
       rate = lastMinuteRate(job);
-      if (rate > 0) {
+      if (rate > 0 && job.state == JobState.RUNNING) { // a paused or stopping job makes no progress to extrapolate
         eta = OptionalDouble.of(counts.queued() / rate);
       }
     }

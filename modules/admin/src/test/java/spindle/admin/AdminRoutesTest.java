@@ -241,8 +241,15 @@ class AdminRoutesTest extends JUnit5RouteTest {
   @Test
   void pauseResumeAndStopChangeTheStateAndReachTheCrawl() {
     submit("steer");
-    assertEquals("paused", json(route.run(post("/api/jobs/steer/pause", "")).assertStatusCode(200))
-        .get("state").asText());
+    commands.awaitAssert(Duration.ofSeconds(5), () -> {
+      JsonNode running = json(route.run(HttpRequest.GET("/api/jobs/steer")));
+      assertEquals(2.5, running.get("pages_per_second").asDouble(), running.toString());
+      assertEquals(1, running.get("eta_seconds").asLong(), "2 queued at 2.5 pages/s: " + running);
+      return null;
+    });
+    JsonNode paused = json(route.run(post("/api/jobs/steer/pause", "")).assertStatusCode(200));
+    assertEquals("paused", paused.get("state").asText());
+    assertTrue(paused.get("eta_seconds").isNull(), "a paused job has no ETA: " + paused);
     commands.expectMessage(CrawlSupervisor.Pause.INSTANCE);
     route.run(post("/api/jobs/steer/pause", "")).assertStatusCode(200); // pausing a paused job is fine
     assertEquals("running", json(route.run(post("/api/jobs/steer/resume", "")).assertStatusCode(200))

@@ -136,6 +136,28 @@ class ServiceEndToEndTest {
   }
 
   @Test
+  void theStatusPageListsAJobAndPausesAndResumesItInABrowser() throws Exception {
+    Path browserCheck = Path.of("../admin/src/test/browser").toAbsolutePath().normalize();
+    Path node = Path.of("/usr/bin/node");
+    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
+    Assumptions.assumeTrue(Files.isExecutable(node) && Files.isExecutable(chromium)
+        && Files.isDirectory(browserCheck.resolve("node_modules/playwright-core")), "the browser check needs "
+        + "/usr/bin/node, " + chromium + " and npm ci in " + browserCheck + " (.ci/run does all three): the status "
+        + "page was not checked in a browser");
+    ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("browser", "1s", 3));
+    assertEquals(201, created.status(), created.body());
+    service.await("/api/jobs/browser", Duration.ofSeconds(30), "a page fetched", job -> fetched(job) >= 1);
+    Process check = new ProcessBuilder(node.toString(), "status-page.mjs", service.base(), "browser",
+        directory.resolve("status-page.png").toString()).directory(browserCheck.toFile()).redirectErrorStream(true)
+        .start();
+    String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(check.waitFor(90, TimeUnit.SECONDS), "the browser check did not end: " + said);
+    assertEquals(0, check.exitValue(), said);
+    assertEquals("running", service.get("/api/jobs/browser").json().get("state").asText());
+    assertEquals(200, service.post("/api/jobs/browser/stop").status());
+  }
+
+  @Test
   void promtoolAcceptsTheMetricsOfTheServiceWithAJobRunning() throws Exception {
     ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("metered", "1s", 2));
     assertEquals(201, created.status(), created.body());
