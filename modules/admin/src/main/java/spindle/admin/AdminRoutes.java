@@ -323,10 +323,31 @@ public final class AdminRoutes extends AllDirectives {
         return complete(respond(400, json.error("the request has no job in its body (HOCON or JSON, the keys of a "
             + "job file)")));
       }
-      return reply(AskPattern.<JobManager.Command, Reply<JobView>>ask(manager,
-              replyTo -> new JobManager.Submit(text, syntax, replyTo), settings.askTimeout(), scheduler),
-          job -> respond(201, json.job(job)).addHeader(Location.create("/api/jobs/" + job.id())));
+      CompletionStage<Reply<JobView>> submitted = AskPattern.ask(manager,
+          replyTo -> new JobManager.Submit(text, syntax, replyTo), submitTimeout(), scheduler);
+      return completeWithFuture(submitted.handle((reply, failure) -> {
+        if (failure != null) {
+          return failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException
+              ? respond(503, json.error("the job was not started within " + submitTimeout().toSeconds() + " s "
+                  + "(its store may be slow to open); it may still start: see GET /api/jobs"))
+              : internalError(failure);
+        }
+        if (reply instanceof Reply.Refused<JobView> refused) {
+          return respond(refused.problem().status(), json.error(refused.message()));
+        }
+        JobView job = ((Reply.Ok<JobView>) reply).value();
+        return respond(201, json.job(job)).addHeader(Location.create("/api/jobs/" + job.id()));
+      }));
     });
+  }
+
+  /**
+   * How long a submission may take: reading the job and opening its store (a large RocksDB store, or one whose
+   * leases must be put back, takes a while), behind the submissions before it.
+   */
+  private Duration submitTimeout() {
+    Duration floor = Duration.ofMinutes(2);
+    return settings.askTimeout().compareTo(floor) > 0 ? settings.askTimeout() : floor;
   }
 
   private Route getJob(String id) {
