@@ -95,7 +95,7 @@ public final class AdminService {
     return start(config, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC());
   }
 
-  /** {@link #start(Config, AdminSettings, JobLauncher, PrometheusMeterRegistry)} with another crawl behavior and clock (tests). */
+  /** {@link #start(Config, AdminSettings, JobLauncher, PrometheusMeterRegistry)} with other crawls and clock (tests). */
   static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
       PrometheusMeterRegistry registry, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors,
       Clock clock) {

@@ -63,7 +63,7 @@ public final class HostMetrics {
           listed += host.queued();
         }
         rows.add(MultiGauge.Row.of(Tags.of("job", job, "host", OTHER), Math.max(0, total - listed)));
-      } catch (StoreException | IllegalStateException closed) { // the job ended between the lookup and the read: it drops out below
+      } catch (StoreException | IllegalStateException closed) { // the job ended meanwhile: it drops out below
         LOG.debug("host metrics skipped job={}: {}", job, closed.getMessage());
       }
     });

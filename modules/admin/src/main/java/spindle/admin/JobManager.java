@@ -123,6 +123,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private record Submission(JobBody body, Optional<ActorRef<Reply<JobView>>> replyTo, boolean startPaused,
       Optional<JobFiles.SavedJob> restored) {}
 
+  /** For work off the actor (saving files, closing stores); handlers log through the context. */
   private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
   private static final int SAMPLES = 600;
   private static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(1);
@@ -299,11 +300,11 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private void refuseSubmission(Submission submission, Throwable failure, Optional<String> name) {
     if (failure instanceof JobRejected rejected) {
-      LOG.info("job rejected{}: {}", name.map(n -> " job=" + n).orElse(""), rejected.getMessage());
+      getContext().getLog().info("job rejected{}: {}", name.map(n -> " job=" + n).orElse(""), rejected.getMessage());
       submission.restored().ifPresent(saved -> failRestore(saved, rejected.getMessage()));
       answer(submission, Reply.refused(Reply.Problem.BAD_REQUEST, rejected.getMessage()));
     } else {
-      LOG.error("could not start a job", failure);
+      getContext().getLog().error("could not start a job", failure);
       submission.restored().ifPresent(saved -> failRestore(saved, "internal error: " + failure));
       answer(submission, Reply.refused(Reply.Problem.INTERNAL, "internal error: " + failure
           + " (stack trace in the service's log)"));
@@ -317,7 +318,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     current = null;
     if (loading && restoring.isEmpty()) {
       loading = false;
-      LOG.info("service ready: jobs={}", jobs.size());
+      getContext().getLog().info("service ready: jobs={}", jobs.size());
     }
     nextSubmission();
     maybeFinishShutdown();
@@ -346,7 +347,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       job.supervisor.tell(CrawlSupervisor.Pause.INSTANCE);
       job.state = JobState.PAUSED;
     }
-    LOG.info("job started job={} output={} store={} restored={}{}", id, job.output, job.store,
+    getContext().getLog().info("job started job={} output={} store={} restored={}{}", id, job.output, job.store,
         submission.restored().isPresent(), prepared.resumeNote().map(note -> " (" + note + ")").orElse(""));
     save(job);
     return job;
@@ -380,7 +381,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private Behavior<Command> onLoaded(Loaded loaded) {
     filesRead = true;
     if (loaded.failure() != null) {
-      LOG.error("could not read the saved jobs in {}; starting without them", jobsDirectory, loaded.failure());
+      getContext().getLog().error("could not read the saved jobs in {}; starting without them", jobsDirectory, loaded.failure());
     } else {
       List<Submission> restores = new ArrayList<>();
       for (JobFiles.SavedJob saved : loaded.jobs()) {
@@ -396,12 +397,12 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       for (int i = restores.size() - 1; i >= 0; i--) {
         submissions.addFirst(restores.get(i)); // before any submission that arrived while the files were read
       }
-      LOG.info("saved jobs read dir={} restarting={} ended={}", jobsDirectory, restoring.size(),
+      getContext().getLog().info("saved jobs read dir={} restarting={} ended={}", jobsDirectory, restoring.size(),
           jobs.size());
     }
     if (restoring.isEmpty()) {
       loading = false;
-      LOG.info("service ready: jobs={}", jobs.size());
+      getContext().getLog().info("service ready: jobs={}", jobs.size());
     }
     nextSubmission();
     return this;
@@ -473,7 +474,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         if (job.state == JobState.RUNNING) {
           job.supervisor.tell(CrawlSupervisor.Pause.INSTANCE);
           job.state = JobState.PAUSED;
-          LOG.info("job paused job={}", job.id);
+          getContext().getLog().info("job paused job={}", job.id);
           save(job);
         }
       }
@@ -485,7 +486,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         if (job.state == JobState.PAUSED) {
           job.supervisor.tell(CrawlSupervisor.Resume.INSTANCE);
           job.state = JobState.RUNNING;
-          LOG.info("job resumed job={}", job.id);
+          getContext().getLog().info("job resumed job={}", job.id);
           save(job);
         }
       }
@@ -495,7 +496,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           job.pausedWhenStopped = job.state == JobState.PAUSED;
           job.state = JobState.STOPPING;
           job.restart = false; // an operator's stop: the job stays stopped across a restart of the service
-          LOG.info("job stopping job={}", job.id);
+          getContext().getLog().info("job stopping job={}", job.id);
           save(job);
         }
       }
@@ -531,7 +532,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       seeds.add(seed.get());
     }
     job.supervisor.tell(new CrawlSupervisor.AddSeeds(seeds));
-    LOG.info("seeds added job={} seeds={}", job.id, seeds.size());
+    getContext().getLog().info("seeds added job={} seeds={}", job.id, seeds.size());
     add.replyTo().tell(Reply.ok(seeds.size()));
     return this;
   }
@@ -572,7 +573,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     job.restart = job.restart && job.state == JobState.STOPPED; // only a job interrupted by a shutdown goes on
     job.ended = Optional.of(dependencies.clock().instant());
-    LOG.info("job ended job={} state={} fetched={} failed={} queued={} seconds={}", job.id, job.state.wireName(),
+    getContext().getLog().info("job ended job={} state={} fetched={} failed={} queued={} seconds={}", job.id,
+        job.state.wireName(),
         summary.counts().fetched(), summary.counts().failed(), summary.counts().queued(),
         summary.elapsed().toSeconds());
     close(job);
@@ -591,7 +593,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       job.error = Optional.of("the crawl stopped unexpectedly (an internal error; see the service's log)");
       job.ended = Optional.of(dependencies.clock().instant());
       job.finalCounts = counts(job);
-      LOG.error("job failed job={}: its crawl supervisor stopped without a summary", job.id);
+      getContext().getLog().error("job failed job={}: its crawl supervisor stopped without a summary", job.id);
       close(job);
     }
     return this;
@@ -619,7 +621,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     if (job != null && job.run == closed.run()) {
       job.closing = false;
       if (closed.failure() != null) {
-        LOG.error("could not close the store of job={}", job.id, closed.failure());
+        getContext().getLog().error("could not close the store of job={}", job.id, closed.failure());
         if (job.error.isEmpty()) {
           job.error = Optional.of("could not close the store: " + closed.failure().getMessage());
         }
@@ -636,7 +638,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     shutdownWaiters.add(shutdown.replyTo());
     if (!stopping) {
       stopping = true;
-      LOG.info("service stopping: draining {} running jobs",
+      getContext().getLog().info("service stopping: draining {} running jobs",
           jobs.values().stream().filter(job -> job.state.active()).count());
       submissions.forEach(queued -> answer(queued, Reply.refused(Reply.Problem.UNAVAILABLE,
           "the service is stopping")));
@@ -665,7 +667,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   private Behavior<Command> onSavesWritten() {
     if (stopping && !shutdownWaiters.isEmpty()) {
-      LOG.info("service stopped: every job drained and closed");
+      getContext().getLog().info("service stopped: every job drained and closed");
       shutdownWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
       shutdownWaiters.clear();
     }

@@ -68,7 +68,8 @@ final class ChildService implements AutoCloseable {
   static ChildService start(Path workDirectory, Path logFile, List<String> arguments) throws IOException {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-Dspindle.log.file=" + logFile, "-Dlogback.configurationFile=logback.xml", "-cp", classPath, Main.class.getName(), "serve",
+        "-Xmx384m", "-Dspindle.log.file=" + logFile, "-Dlogback.configurationFile=logback.xml", "-cp", classPath,
+        Main.class.getName(), "serve",
         "--set", "spindle.admin.port=0"));
     command.addAll(arguments);
     Process process = new ProcessBuilder(command).directory(workDirectory.toFile()).redirectErrorStream(true).start();
