@@ -80,6 +80,15 @@ class ServiceEndToEndTest {
 
   @Test
   void aJobIsSubmittedWatchedPausedWithoutFetchingResumedAndFinished() throws Exception {
+    // the other tests' jobs share the fixture: none may fetch while this one is paused
+    service.await("/api/jobs", Duration.ofSeconds(60), "the other jobs ended", list -> {
+      for (JsonNode other : list.get("jobs")) {
+        if (List.of("running", "paused", "stopping").contains(other.get("state").asText())) {
+          return false;
+        }
+      }
+      return true;
+    });
     ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("e2e", "150ms", 3));
     assertEquals(201, created.status(), created.body());
     assertEquals("running", created.json().get("state").asText());
