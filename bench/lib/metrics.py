@@ -177,7 +177,9 @@ def run_metrics(records, measured, gc_events):
         metrics["gc_count"] = len(gc_events)
         metrics["series_heap_after_gc_mib"] = [[round(e[0], 2), round(e[2], 1)] for e in gc_events]
         metrics["series_heap_before_gc_mib"] = [[round(e[0], 2), round(e[1], 1)] for e in gc_events]
+        metrics["heap_after_gc_at_10_50_100_mib"] = heap_at_progress(pages, start, gc_events)
     else:
+        metrics["heap_after_gc_at_10_50_100_mib"] = None
         for key in ("peak_heap_mib", "max_heap_after_gc_mib", "last_heap_after_gc_mib", "gc_pause_total_ms",
                     "gc_count"):
             metrics[key] = None
@@ -185,6 +187,22 @@ def run_metrics(records, measured, gc_events):
         metrics["series_heap_before_gc_mib"] = []
     metrics["series_rss_mib"] = [[s[0], s[1]] for s in measured["samples"]]
     return metrics
+
+
+def heap_at_progress(pages, start, gc_events, fractions=(0.10, 0.50, 1.00)):
+    """Heap after GC when 10 %, 50 % and 100 % of the pages were done: the lowest heap-after-GC figure among
+    the GCs of the window before that moment (5 % of the crawl, at least 5 s), since a young collection's figure
+    still counts old-generation garbage not yet collected. [MiB, MiB, MiB], None where no GC fell in a window."""
+    if not pages:
+        return None
+    ends = sorted(r.t_end - start for r in pages)
+    window = max(5.0, 0.05 * (ends[-1] - ends[0]))
+    figures = []
+    for fraction in fractions:
+        moment = ends[max(0, int(fraction * len(ends)) - 1)]
+        inside = [e[2] for e in gc_events if moment - window <= e[0] <= moment + 1.0]
+        figures.append(round(min(inside), 1) if inside else None)
+    return figures
 
 
 def politeness_metrics(records, delay_s, hosts_expected, concurrency):

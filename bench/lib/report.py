@@ -195,6 +195,18 @@ def markdown(summary, chart_files):
                       "- outcomes per fault: " + "; ".join(
                           f"`{k}` {', '.join(f'{o} ×{n}' for o, n in v['outcomes'].items())}"
                           for k, v in f["per_fault"].items())]
+        heaps = [run.get("heap_after_gc_at_10_50_100_mib") for run in spindle.get("per_run", [])]
+        heaps = [h for h in heaps if h and all(v is not None for v in h)]
+        if name == "scale" and heaps:
+            middle = [median([h[i] for h in heaps]) for i in range(3)]
+            lowest, highest = min(middle), max(middle)
+            lines += ["", f"## Heap over a long crawl ({name})", "",
+                      f"- heap after GC at 10 % / 50 % / 100 % of the pages: **{fmt(middle[0])} / {fmt(middle[1])} / "
+                      f"{fmt(middle[2])} MiB** (median of {len(heaps)} run(s)); spread {fmt(100 * (highest - lowest) / lowest if lowest else None)} % of the lowest "
+                      "(flat means within 20 %)",
+                      "- each figure is the lowest heap-after-GC among the GCs in the window before that moment "
+                      "(5 % of the crawl, at least 5 s): a young collection's figure still counts old garbage; "
+                      "per run: " + "; ".join("/".join(fmt(v) for v in h) for h in heaps)]
     if chart_files:
         lines += ["", "## Charts", ""]
         for name, files in chart_files.items():

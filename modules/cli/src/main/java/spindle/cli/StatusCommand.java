@@ -15,9 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import spindle.store.Frontier;
 import spindle.store.FrontierCounts;
 import spindle.store.FrontierStatus;
+import spindle.store.HostTally;
 import spindle.store.NotAStoreException;
 import spindle.store.RocksDbFrontier;
 import spindle.store.StoreException;
@@ -25,7 +25,7 @@ import spindle.store.StoreException;
 /**
  * {@code spindle status job.conf} or {@code spindle status --data DIR}: what a crawl's store holds, read from the
  * store alone (no crawl needs to run): URLs discovered, queued, fetched, failed, and the hosts with the most URLs
- * queued.
+ * queued, with each one's fetched and failed URLs.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     description = "Show what a crawl's store holds: counts and the hosts with the most queued URLs.")
@@ -93,8 +93,9 @@ final class StatusCommand implements Callable<Integer> {
     }
     if (!status.busiestHosts().isEmpty()) {
       out.println("hosts with the most queued URLs:");
-      for (Frontier.HostCount host : status.busiestHosts()) {
-        out.printf(Locale.ROOT, "  %-40s %,d%n", host.host(), host.queued());
+      for (HostTally host : status.busiestHosts()) {
+        out.printf(Locale.ROOT, "  %-40s %,d queued, %,d fetched, %,d failed%n", host.host(), host.queued(),
+            host.fetched(), host.failed());
       }
     }
     if (counts.idle()) {

@@ -9,12 +9,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import spindle.core.HostKey;
 import spindle.fixture.FixtureSettings;
 import spindle.fixture.FixtureWeb;
 import spindle.fixture.RobotsProfile;
+import spindle.store.FrontierCounts;
+import spindle.store.FrontierStatus;
+import spindle.store.HostTally;
 
 /** The store across runs: status from the store alone, a finished crawl resumed, a changed job refused, --fresh. */
 class StoreCommandsTest {
@@ -69,6 +74,16 @@ class StoreCommandsTest {
       assertEquals(12, lines.size());
       assertTrue(lines.stream().allMatch(line -> line.contains(web.baseUrl(1))), "records of the old crawl remain");
     }
+  }
+
+  @Test
+  void statusListsTheBusiestHostsWithTheirFetchedAndFailedUrls() {
+    FrontierStatus status = new FrontierStatus(new FrontierCounts(1510, 1200, 0, 300, 10, 0, 0), 0, 1,
+        List.of(new HostTally(HostKey.of("a.example", -1), 1200, 300, 10)), Map.of());
+    StringWriter out = new StringWriter();
+    StatusCommand.print(new PrintWriter(out), directory, status);
+    assertTrue(out.toString().contains("hosts with the most queued URLs:\n  a.example"), out.toString());
+    assertTrue(out.toString().contains(" 1,200 queued, 300 fetched, 10 failed\n"), out.toString());
   }
 
   @Test

@@ -47,6 +47,8 @@ public enum ErrorKind {
   REDIRECT_INVALID,
   /** The crawl stopped before the URL could be fetched (a graceful stop drained the queue). */
   CANCELLED,
+  /** An operator blocked the URL's host while the crawl ran (admin API), so it was not fetched. */
+  BLOCKED,
   /** The URL cannot be sent as an HTTP request (the client refused its syntax). */
   INVALID_URL,
   /** A bug in Spindle; the log holds the stack trace. */

@@ -2,8 +2,11 @@ package spindle.engine;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,9 @@ import spindle.store.FrontierCounts;
  * The crawl's Micrometer meters, registered when the crawl starts so an admin endpoint can expose them at any
  * time: fetches by status class, fetch latency, bytes, queue depth, requests in flight, records by outcome, dead
  * letters and supervisor restarts. Thread-safe: fetchers, stream stages and actors update it concurrently.
+ *
+ * <p>Every meter carries the crawl's tags ({@code job=<name>}), so the crawls of one service share a registry; a
+ * crawl removes its meters when it ends ({@link #close}).
  */
 public final class CrawlMetrics {
   private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx", "none"};
@@ -37,41 +43,73 @@ public final class CrawlMetrics {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder restarts = new LongAdder();
   private final Map<String, Counter> restartsByActor = new java.util.HashMap<>();
+  private final Tags tags;
 
-  /** Registers the meters in {@code registry}; {@code frontierCounts} feeds the queue-depth gauges. */
+  /** Registers untagged meters in {@code registry} (one crawl per registry). */
   public CrawlMetrics(MeterRegistry registry, Supplier<FrontierCounts> frontierCounts) {
+    this(registry, frontierCounts, Tags.empty());
+  }
+
+  /**
+   * Registers the meters in {@code registry}, each with {@code tags}; {@code frontierCounts} feeds the queue-depth
+   * gauges.
+   */
+  public CrawlMetrics(MeterRegistry registry, Supplier<FrontierCounts> frontierCounts, Tags tags) {
     this.registry = registry;
+    this.tags = tags;
     for (int i = 0; i < STATUS_CLASSES.length; i++) {
       fetchesByClass[i] = Counter.builder("spindle.fetches").description("HTTP fetches by status class")
-          .tag("status_class", STATUS_CLASSES[i]).register(registry);
+          .tag("status_class", STATUS_CLASSES[i]).tags(tags).register(registry);
     }
     fetchLatency = Timer.builder("spindle.fetch.latency").description("From request to the end of the body")
-        .publishPercentileHistogram().register(registry);
+        .publishPercentileHistogram().tags(tags).register(registry);
     bytes = Counter.builder("spindle.fetched.bytes").baseUnit("bytes").description("Body bytes after decoding")
+        .tags(tags).register(registry);
+    robotsFetches = Counter.builder("spindle.robots.fetches").description("robots.txt requests").tags(tags)
         .register(registry);
-    robotsFetches = Counter.builder("spindle.robots.fetches").description("robots.txt requests").register(registry);
     deadLetters = Counter.builder("spindle.dead.letters")
         .description("Messages that reached dead letters (each URL in one is re-queued or recorded)")
-        .register(registry);
+        .tags(tags).register(registry);
     pagesOk = Counter.builder("spindle.records").description("Records written, by outcome")
-        .tag("outcome", "ok").register(registry);
+        .tag("outcome", "ok").tags(tags).register(registry);
     for (ErrorKind kind : ErrorKind.values()) {
       recordsByError.put(kind, Counter.builder("spindle.records").description("Records written, by outcome")
-          .tag("outcome", kind.name()).register(registry));
+          .tag("outcome", kind.name()).tags(tags).register(registry));
       errorCounts.put(kind, new LongAdder());
     }
     Gauge.builder("spindle.fetches.in.flight", inFlight, AtomicInteger::get)
-        .description("Requests in flight now (never above spindle.fetch.concurrency)").register(registry);
+        .description("Requests in flight now (never above spindle.fetch.concurrency)").tags(tags).register(registry);
     Gauge.builder("spindle.frontier.queued", frontierCounts, counts -> counts.get().queued())
-        .description("URLs waiting in host queues").register(registry);
+        .description("URLs waiting in host queues").tags(tags).register(registry);
     Gauge.builder("spindle.frontier.leased", frontierCounts, counts -> counts.get().leased())
-        .description("URLs handed to hosts and fetchers, not yet recorded").register(registry);
+        .description("URLs handed to hosts and fetchers, not yet recorded").tags(tags).register(registry);
     Gauge.builder("spindle.frontier.discovered", frontierCounts, counts -> counts.get().discovered())
-        .description("URLs admitted to the crawl").register(registry);
+        .description("URLs admitted to the crawl").tags(tags).register(registry);
     for (String actor : RESTARTABLE_ACTORS) {
       restartsByActor.put(actor, Counter.builder("spindle.supervisor.restarts")
-          .description("Actors restarted by their supervisor after a bug").tag("actor", actor).register(registry));
+          .description("Actors restarted by their supervisor after a bug").tag("actor", actor).tags(tags)
+          .register(registry));
     }
+  }
+
+  /**
+   * Removes this crawl's meters from the registry (every {@code spindle.*} meter with this crawl's tags), so a
+   * service's registry does not keep the gauges of a crawl whose frontier is closed.
+   */
+  public void close() {
+    List<Meter> mine = new ArrayList<>();
+    for (Meter meter : registry.getMeters()) {
+      if (meter.getId().getName().startsWith("spindle.") && meter.getId().getTags().containsAll(tagList())) {
+        mine.add(meter);
+      }
+    }
+    mine.forEach(registry::remove);
+  }
+
+  private List<io.micrometer.core.instrument.Tag> tagList() {
+    List<io.micrometer.core.instrument.Tag> list = new ArrayList<>();
+    tags.forEach(list::add);
+    return list;
   }
 
   /** The registry the meters live in. */

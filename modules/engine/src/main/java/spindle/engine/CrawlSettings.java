@@ -63,7 +63,7 @@ public record CrawlSettings(
   /** Sizes inside the engine: parse parallelism, frontier batches, buffers and windows. */
   public record PipelineSettings(int parseParallelism, int frontierBatchSize, Duration frontierBatchInterval,
       int resultsBuffer, int hostWindow, int fetcherMailboxCapacity, Duration idleCheckInterval,
-      Duration hostIdleTimeout) {
+      Duration hostIdleTimeout, int maxActiveHosts, int hostSessionRequests, Duration hostSessionTime) {
     public PipelineSettings {
       requireAtLeastOne("spindle.engine.parse-parallelism", parseParallelism);
       requireAtLeastOne("spindle.engine.frontier-batch-size", frontierBatchSize);
@@ -76,6 +76,9 @@ public record CrawlSettings(
       }
       requirePositive("spindle.engine.idle-check-interval", idleCheckInterval);
       requirePositive("spindle.engine.host-idle-timeout", hostIdleTimeout);
+      requireAtLeastOne("spindle.engine.max-active-hosts", maxActiveHosts);
+      requireAtLeastOne("spindle.engine.host-session-requests", hostSessionRequests);
+      requirePositive("spindle.engine.host-session-time", hostSessionTime);
     }
   }
 
@@ -121,7 +124,9 @@ public record CrawlSettings(
         new PipelineSettings(engine.getInt("parse-parallelism"), engine.getInt("frontier-batch-size"),
             engine.getDuration("frontier-batch-interval"), engine.getInt("results-buffer"),
             engine.getInt("host-window"), engine.getInt("fetcher-mailbox-capacity"),
-            engine.getDuration("idle-check-interval"), engine.getDuration("host-idle-timeout")),
+            engine.getDuration("idle-check-interval"), engine.getDuration("host-idle-timeout"),
+            engine.getInt("max-active-hosts"), engine.getInt("host-session-requests"),
+            engine.getDuration("host-session-time")),
         new ProgressSettings(progress.getDuration("interval"), progress.getDuration("log-interval")),
         storeConfig(root.getConfig("spindle.store")));
   }

@@ -1,5 +1,6 @@
 package spindle.engine;
 
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +33,7 @@ import spindle.fetch.PageFetcher;
 import spindle.fetch.robots.RobotsRules;
 import spindle.parse.PageParser;
 import spindle.store.FrontierCounts;
+import spindle.store.HostOrder;
 
 /**
  * The root of a crawl. It builds the results stream, spawns the work broker, the host region and the pool of
@@ -53,22 +55,22 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   /** Replies with a progress snapshot. */
   public record GetProgress(ActorRef<Progress> replyTo) implements Command {}
 
-  /** Pauses the crawl: no request starts until {@link Resume}; requests in flight finish. No reply. */
+  /** Starts no request until {@link Resume}; requests in flight finish and are recorded. */
   public enum Pause implements Command { INSTANCE }
 
-  /** Resumes a paused crawl. No reply. */
+  /** Starts requests again after {@link Pause}. */
   public enum Resume implements Command { INSTANCE }
 
-  /** Replies with the report of one host. */
+  /** Replies with the report of {@code host}. */
   public record GetHost(HostKey host, ActorRef<HostReport> replyTo) implements Command {}
 
-  /** Replies with up to {@code limit} hosts in {@code order}. */
-  public record ListHosts(spindle.store.HostOrder order, int limit, ActorRef<HostList> replyTo) implements Command {}
+  /** Replies with the first {@code limit} hosts in {@code order}. */
+  public record ListHosts(HostOrder order, int limit, ActorRef<HostList> replyTo) implements Command {}
 
-  /** Applies an operator's change to one host, then replies with its report. */
+  /** Applies an operator's change to {@code host}, then replies with its report. */
   public record ControlHost(HostKey host, HostControl control, ActorRef<HostReport> replyTo) implements Command {}
 
-  /** Replies with why the crawl is not finished, each list holding at most {@code limit} entries. */
+  /** Replies with why the crawl is not finished, each list cut at {@code limit}. */
   public record Explain(int limit, ActorRef<WhyReport> replyTo) implements Command {}
 
   private record SeedsAdded(List<CrawlUrl> accepted, Throwable failure) implements Command {}
@@ -103,6 +105,9 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   private long lastTickNanos = startNanos;
   private long lastTickDone;
   private int fetchersAlive;
+  private boolean paused;
+  private final HostControls controls = new HostControls();
+  private final HostReports.Sources reportSources;
 
   private CrawlSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, CrawlJob job) {
     super(context);
@@ -112,8 +117,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     Executor parseExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.parse"));
     this.storeExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.store"));
     this.ioExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
-    this.metrics = new CrawlMetrics(job.registry(), job.frontier()::counts);
-    context.spawn(DeadLetterMonitor.create(metrics), "dead-letter-monitor");
+    this.metrics = new CrawlMetrics(job.registry(), job.frontier()::counts, Tags.of("job", settings.job().name()));
+    context.spawn(DeadLetterMonitor.create(metrics, context.getSelf().path()), "dead-letter-monitor");
 
     int fetchers = settings.fetch().concurrency();
     boolean rateLimited = settings.politeness().maxPagesPerSecond().isPresent();
@@ -122,7 +127,10 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     String agent = settings.fetch().userAgent().product();
     this.region = context.spawn(HostRegion.create(new HostQueue.Dependencies(broker, job.frontier(), storeExecutor,
         settings.politeness(), settings.robots(), agent, settings.pipeline().hostWindow(),
-        settings.pipeline().hostIdleTimeout(), metrics)), "hosts");
+        settings.pipeline().hostIdleTimeout(), metrics, controls, settings.pipeline().hostSessionRequests(),
+        settings.pipeline().hostSessionTime()), settings.pipeline().maxActiveHosts()), "hosts");
+    this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, settings.politeness(),
+        settings.robots().enabled(), controls, Duration.ofSeconds(3));
 
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
     PageParsing parsing = job.parsing().orElseGet(() ->
@@ -191,6 +199,12 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         .onMessage(WriterClosed.class, this::onWriterClosed)
         .onMessage(FetcherStopped.class, this::onFetcherStopped)
         .onMessage(GetProgress.class, this::onGetProgress)
+        .onMessageEquals(Pause.INSTANCE, this::onPause)
+        .onMessageEquals(Resume.INSTANCE, this::onResume)
+        .onMessage(GetHost.class, this::onGetHost)
+        .onMessage(ListHosts.class, this::onListHosts)
+        .onMessage(ControlHost.class, this::onControlHost)
+        .onMessage(Explain.class, this::onExplain)
         .build();
   }
 
@@ -251,6 +265,50 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     lastTickNanos = System.nanoTime();
     lastTickDone = progress.done();
     job.progress().progress(progress);
+    return this;
+  }
+
+  private Behavior<Command> onPause() {
+    if (!paused) {
+      paused = true;
+      broker.tell(WorkBroker.Pause.INSTANCE);
+      getContext().getLog().info("crawl paused: no request starts until resumed");
+    }
+    return this;
+  }
+
+  private Behavior<Command> onResume() {
+    if (paused) {
+      paused = false;
+      broker.tell(WorkBroker.Resume.INSTANCE);
+      getContext().getLog().info("crawl resumed");
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetHost(GetHost get) {
+    getContext().spawnAnonymous(HostReports.host(reportSources, get.host(), get.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onListHosts(ListHosts list) {
+    getContext().spawnAnonymous(HostReports.list(reportSources, list.order(), list.limit(), list.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onControlHost(ControlHost change) {
+    HostControl now = controls.apply(change.host(), change.control());
+    getContext().getLog().info("host controls set host={} controls={}", change.host(), now);
+    if (phase == Phase.RUNNING) {
+      region.tell(new HostRegion.Envelope(change.host(), HostQueue.ControlsChanged.INSTANCE));
+    }
+    getContext().spawnAnonymous(HostReports.host(reportSources, change.host(), change.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onExplain(Explain explain) {
+    getContext().spawnAnonymous(HostReports.why(reportSources, explain.limit(), paused, phase != Phase.RUNNING,
+        explain.replyTo()));
     return this;
   }
 
@@ -331,6 +389,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         metrics.errorsByKind(), stopRequested, Optional.ofNullable(failure), metrics.deadLetters(),
         metrics.restarts());
     job.progress().progress(progress());
+    metrics.close();
     getContext().getLog().info("crawl ended fetched={} failed={} queued={} seconds={} stopped={}",
         summary.counts().fetched(), summary.counts().failed(), summary.counts().queued(),
         summary.elapsed().toSeconds(), stopRequested);

@@ -1,5 +1,6 @@
 package spindle.engine;
 
+import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.DeadLetter;
 import org.apache.pekko.actor.Dropped;
 import org.apache.pekko.actor.typed.Behavior;
@@ -23,12 +24,14 @@ final class DeadLetterMonitor extends AbstractBehavior<DeadLetterMonitor.Command
   private static final int LOGGED_PER_MINUTE = 20;
 
   private final CrawlMetrics metrics;
+  private final String scope;
   private long windowStart = System.nanoTime();
   private int loggedInWindow;
 
-  private DeadLetterMonitor(ActorContext<Command> context, CrawlMetrics metrics) {
+  private DeadLetterMonitor(ActorContext<Command> context, CrawlMetrics metrics, ActorPath scope) {
     super(context);
     this.metrics = metrics;
+    this.scope = scope.toString() + "/";
     var system = context.getSystem();
     system.eventStream().tell(new EventStream.Subscribe<>(DeadLetter.class,
         context.messageAdapter(DeadLetter.class, dead -> new Dead(dead.message(), dead.recipient().path().toString(),
@@ -38,9 +41,12 @@ final class DeadLetterMonitor extends AbstractBehavior<DeadLetterMonitor.Command
             dropped.recipient().path().toString(), "dropped: " + dropped.reason()))));
   }
 
-  /** A monitor that subscribes itself to the system's event stream. */
-  static Behavior<Command> create(CrawlMetrics metrics) {
-    return Behaviors.setup(context -> new DeadLetterMonitor(context, metrics));
+  /**
+   * A monitor that subscribes itself to the system's event stream and handles the dead letters of actors under
+   * {@code scope} (its crawl's supervisor): a service runs several crawls in one system.
+   */
+  static Behavior<Command> create(CrawlMetrics metrics, ActorPath scope) {
+    return Behaviors.setup(context -> new DeadLetterMonitor(context, metrics, scope));
   }
 
   @Override
@@ -49,6 +55,9 @@ final class DeadLetterMonitor extends AbstractBehavior<DeadLetterMonitor.Command
   }
 
   private Behavior<Command> onDead(Dead dead) {
+    if (!dead.recipient().startsWith(scope)) {
+      return this; // another crawl's
+    }
     metrics.deadLetter();
     boolean recovered = false;
     if (dead.message() instanceof Fetcher.Assign assign) {

@@ -136,7 +136,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
 
   private void pageDone(WorkItem.PageFetch page, FetchResult result) {
     Optional<Duration> retry = deps.retry().retryDelay(result, page.attempt());
-    current.host().tell(new HostQueue.FetchFinished(page.url(), page.attempt(), retry));
+    current.host().tell(new HostQueue.FetchFinished(page.url(), page.attempt(), retry, result.status().orElse(-1)));
     requestEnded = true;
     if (retry.isPresent()) {
       getContext().getLog().debug("retrying url={} attempt={} in={}", page.url(), page.attempt(), retry.get());

@@ -1,11 +1,14 @@
 package spindle.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -42,8 +45,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   /** The frontier has new URLs for this host. */
   enum WorkAvailable implements Command { INSTANCE }
 
-  /** A page request ended; with {@code retryAfter} present the URL is to be tried again after that wait. */
-  record FetchFinished(CrawlUrl url, int attempt, Optional<Duration> retryAfter) implements Command {}
+  /**
+   * A page request ended with HTTP {@code status} (-1: no response); with {@code retryAfter} present the URL is to
+   * be tried again after that wait.
+   */
+  record FetchFinished(CrawlUrl url, int attempt, Optional<Duration> retryAfter, int status) implements Command {}
 
   /** The robots.txt request ended with {@code outcome}. */
   record RobotsFinished(RobotsOutcome outcome) implements Command {}
@@ -69,6 +75,21 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   /** Asks for a snapshot of this host's state. */
   record GetStatus(ActorRef<HostStatus> replyTo) implements Command {}
 
+  /** An operator changed this host's controls (see {@link HostControls}): apply them now. */
+  enum ControlsChanged implements Command { INSTANCE }
+
+  /** Other hosts wait for a turn: finish what is in flight, give the window back, and stop. */
+  enum Retire implements Command { INSTANCE }
+
+  /** Nobody waits: start a new session. */
+  enum Continue implements Command { INSTANCE }
+
+  /**
+   * What a retired queue hands to its successor, so the host's next turn neither fetches robots.txt again nor
+   * starts before its delay: the robots.txt rules (when loaded) and when the next request may start.
+   */
+  record Carry(Optional<RobotsPolicy> robots, long robotsExpiresNanos, long nextStartNanos, String scheme) {}
+
   private record Leased(long signal, int requested, List<CrawlUrl> urls, Throwable failure) implements Command {}
 
   private enum DelayElapsed implements Command { INSTANCE }
@@ -80,11 +101,18 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   /** What every host queue of a crawl shares. */
   record Dependencies(ActorRef<WorkBroker.Command> broker, Frontier frontier, Executor storeExecutor,
       PolitenessSettings politeness, RobotsSettings robots, String robotsAgent, int window, Duration idleTimeout,
-      CrawlMetrics metrics) {}
+      CrawlMetrics metrics, HostControls controls, int sessionRequests, Duration sessionTime) {}
 
-  /** A host's state, for status pages and "why is the crawl not finished". */
+  /**
+   * A host's state, for status pages and "why is the crawl not finished". Times are empty when not in the future.
+   *
+   * @param windowed URLs leased from the frontier and waiting here
+   * @param ready whether a request could start now (it waits only for an idle fetcher)
+   */
   record HostStatus(HostKey host, int windowed, int inFlight, String robots, Duration effectiveDelay,
-      Duration nextRequestIn, boolean draining) {}
+      Optional<Instant> nextRequestAt, Optional<Instant> backoffUntil, Optional<Instant> robotsRetryAt,
+      OptionalInt lastStatus, boolean paused, boolean blocked, int concurrency, List<HostReport.Lease> leases,
+      boolean ready, boolean draining) {}
 
   private enum RobotsState { UNKNOWN, FETCHING, READY, WAITING_RETRY, GAVE_UP }
 
@@ -109,9 +137,20 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   private Duration effectiveDelay;
   private String scheme = "http";
   private boolean draining;
+  private HostControl control;
+  private int lastStatus = -1;
+  private long backoffUntilNanos;
+  private long robotsRetryAtNanos;
+  /** Requests in flight: URL to the time it was offered, oldest first. */
+  private final Map<String, Long> leases = new LinkedHashMap<>();
+  private int sessionServed;
+  private long sessionStartNanos = System.nanoTime();
+  private boolean sessionAsked;
+  private boolean retiring;
+  private boolean saidIdle;
 
   private HostQueue(ActorContext<Command> context, TimerScheduler<Command> timers, HostKey host, Dependencies deps,
-      ActorRef<HostRegion.Command> region) {
+      ActorRef<HostRegion.Command> region, Optional<Carry> carry) {
     super(context);
     this.region = region;
     this.timers = timers;
@@ -119,8 +158,10 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     this.deps = deps;
     this.robotsState = deps.robots().enabled() ? RobotsState.UNKNOWN : RobotsState.READY;
     this.robotsExpiresNanos = Long.MAX_VALUE;
-    this.effectiveDelay = deps.politeness().delay();
+    this.control = deps.controls().get(host);
+    this.effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), Optional.empty());
     this.nextStartNanos = System.nanoTime();
+    carry.ifPresent(this::takeOver);
   }
 
   /**
@@ -128,8 +169,26 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
    * {@code deps.idleTimeout()}, it asks {@code region} to stop it.
    */
   static Behavior<Command> create(HostKey host, Dependencies deps, ActorRef<HostRegion.Command> region) {
-    return Behaviors.withMdc(Command.class, Map.of("host", host.name()),
-        Behaviors.setup(context -> Behaviors.withTimers(timers -> new HostQueue(context, timers, host, deps, region))));
+    return create(host, deps, region, Optional.empty());
+  }
+
+  /** The queue of {@code host}, continuing where a retired queue of the same host left off. */
+  static Behavior<Command> create(HostKey host, Dependencies deps, ActorRef<HostRegion.Command> region,
+      Optional<Carry> carry) {
+    return Behaviors.withMdc(Command.class, Map.of("host", host.name()), Behaviors.setup(context ->
+        Behaviors.withTimers(timers -> new HostQueue(context, timers, host, deps, region, carry))));
+  }
+
+  private void takeOver(Carry carry) {
+    nextStartNanos = carry.nextStartNanos();
+    scheme = carry.scheme();
+    if (carry.robots().isPresent() && robotsState == RobotsState.UNKNOWN
+        && carry.robotsExpiresNanos() - System.nanoTime() > 0) {
+      policy = carry.robots().get();
+      robotsState = RobotsState.READY;
+      robotsExpiresNanos = carry.robotsExpiresNanos();
+      effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), policy.crawlDelay());
+    }
   }
 
   @Override
@@ -146,6 +205,9 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
         .onMessage(Undeliverable.class, this::onUndeliverable)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessageEquals(ControlsChanged.INSTANCE, this::onControlsChanged)
+        .onMessageEquals(Retire.INSTANCE, this::onRetire)
+        .onMessageEquals(Continue.INSTANCE, this::onContinue)
         .onMessageEquals(IdleTimeout.INSTANCE, this::onIdleTimeout)
         .onMessageEquals(Stop.INSTANCE, this::onStop)
         .onSignal(PreRestart.class, signal -> onPreRestart())
@@ -182,11 +244,16 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
 
   private Behavior<Command> onFetchFinished(FetchFinished finished) {
     busy = Math.max(0, busy - 1);
+    leases.remove(finished.url().url());
+    if (finished.status() >= 0) {
+      lastStatus = finished.status();
+    }
     long now = System.nanoTime();
     nextStartNanos = Math.max(nextStartNanos, now + effectiveDelay.toNanos());
     if (finished.retryAfter().isPresent()) {
       window.addFirst(new Pending(finished.url(), finished.attempt()));
-      nextStartNanos = Math.max(nextStartNanos, now + finished.retryAfter().get().toNanos());
+      backoffUntilNanos = now + finished.retryAfter().get().toNanos();
+      nextStartNanos = Math.max(nextStartNanos, backoffUntilNanos);
     }
     dispatch();
     return this;
@@ -194,13 +261,14 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
 
   private Behavior<Command> onRobotsFinished(RobotsFinished finished) {
     busy = Math.max(0, busy - 1);
+    leases.remove(robotsUrl());
     long now = System.nanoTime();
     if (finished.outcome() instanceof RobotsOutcome.Rules rules) {
       policy = rules.policy();
       robotsState = RobotsState.READY;
       robotsFailures = 0;
       robotsExpiresNanos = now + deps.robots().cacheTtl().toNanos();
-      effectiveDelay = deps.politeness().effectiveDelay(policy.crawlDelay());
+      effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), policy.crawlDelay());
       getContext().getLog().debug("robots.txt loaded host={} rules={} delay={}", host, policy.description(),
           effectiveDelay);
     } else {
@@ -212,6 +280,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
             robotsFailures, reason);
       } else {
         robotsState = RobotsState.WAITING_RETRY;
+        robotsRetryAtNanos = now + deps.robots().errorRetryInterval().toNanos();
         getContext().getLog().info("robots.txt unavailable, host disallowed for now host={} retry_in={} reason={}",
             host, deps.robots().errorRetryInterval(), reason);
         timers.startSingleTimer(RetryRobots.INSTANCE, deps.robots().errorRetryInterval());
@@ -247,11 +316,13 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     if (item instanceof WorkItem.PageFetch page) {
       if (!crashed.requestEnded()) {
         busy = Math.max(0, busy - 1);
+        leases.remove(page.url().url());
       }
       offerReject(page.url(), ErrorKind.INTERNAL, crashed.reason());
     } else if (item instanceof WorkItem.RobotsFetch) {
       if (!crashed.requestEnded()) {
         busy = Math.max(0, busy - 1);
+        leases.remove(robotsUrl());
       }
       robotsState = RobotsState.UNKNOWN;
     } else if (item instanceof WorkItem.Reject reject) {
@@ -270,9 +341,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     WorkItem item = undeliverable.item();
     if (item instanceof WorkItem.PageFetch page) {
       busy = Math.max(0, busy - 1);
+      leases.remove(page.url().url());
       window.addFirst(new Pending(page.url(), page.attempt() - 1));
     } else if (item instanceof WorkItem.RobotsFetch) {
       busy = Math.max(0, busy - 1);
+      leases.remove(robotsUrl());
       robotsState = RobotsState.UNKNOWN;
     } else if (item instanceof WorkItem.Reject reject) {
       rejectsOutstanding = Math.max(0, rejectsOutstanding - 1);
@@ -288,22 +361,80 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   }
 
   private Behavior<Command> onGetStatus(GetStatus get) {
-    long waitNanos = Math.max(0, nextStartNanos - System.nanoTime());
-    get.replyTo().tell(new HostStatus(host, window.size(), busy, robotsState.name().toLowerCase(),
-        effectiveDelay, Duration.ofNanos(waitNanos), draining));
+    long now = System.nanoTime();
+    Instant wallNow = Instant.now();
+    List<HostReport.Lease> inFlight = new ArrayList<>(leases.size());
+    leases.forEach((url, offered) -> inFlight.add(new HostReport.Lease(url, Duration.ofNanos(now - offered))));
+    boolean ready = !draining && !control.paused().orElse(false) && !control.blocked().orElse(false)
+        && robotsState == RobotsState.READY && !window.isEmpty() && busy < concurrency() && nextStartNanos - now <= 0;
+    get.replyTo().tell(new HostStatus(host, window.size(), busy, robotsState.name().toLowerCase().replace('_', '-'),
+        effectiveDelay, future(wallNow, now, nextStartNanos), future(wallNow, now, backoffUntilNanos),
+        robotsState == RobotsState.WAITING_RETRY ? future(wallNow, now, robotsRetryAtNanos) : Optional.empty(),
+        lastStatus < 0 ? OptionalInt.empty() : OptionalInt.of(lastStatus), control.paused().orElse(false),
+        control.blocked().orElse(false), concurrency(), inFlight, ready, draining));
     return this;
+  }
+
+  /** The wall-clock time of the monotonic {@code target}, when it is still ahead. */
+  private static Optional<Instant> future(Instant wallNow, long now, long target) {
+    long ahead = target - now;
+    return target == 0 || ahead <= 0 ? Optional.empty() : Optional.of(wallNow.plusNanos(ahead));
+  }
+
+  private Behavior<Command> onControlsChanged() {
+    control = deps.controls().get(host);
+    effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), policy.crawlDelay());
+    // the delay runs from the end of the last request: a shorter one takes effect now, a longer one at the next
+    nextStartNanos = busy > 0 ? nextStartNanos : Math.min(nextStartNanos, System.nanoTime() + effectiveDelay.toNanos());
+    delayTimerSet = false;
+    timers.cancel(DelayElapsed.INSTANCE);
+    mayHaveMore = true; // a blocked or paused host may hold queued URLs: lease to find out
+    workSignal++;
+    getContext().getLog().info("host controls changed host={} delay={} concurrency={} paused={} blocked={}", host,
+        effectiveDelay, concurrency(), control.paused().orElse(false), control.blocked().orElse(false));
+    dispatch();
+    return this;
+  }
+
+  /** The host's own delay: the operator's, or {@code spindle.politeness.delay}. */
+  private Duration hostDelay() {
+    return control.delay().orElse(deps.politeness().delay());
+  }
+
+  /** Requests in flight allowed to the host: the operator's, or {@code spindle.politeness.per-host-concurrency}. */
+  private int concurrency() {
+    return control.concurrency().orElse(deps.politeness().perHostConcurrency());
+  }
+
+  private String robotsUrl() {
+    return scheme + "://" + host.name() + "/robots.txt";
   }
 
   private Behavior<Command> onIdleTimeout() {
     if (isIdle()) {
       getContext().getLog().debug("host queue idle, passivating host={}", host);
-      region.tell(new HostRegion.Passivate(host, getContext().getSelf()));
+      region.tell(new HostRegion.Passivate(host, getContext().getSelf(), carry(), false));
     }
     return this;
   }
 
+  private Behavior<Command> onRetire() {
+    retiring = true;
+    getContext().getLog().debug("host queue retiring to let waiting hosts run host={} served={}", host, sessionServed);
+    dispatch();
+    return this;
+  }
+
+  private Behavior<Command> onContinue() {
+    sessionAsked = false;
+    sessionServed = 0;
+    sessionStartNanos = System.nanoTime();
+    dispatch();
+    return this;
+  }
+
   private Behavior<Command> onStop() {
-    if (isIdle()) {
+    if (isIdle() || retiredCleanly()) {
       return Behaviors.stopped();
     }
     region.tell(new HostRegion.PassivationCancelled(host, getContext().getSelf())); // work arrived meanwhile
@@ -316,6 +447,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
    */
   private boolean isIdle() {
     return window.isEmpty() && busy == 0 && rejectsOutstanding == 0 && !leasing && !mayHaveMore;
+  }
+
+  /** Whether a retiring queue has nothing outstanding: no request, no record to come, no lease under way. */
+  private boolean retiredCleanly() {
+    return retiring && busy == 0 && rejectsOutstanding == 0 && !leasing;
   }
 
   private Behavior<Command> onPreRestart() {
@@ -344,19 +480,54 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
 
   /** Offers whatever politeness and robots.txt allow now, refills the window, and watches for idleness. */
   private void dispatch() {
+    if (retiring) {
+      if (retiredCleanly() && !draining) {
+        returnWindow();
+        region.tell(new HostRegion.Passivate(host, getContext().getSelf(), carry(), true));
+      }
+      return;
+    }
     offerWork();
+    checkSession();
     if (isIdle() && !draining) {
+      if (!saidIdle) { // the region stops an idle queue at once when another host waits for its place
+        saidIdle = true;
+        region.tell(new HostRegion.Idle(host, getContext().getSelf(), carry()));
+      }
       timers.startSingleTimer(IdleTimeout.INSTANCE, deps.idleTimeout());
     } else {
+      saidIdle = false;
       timers.cancel(IdleTimeout.INSTANCE);
     }
   }
 
+  /** What the host's next queue continues from. */
+  private Carry carry() {
+    return new Carry(robotsState == RobotsState.READY ? Optional.of(policy) : Optional.empty(), robotsExpiresNanos,
+        nextStartNanos, scheme);
+  }
+
+  /** Past its session's requests or time, a queue asks the region whether other hosts wait for a turn. */
+  private void checkSession() {
+    if (!sessionAsked && !draining && (sessionServed >= deps.sessionRequests()
+        || System.nanoTime() - sessionStartNanos >= deps.sessionTime().toNanos())) {
+      sessionAsked = true;
+      region.tell(new HostRegion.SessionSpent(host, getContext().getSelf()));
+    }
+  }
+
   private void offerWork() {
-    if (draining) {
+    if (draining || control.paused().orElse(false)) {
       return;
     }
     refill();
+    if (control.blocked().orElse(false)) {
+      while (!window.isEmpty() && rejectsOutstanding < deps.window()) {
+        offerReject(window.pollFirst().url(), ErrorKind.BLOCKED, "host blocked by an operator");
+      }
+      refill();
+      return;
+    }
     if (!robotsReady()) {
       return;
     }
@@ -367,11 +538,13 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
         offerReject(next.url(), ErrorKind.ROBOTS_DISALLOWED, "robots.txt disallows it for " + deps.robotsAgent());
         continue;
       }
-      if (busy >= deps.politeness().perHostConcurrency() || !delayPassed()) {
+      if (busy >= concurrency() || !delayPassed()) {
         break;
       }
       window.pollFirst();
       busy++;
+      sessionServed++;
+      leases.put(next.url().url(), System.nanoTime());
       deps.broker().tell(new WorkBroker.Offer(new WorkItem.PageFetch(next.url(), next.attempts() + 1),
           getContext().getSelf()));
     }
@@ -394,11 +567,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
         }
         return false;
       case UNKNOWN:
-        if (!window.isEmpty() && busy < deps.politeness().perHostConcurrency() && delayPassed()) {
+        if (!window.isEmpty() && busy < concurrency() && delayPassed()) {
           robotsState = RobotsState.FETCHING;
           busy++;
-          deps.broker().tell(new WorkBroker.Offer(new WorkItem.RobotsFetch(scheme + "://" + host.name() + "/robots.txt"),
-              getContext().getSelf()));
+          leases.put(robotsUrl(), System.nanoTime());
+          deps.broker().tell(new WorkBroker.Offer(new WorkItem.RobotsFetch(robotsUrl()), getContext().getSelf()));
         }
         return false;
       default:

@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -20,6 +23,12 @@ import spindle.core.HostKey;
  * Routes messages to host queues by host, starting each queue on first use: the single-node counterpart of a
  * Cluster Sharding region, with the same envelope shape, so the engine does not care which one it talks to.
  * Each queue is restarted after a failure (a bug), up to 10 times a minute.
+ *
+ * <p>At most {@code maxActive} queues run at once, so memory follows that number, not the number of hosts with
+ * work. The other hosts wait in arrival order; while any waits, a queue that used up its session (requests or
+ * time) retires: it finishes its requests, gives its window back to the frontier, and hands its robots.txt rules
+ * and next allowed start to the host's next queue, so a turn never costs a robots.txt request or a politeness
+ * delay.
  */
 final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   /** Messages the region handles. */
@@ -31,8 +40,18 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   /** Delivers {@code message} to every running queue. */
   record Broadcast(HostQueue.Command message) implements Command {}
 
-  /** The idle queue of {@code host} asks to be stopped (it holds nothing, and no fetcher reports to it). */
-  record Passivate(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
+  /**
+   * The queue of {@code host} asks to be stopped: it is idle (holds nothing, no fetcher reports to it), or it
+   * retired to let a waiting host run, handing {@code carry} to the host's next queue.
+   */
+  record Passivate(HostKey host, ActorRef<HostQueue.Command> queue, HostQueue.Carry carry, boolean retired)
+      implements Command {}
+
+  /** The queue of {@code host} has nothing to do; it is stopped at once if other hosts wait for a place. */
+  record Idle(HostKey host, ActorRef<HostQueue.Command> queue, HostQueue.Carry carry) implements Command {}
+
+  /** The queue of {@code host} used up its session: it retires if other hosts wait, else it goes on. */
+  record SessionSpent(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
 
   /** The queue asked to stop got work before it could: it stays, and messages held for it are delivered. */
   record PassivationCancelled(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
@@ -40,22 +59,51 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   /** Replies with the number of host queues running. */
   record CountHosts(ActorRef<Integer> replyTo) implements Command {}
 
+  /**
+   * Replies with the statuses of the running queues among {@code hosts} (all running queues when empty), without
+   * starting any; queues that do not answer within {@code timeout} are left out.
+   */
+  record Collect(Optional<Set<HostKey>> hosts, Duration timeout, ActorRef<Collected> replyTo) implements Command {}
+
+  /** The statuses a {@link Collect} gathered. */
+  record Collected(List<HostQueue.HostStatus> statuses) {}
+
   private record QueueStopped(HostKey host) implements Command {}
 
   private final HostQueue.Dependencies deps;
+  private final int maxActive;
   private final Map<HostKey, ActorRef<HostQueue.Command>> queues = new HashMap<>();
   /** Messages for hosts whose queue is stopping, delivered to its successor (or to it, if it stays). */
   private final Map<HostKey, List<HostQueue.Command>> held = new HashMap<>();
+  /** What stopping queues hand on, and whether they retired (their host waits for another turn). */
+  private final Map<HostKey, Stopping> stopping = new HashMap<>();
+  /** What recently stopped queues handed on, for their hosts' next queues; the least recently used go first. */
+  private final Map<HostKey, HostQueue.Carry> carried;
+  /** Hosts with work and no running queue (all {@code maxActive} places taken), in the order they came. */
+  private final LinkedHashMap<HostKey, Optional<HostQueue.Carry>> waiting = new LinkedHashMap<>();
+  /** Running queues that said they are idle and got no message since: the first to stop for a waiting host. */
+  private final LinkedHashMap<HostKey, HostQueue.Carry> idle = new LinkedHashMap<>();
+  private boolean draining;
   private long generation;
 
-  private HostRegion(ActorContext<Command> context, HostQueue.Dependencies deps) {
+  private HostRegion(ActorContext<Command> context, HostQueue.Dependencies deps, int maxActive) {
     super(context);
     this.deps = deps;
+    this.maxActive = maxActive;
+    int remembered = Math.max(64, maxActive * 4);
+    this.carried = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<HostKey, HostQueue.Carry> eldest) {
+        return size() > remembered;
+      }
+    };
   }
 
-  /** A region whose queues share {@code deps}. */
-  static Behavior<Command> create(HostQueue.Dependencies deps) {
-    return Behaviors.setup(context -> new HostRegion(context, deps));
+  private record Stopping(HostQueue.Carry carry, boolean retired) {}
+
+  /** A region of at most {@code maxActive} running queues, which share {@code deps}. */
+  static Behavior<Command> create(HostQueue.Dependencies deps, int maxActive) {
+    return Behaviors.setup(context -> new HostRegion(context, deps, maxActive));
   }
 
   @Override
@@ -64,25 +112,81 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
         .onMessage(Envelope.class, this::onEnvelope)
         .onMessage(Broadcast.class, this::onBroadcast)
         .onMessage(CountHosts.class, this::onCountHosts)
+        .onMessage(Collect.class, this::onCollect)
         .onMessage(QueueStopped.class, this::onQueueStopped)
         .onMessage(Passivate.class, this::onPassivate)
+        .onMessage(SessionSpent.class, this::onSessionSpent)
+        .onMessage(Idle.class, this::onIdle)
         .onMessage(PassivationCancelled.class, this::onPassivationCancelled)
         .build();
   }
 
   private Behavior<Command> onEnvelope(Envelope envelope) {
-    List<HostQueue.Command> waiting = held.get(envelope.host());
-    if (waiting != null) {
-      waiting.add(envelope.message());
+    HostKey host = envelope.host();
+    List<HostQueue.Command> stopping = held.get(host);
+    ActorRef<HostQueue.Command> queue = queues.get(host);
+    if (stopping != null) {
+      stopping.add(envelope.message());
+    } else if (queue != null) {
+      idle.remove(host);
+      queue.tell(envelope.message());
+    } else if (queues.size() < maxActive && !waiting.containsKey(host)) {
+      start(host, Optional.empty()).tell(envelope.message());
     } else {
-      queues.computeIfAbsent(envelope.host(), this::spawn).tell(envelope.message());
+      // no place: the host waits its turn (the messages that start a queue only say "look at the frontier")
+      waiting.putIfAbsent(host, Optional.empty());
+      stopIdleForWaiting();
     }
     return this;
   }
 
+  private Behavior<Command> onIdle(Idle report) {
+    if (report.queue().equals(queues.get(report.host())) && !held.containsKey(report.host())) {
+      idle.put(report.host(), report.carry());
+      stopIdleForWaiting();
+    }
+    return this;
+  }
+
+  /** Stops idle queues (through the passivation handshake) to make room for waiting hosts. */
+  private void stopIdleForWaiting() {
+    int places = held.size();
+    while (!draining && waiting.size() > places && !idle.isEmpty()) {
+      var first = idle.entrySet().iterator().next();
+      HostKey host = first.getKey();
+      idle.remove(host);
+      ActorRef<HostQueue.Command> queue = queues.get(host);
+      if (queue != null && !held.containsKey(host)) {
+        held.put(host, new ArrayList<>());
+        stopping.put(host, new Stopping(first.getValue(), false));
+        queue.tell(HostQueue.Stop.INSTANCE);
+        places++;
+      }
+    }
+  }
+
   private Behavior<Command> onBroadcast(Broadcast broadcast) {
+    if (broadcast.message() == HostQueue.Drain.INSTANCE) {
+      draining = true; // no waiting host starts any more
+    }
     queues.values().forEach(queue -> queue.tell(broadcast.message()));
     return this;
+  }
+
+  private Behavior<Command> onSessionSpent(SessionSpent spent) {
+    if (spent.queue().equals(queues.get(spent.host()))) {
+      spent.queue().tell(waiting.isEmpty() ? HostQueue.Continue.INSTANCE : HostQueue.Retire.INSTANCE);
+    }
+    return this;
+  }
+
+  /** Starts waiting hosts while there is room. */
+  private void startWaiting() {
+    while (!draining && queues.size() < maxActive && !waiting.isEmpty()) {
+      var next = waiting.entrySet().iterator().next();
+      waiting.remove(next.getKey());
+      start(next.getKey(), next.getValue()).tell(HostQueue.WorkAvailable.INSTANCE);
+    }
   }
 
   private Behavior<Command> onCountHosts(CountHosts count) {
@@ -90,17 +194,41 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
     return this;
   }
 
+  private Behavior<Command> onCollect(Collect collect) {
+    List<ActorRef<HostQueue.Command>> targets = new ArrayList<>();
+    if (collect.hosts().isEmpty()) {
+      queues.forEach((host, queue) -> {
+        if (!held.containsKey(host)) {
+          targets.add(queue);
+        }
+      });
+    } else {
+      for (HostKey host : collect.hosts().get()) {
+        ActorRef<HostQueue.Command> queue = queues.get(host);
+        if (queue != null && !held.containsKey(host)) {
+          targets.add(queue);
+        }
+      }
+    }
+    ActorRef<HostQueue.HostStatus> collector = getContext().spawnAnonymous(
+        StatusCollector.create(targets.size(), collect.timeout(), collect.replyTo()));
+    targets.forEach(queue -> queue.tell(new HostQueue.GetStatus(collector)));
+    return this;
+  }
+
   private Behavior<Command> onPassivate(Passivate passivate) {
     // a handshake, as Cluster Sharding does: hold the host's messages until the queue has stopped, because one
     // sent to it meanwhile may have given it work, in which case it refuses to stop
-    if (queues.get(passivate.host()) == passivate.queue() && !held.containsKey(passivate.host())) {
+    if (passivate.queue().equals(queues.get(passivate.host())) && !held.containsKey(passivate.host())) {
       held.put(passivate.host(), new ArrayList<>());
+      stopping.put(passivate.host(), new Stopping(passivate.carry(), passivate.retired()));
       passivate.queue().tell(HostQueue.Stop.INSTANCE);
     }
     return this;
   }
 
   private Behavior<Command> onPassivationCancelled(PassivationCancelled cancelled) {
+    stopping.remove(cancelled.host());
     List<HostQueue.Command> waiting = held.remove(cancelled.host());
     if (waiting != null) {
       waiting.forEach(cancelled.queue()::tell);
@@ -109,25 +237,50 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   }
 
   private Behavior<Command> onQueueStopped(QueueStopped stopped) {
-    queues.remove(stopped.host());
-    List<HostQueue.Command> waiting = held.remove(stopped.host());
-    if (waiting != null) { // passivated: a successor gets what arrived meanwhile, if anything did
-      if (!waiting.isEmpty()) {
-        ActorRef<HostQueue.Command> successor = spawn(stopped.host());
-        queues.put(stopped.host(), successor);
-        waiting.forEach(successor::tell);
+    HostKey host = stopped.host();
+    queues.remove(host);
+    idle.remove(host);
+    Stopping handover = stopping.remove(host);
+    List<HostQueue.Command> arrived = held.remove(host);
+    if (handover != null && handover.retired()) { // retired for a waiting host: its turn comes after theirs
+      waiting.put(host, Optional.of(handover.carry()));
+      startWaiting();
+      return this;
+    }
+    if (handover != null) {
+      carried.put(host, handover.carry());
+    }
+    if (arrived != null) { // passivated: a successor gets what arrived meanwhile, if anything did
+      if (!arrived.isEmpty()) {
+        if (queues.size() < maxActive) {
+          ActorRef<HostQueue.Command> successor = start(host, Optional.empty());
+          arrived.forEach(successor::tell);
+        } else {
+          waiting.putIfAbsent(host, Optional.empty());
+        }
       }
+      startWaiting();
       return this;
     }
     // restarts ran out; the next message for the host starts a fresh queue, which leases the host's URLs again
-    getContext().getLog().error("host queue stopped after repeated failures host={}", stopped.host());
-    getContext().getSelf().tell(new Envelope(stopped.host(), HostQueue.WorkAvailable.INSTANCE));
+    getContext().getLog().error("host queue stopped after repeated failures host={}", host);
+    getContext().getSelf().tell(new Envelope(host, HostQueue.WorkAvailable.INSTANCE));
+    startWaiting();
     return this;
   }
 
-  private ActorRef<HostQueue.Command> spawn(HostKey host) {
+  private ActorRef<HostQueue.Command> start(HostKey host, Optional<HostQueue.Carry> carry) {
+    getContext().getLog().debug("host queue starting host={} carried={} running={} waiting={}", host,
+        carry.isPresent() || carried.containsKey(host), queues.size(), waiting.size());
+    Optional<HostQueue.Carry> from = carry.isPresent() ? carry : Optional.ofNullable(carried.remove(host));
+    ActorRef<HostQueue.Command> queue = spawn(host, from);
+    queues.put(host, queue);
+    return queue;
+  }
+
+  private ActorRef<HostQueue.Command> spawn(HostKey host, Optional<HostQueue.Carry> carry) {
     ActorRef<HostQueue.Command> queue = getContext().spawn(
-        Behaviors.supervise(HostQueue.create(host, deps, getContext().getSelf()))
+        Behaviors.supervise(HostQueue.create(host, deps, getContext().getSelf(), carry))
             .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))),
         "host-" + URLEncoder.encode(host.name(), StandardCharsets.UTF_8) + "-" + (++generation));
     getContext().watchWith(queue, new QueueStopped(host));

@@ -18,6 +18,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * the queues here are bounded by the hosts' per-host concurrency. Offers are served first come, first served,
  * which rotates fairly between hosts.
  *
+ * <p>While paused (an operator's request) it hands out nothing, so no request starts; offers and idle fetchers
+ * wait, and a drain still completes once the fetchers in flight are idle.
+ *
  * <p>With a global rate limit, every item that sends a request also needs a permit from the throttled permit
  * stream; without one, permits are not used. Rejections (records written without a request) need neither.
  */
@@ -46,6 +49,12 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
   /** A fetcher stopped for good (its restarts ran out); the broker stops counting on it. */
   record FetcherLost(ActorRef<Fetcher.Command> fetcher) implements Command {}
 
+  /** Hand out nothing until {@link Resume}: requests in flight finish, none starts. */
+  enum Pause implements Command { INSTANCE }
+
+  /** Hand out work again after {@link Pause}. */
+  enum Resume implements Command { INSTANCE }
+
   /** Reports fetchers busy and offers waiting. */
   record GetLoad(ActorRef<Load> replyTo) implements Command {}
 
@@ -66,6 +75,7 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
   private final Set<ActorRef<Fetcher.Command>> idle = new LinkedHashSet<>();
   private ActorRef<PermitAck> permit;
   private ActorRef<Drained> drainRequester;
+  private boolean paused;
 
   private WorkBroker(ActorContext<Command> context, int fetcherCount, boolean rateLimited, CrawlMetrics metrics) {
     super(context);
@@ -89,6 +99,8 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
         .onMessageEquals(PermitsEnded.INSTANCE, () -> this)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(GetLoad.class, this::onGetLoad)
+        .onMessageEquals(Pause.INSTANCE, this::onPause)
+        .onMessageEquals(Resume.INSTANCE, this::onResume)
         .onMessage(FetcherLost.class, this::onFetcherLost)
         .onSignal(PreRestart.class, signal -> onPreRestart())
         .build();
@@ -132,6 +144,17 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
     return this;
   }
 
+  private Behavior<Command> onPause() {
+    paused = true;
+    return this;
+  }
+
+  private Behavior<Command> onResume() {
+    paused = false;
+    dispatch();
+    return this;
+  }
+
   private Behavior<Command> onGetLoad(GetLoad get) {
     get.replyTo().tell(new Load(fetcherCount - idle.size(), requests.size() + rejections.size()));
     return this;
@@ -146,6 +169,9 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
     if (drainRequester != null) {
       replyIfDrained();
       return;
+    }
+    if (paused) {
+      return; // offers wait in their queues; a fetcher asking meanwhile waits as idle
     }
     Iterator<ActorRef<Fetcher.Command>> fetchers = idle.iterator();
     while (fetchers.hasNext() && !rejections.isEmpty()) {

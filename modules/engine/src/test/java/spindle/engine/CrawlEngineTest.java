@@ -16,12 +16,14 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import spindle.core.HostKey;
 import spindle.fixture.Fault;
 import spindle.fixture.FixtureSettings;
 import spindle.fixture.FixtureWeb;
@@ -29,6 +31,7 @@ import spindle.fixture.ReachOptions;
 import spindle.fixture.ReachableUrl;
 import spindle.fixture.RequestRecord;
 import spindle.fixture.RobotsProfile;
+import spindle.store.HostOrder;
 
 /** Whole crawls of the fixture web: the cap, politeness, robots.txt, scope and limits, seen from the server. */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
@@ -289,6 +292,106 @@ class CrawlEngineTest {
       long pagesServed = web.requests().stream().filter(r -> !r.path().equals("/robots.txt") && r.complete()).count();
       assertEquals(pagesServed, run.records().size(), "a page fetched before the stop has no record");
       assertTrue(run.summary().counts().queued() > 0, "the crawl finished before the stop");
+    }
+  }
+
+  @Test
+  void aPausedCrawlStartsNoRequestUntilResumedThenFinishes() {
+    try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(3).pagesPerHost(40).seed(31)
+        .robots(RobotsProfile.ALLOW_ALL).latency(Duration.ofMillis(5), Duration.ofMillis(20)).build())) {
+      TestProbe<WhyReport> why = testKit.createTestProbe();
+      CrawlHarness.Run run = harness.run(CrawlHarness.config("""
+          spindle.politeness.delay = 50ms
+          """), web.seedUrls(), Optional.empty(), supervisor -> {
+            why.awaitAssert(Duration.ofSeconds(20), () -> {
+              assertTrue(web.requestCount() >= 10);
+              return null;
+            });
+            supervisor.tell(CrawlSupervisor.Pause.INSTANCE);
+            supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
+            assertTrue(why.receiveMessage(Duration.ofSeconds(5)).paused());
+            why.awaitAssert(Duration.ofSeconds(10), () -> {
+              assertEquals(0, web.requestsInFlight());
+              return null;
+            });
+            long requestsWhenPaused = web.requestCount();
+            // an observation window: with a 50 ms delay, a running crawl would start several requests in it
+            why.expectNoMessage(Duration.ofMillis(700));
+            assertEquals(requestsWhenPaused, web.requestCount(), "a request started while the crawl was paused");
+            supervisor.tell(CrawlSupervisor.Resume.INSTANCE);
+          });
+
+      assertEquals(reachable(web, ReachOptions.DEFAULT), run.urls());
+      assertFalse(run.summary().stopped());
+    }
+  }
+
+  @Test
+  void reportsHostsAndWhyTheCrawlWaitsAndAppliesHostControlsLive() {
+    try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(3).pagesPerHost(30).seed(37)
+        .robots(RobotsProfile.ALLOW_ALL).build())) {
+      HostKey blocked = HostKey.parse(web.hostName(2));
+      TestProbe<HostList> hosts = testKit.createTestProbe();
+      TestProbe<HostReport> host = testKit.createTestProbe();
+      TestProbe<WhyReport> why = testKit.createTestProbe();
+      CrawlHarness.Run run = harness.run(CrawlHarness.config("""
+          spindle.politeness.delay = 300ms
+          """), web.seedUrls(), Optional.empty(), supervisor -> {
+            HostList list = hosts.awaitAssert(Duration.ofSeconds(20), () -> {
+              supervisor.tell(new CrawlSupervisor.ListHosts(HostOrder.QUEUED, 10, hosts.ref()));
+              HostList answer = hosts.receiveMessage(Duration.ofSeconds(5));
+              assertEquals(3, answer.totalHosts());
+              assertTrue(answer.hosts().stream().allMatch(report -> report.fetched() >= 1), answer.toString());
+              return answer;
+            });
+            assertTrue(list.hosts().stream().anyMatch(report -> report.queued() > 0), list.toString());
+            assertTrue(list.hosts().stream().allMatch(r -> r.effectiveDelay().equals(Duration.ofMillis(300))));
+
+            supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
+            WhyReport waiting = why.receiveMessage(Duration.ofSeconds(5));
+            assertTrue(waiting.politeness().size() + waiting.inFlight().size() + waiting.ready() > 0,
+                waiting.toString());
+            assertTrue(waiting.queued() > 0);
+
+            supervisor.tell(new CrawlSupervisor.ControlHost(blocked, new HostControl(Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.of(true)), host.ref()));
+            HostReport report = host.receiveMessage(Duration.ofSeconds(5));
+            assertTrue(report.blocked());
+            assertEquals(blocked, report.host());
+          });
+
+      List<JsonNode> blockedRecords = run.withError("BLOCKED");
+      assertFalse(blockedRecords.isEmpty(), "no URL of the blocked host was recorded as BLOCKED");
+      long fetchedFromBlocked = run.ok().stream().filter(r -> r.get("url").asText().contains(web.hostName(2))).count();
+      assertEquals(web.requests(2).stream().filter(r -> !r.path().equals("/robots.txt")).count(), fetchedFromBlocked,
+          "a request to the blocked host has no record");
+      for (JsonNode record : blockedRecords) {
+        assertTrue(record.get("url").asText().contains(web.hostName(2)), record.toString());
+      }
+    }
+  }
+
+  @Test
+  void runsAtMostMaxActiveHostsAndRotatesThemWithoutRefetchingRobotsTxtOrCuttingTheDelay() {
+    try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(12).pagesPerHost(15).seed(41)
+        .robots(RobotsProfile.ALLOW_ALL).build())) {
+      CrawlHarness.Run run = harness.run(CrawlHarness.config("""
+          spindle.fetch.concurrency = 8
+          spindle.politeness.delay = 100ms
+          spindle.engine.max-active-hosts = 3
+          spindle.engine.host-session-requests = 4
+          """), web.seedUrls());
+      assertTrue(web.awaitIdle(Duration.ofSeconds(5)));
+
+      assertEquals(reachable(web, ReachOptions.DEFAULT), run.urls());
+      // one request per host at a time and three hosts at a time: never more than three requests at once
+      assertTrue(web.peakConcurrentRequests() <= 3, "peak requests in flight " + web.peakConcurrentRequests());
+      for (int host = 0; host < 12; host++) {
+        long robots = web.pathsRequested(host).stream().filter(path -> path.equals("/robots.txt")).count();
+        assertEquals(1, robots, "robots.txt requests to host " + host + " (a turn must carry the rules over)");
+        Duration gap = web.minGapBetweenRequestStarts(host).orElseThrow();
+        assertTrue(gap.compareTo(Duration.ofMillis(100)) >= 0, "host " + host + " gap " + gap);
+      }
     }
   }
 

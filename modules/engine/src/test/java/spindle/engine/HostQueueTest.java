@@ -4,6 +4,7 @@ import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,6 +41,12 @@ class HostQueueTest {
   public ActorTestKit testKit = new JUnit5TestKitBuilder().build();
 
   private static final HostKey HOST = HostKey.of("example.org", -1);
+  private HostControls controls;
+
+  @BeforeEach
+  void freshControls() {
+    controls = new HostControls(); // one instance serves every test (PER_CLASS): no test sees another's controls
+  }
 
   private static RobotsSettings robots(boolean enabled) {
     return new RobotsSettings(enabled, Duration.ofHours(24), ofMillis(200), 1, 512 * 1024);
@@ -55,7 +63,8 @@ class HostQueueTest {
     PolitenessSettings politeness = new PolitenessSettings(delay, ofSeconds(30), perHost, OptionalDouble.empty());
     CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
     return testKit.spawn(HostQueue.create(HOST, new HostQueue.Dependencies(broker.ref(), frontier, Runnable::run,
-        politeness, robots(robotsEnabled), "SpindleBot", 16, idle, metrics), region.ref()));
+        politeness, robots(robotsEnabled), "SpindleBot", 16, idle, metrics, controls, 100, ofSeconds(60)),
+        region.ref()));
   }
 
   private static MemoryFrontier frontierWith(String... paths) {
@@ -78,7 +87,7 @@ class HostQueueTest {
     WorkItem.PageFetch first = page(broker, ofSeconds(1));
     assertEquals("http://example.org/a", first.url().url());
     broker.expectNoMessage(ofMillis(200)); // one request in flight per host
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty()));
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), 200));
     broker.expectNoMessage(ofMillis(250)); // the delay counts from the end of the fetch
     assertEquals("http://example.org/b", page(broker, ofSeconds(1)).url().url());
   }
@@ -93,7 +102,7 @@ class HostQueueTest {
     page(broker, ofSeconds(1));
     page(broker, ofSeconds(1));
     broker.expectNoMessage(ofMillis(200));
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty()));
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), 200));
     assertEquals("http://example.org/d", page(broker, ofSeconds(1)).url().url());
   }
 
@@ -116,7 +125,7 @@ class HostQueueTest {
     assertEquals(ErrorKind.ROBOTS_DISALLOWED, rejected.kind());
     broker.expectNoMessage(ofMillis(800)); // the Crawl-delay of 1 s counts from the robots.txt request
     WorkItem.PageFetch a = page(broker, ofSeconds(1));
-    queue.tell(new HostQueue.FetchFinished(a.url(), 1, Optional.empty()));
+    queue.tell(new HostQueue.FetchFinished(a.url(), 1, Optional.empty(), 200));
     broker.expectNoMessage(ofMillis(900));
     page(broker, ofSeconds(1));
   }
@@ -128,7 +137,7 @@ class HostQueueTest {
     queue.tell(HostQueue.WorkAvailable.INSTANCE);
 
     WorkItem.PageFetch first = page(broker, ofSeconds(1));
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.of(ofMillis(400))));
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.of(ofMillis(400)), 429));
     broker.expectNoMessage(ofMillis(300));
     WorkItem.PageFetch retry = page(broker, ofSeconds(1));
     assertEquals(first.url(), retry.url());
@@ -156,8 +165,9 @@ class HostQueueTest {
     queue.tell(HostQueue.WorkAvailable.INSTANCE);
     WorkItem.PageFetch fetch = page(broker, ofSeconds(1));
     region.expectNoMessage(ofMillis(500)); // a request in flight: not idle
-    queue.tell(new HostQueue.FetchFinished(fetch.url(), 1, Optional.empty()));
+    queue.tell(new HostQueue.FetchFinished(fetch.url(), 1, Optional.empty(), 200));
 
+    assertEquals(queue, region.expectMessageClass(HostRegion.Idle.class, ofSeconds(1)).queue()); // at once
     HostRegion.Passivate passivate = region.expectMessageClass(HostRegion.Passivate.class, ofSeconds(2));
     assertEquals(queue, passivate.queue());
     frontier.add(List.of(CrawlUrl.seed("http://example.org/late", HOST)));
@@ -165,10 +175,90 @@ class HostQueueTest {
     queue.tell(HostQueue.Stop.INSTANCE);
     region.expectMessageClass(HostRegion.PassivationCancelled.class);
     WorkItem.PageFetch late = page(broker, ofSeconds(1));
-    queue.tell(new HostQueue.FetchFinished(late.url(), 1, Optional.empty()));
+    queue.tell(new HostQueue.FetchFinished(late.url(), 1, Optional.empty(), 200));
 
+    region.expectMessageClass(HostRegion.Idle.class, ofSeconds(1));
     region.expectMessageClass(HostRegion.Passivate.class, ofSeconds(2));
     queue.tell(HostQueue.Stop.INSTANCE);
     region.expectTerminated(queue, ofSeconds(1));
+  }
+
+  @Test
+  void aPausedHostStartsNothingUntilResumedAndItsStatusSaysSo() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), Duration.ZERO, 1, false);
+    controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.of(true), Optional.empty()));
+    queue.tell(HostQueue.ControlsChanged.INSTANCE);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+    broker.expectNoMessage(ofMillis(300));
+
+    TestProbe<HostQueue.HostStatus> status = testKit.createTestProbe();
+    queue.tell(new HostQueue.GetStatus(status.ref()));
+    HostQueue.HostStatus paused = status.receiveMessage();
+    assertTrue(paused.paused());
+    assertEquals(false, paused.ready());
+
+    controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.of(false), Optional.empty()));
+    queue.tell(HostQueue.ControlsChanged.INSTANCE);
+    assertEquals("http://example.org/a", page(broker, ofSeconds(1)).url().url());
+  }
+
+  @Test
+  void aBlockedHostRecordsItsQueuedUrlsAsBlockedWithoutFetchingThem() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), Duration.ZERO, 1, false);
+    controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(true)));
+    queue.tell(HostQueue.ControlsChanged.INSTANCE);
+
+    for (String path : List.of("/a", "/b")) {
+      WorkBroker.Offer offer = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
+      WorkItem.Reject reject = assertInstanceOf(WorkItem.Reject.class, offer.item());
+      assertEquals(ErrorKind.BLOCKED, reject.kind());
+      assertEquals("http://example.org" + path, reject.url().url());
+    }
+  }
+
+  @Test
+  void anOperatorsDelayAndConcurrencyReplaceTheDefaultsLive() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b", "/c", "/d"), ofSeconds(30), 1, false);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch first = page(broker, ofSeconds(1));
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), 503));
+    broker.expectNoMessage(ofMillis(200)); // 30 s of delay
+
+    controls.apply(HOST, new HostControl(Optional.of(Duration.ZERO), Optional.of(2), Optional.empty(),
+        Optional.empty()));
+    queue.tell(HostQueue.ControlsChanged.INSTANCE);
+    page(broker, ofSeconds(1));
+    page(broker, ofSeconds(1)); // two in flight now
+    broker.expectNoMessage(ofMillis(200));
+
+    TestProbe<HostQueue.HostStatus> status = testKit.createTestProbe();
+    queue.tell(new HostQueue.GetStatus(status.ref()));
+    HostQueue.HostStatus now = status.receiveMessage();
+    assertEquals(2, now.inFlight());
+    assertEquals(2, now.leases().size());
+    assertEquals(2, now.concurrency());
+    assertEquals(Duration.ZERO, now.effectiveDelay());
+    assertEquals(java.util.OptionalInt.of(503), now.lastStatus());
+  }
+
+  @Test
+  void aBackoffAfter429IsReportedWithItsEnd() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a"), Duration.ZERO, 1, false);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch first = page(broker, ofSeconds(1));
+    java.time.Instant before = java.time.Instant.now();
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.of(ofSeconds(20)), 429));
+
+    TestProbe<HostQueue.HostStatus> status = testKit.createTestProbe();
+    queue.tell(new HostQueue.GetStatus(status.ref()));
+    HostQueue.HostStatus backingOff = status.receiveMessage();
+    java.time.Instant until = backingOff.backoffUntil().orElseThrow();
+    assertTrue(until.isAfter(before.plusSeconds(19)) && until.isBefore(before.plusSeconds(21)), until.toString());
+    assertEquals(0, backingOff.inFlight());
+    assertEquals(1, backingOff.windowed());
   }
 }

@@ -82,7 +82,7 @@ class WorkBrokerTest {
 
   @Test
   void workSentToAStoppedFetcherGoesBackToItsHostAndIsCounted() {
-    testKit.spawn(DeadLetterMonitor.create(metrics));
+    testKit.spawn(DeadLetterMonitor.create(metrics, testKit.system().path()));
     TestProbe<HostQueue.Command> host = testKit.createTestProbe();
     ActorRef<Fetcher.Command> gone = testKit.spawn(Behaviors.<Fetcher.Command>stopped());
     host.expectTerminated(gone, ofSeconds(1));

@@ -26,7 +26,6 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.util.ByteString;
 import scala.concurrent.ExecutionContextExecutor;
 import spindle.core.CompletionStages;
 import spindle.core.CrawlRecord;
@@ -84,7 +83,9 @@ public final class HttpFetcher implements PageFetcher {
         Map.entry(prefix + "max-connections", settings.concurrency()),
         Map.entry(prefix + "max-open-requests", maxOpen),
         Map.entry(prefix + "max-retries", 0),
-        Map.entry(prefix + "idle-timeout", settings.idleTimeout().toMillis() + "ms"),
+        // a host's pool (with its connections' parsers: tens of kB) goes 10 s after its last request, so pools
+        // follow the hosts being crawled, not every host crawled so far
+        Map.entry(prefix + "idle-timeout", Math.min(10_000, settings.idleTimeout().toMillis()) + "ms"),
         Map.entry(prefix + "response-entity-subscription-timeout", "10s"),
         Map.entry(prefix + "client.connecting-timeout", settings.connectTimeout().toMillis() + "ms"),
         Map.entry(prefix + "client.idle-timeout", settings.idleTimeout().toMillis() + "ms"),
@@ -154,12 +155,14 @@ public final class HttpFetcher implements PageFetcher {
           "fetch not complete within " + settings.totalTimeout().toMillis() + " ms", millisSince(start)));
     }
     long[] received = {0};
+    long expected = decoded == response ? response.entity().getContentLengthOption().orElse(-1L) : -1L;
     return CompletionStages.onCompletingThread(decoded.entity().withoutSizeLimit().getDataBytes()
         // inclusive: the chunk that crosses the limit is kept (and cut below), then upstream is cancelled
         .takeWhile(chunk -> (received[0] += chunk.size()) <= maxBodyBytes, true)
         .completionTimeout(Duration.ofNanos(remainingNanos))
-        .runWith(Sink.fold(ByteString.emptyByteString(), ByteString::concat), materializer))
-        .handle((bytes, failure) -> {
+        .runWith(Sink.fold(new BodyBuffer(expected, maxBodyBytes), (body, chunk) -> body.append(chunk, maxBodyBytes)),
+            materializer))
+        .handle((body, failure) -> {
           if (failure != null) {
             CrawlRecord.Failure classified = FailureClassifier.classify(failure);
             String message = classified.kind() == ErrorKind.TOTAL_TIMEOUT
@@ -167,8 +170,7 @@ public final class HttpFetcher implements PageFetcher {
                 : classified.message();
             return FetchResult.bodyFailed(url, status, headers, classified.kind(), message, millisSince(start));
           }
-          boolean truncated = received[0] > maxBodyBytes;
-          ByteString body = truncated ? bytes.take((int) maxBodyBytes) : bytes;
+          boolean truncated = body.received() > maxBodyBytes;
           return FetchResult.response(url, status, headers, body.toArray(), truncated, maxBodyBytes,
               millisSince(start));
         });

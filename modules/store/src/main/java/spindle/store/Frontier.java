@@ -8,7 +8,8 @@ import spindle.core.HostKey;
 /**
  * The crawl's memory of URLs: which were seen, which wait in each host's queue, which are leased to a fetcher and
  * which are finished. Every admitted URL is in exactly one state, so
- * {@code discovered == queued + leased + fetched + failed + redirected} at every moment.
+ * {@code discovered == queued + leased + fetched + failed + redirected} at every moment. Per host it keeps a
+ * {@link HostTally}: URLs queued, fetched and failed.
  *
  * <p>Implementations are thread-safe and may block (a disk store does): call them from the store dispatcher,
  * never from an actor's or a stream's default dispatcher.
@@ -27,10 +28,11 @@ public interface Frontier extends AutoCloseable {
   void requeue(List<CrawlUrl> leased);
 
   /**
-   * Marks leased URLs finished (fetched, or failed when the record carries an error) and, in the same atomic
-   * write, records that the output holds exactly {@code outputBytes} bytes of committed records. After a crash the
-   * output is cut back to the last committed length: records written after it belong to URLs that are still
-   * leased, so they are fetched and written again, once.
+   * Marks leased URLs finished (fetched, or failed when the record carries an error), counts each in its host's
+   * {@link HostTally}, and, in the same atomic write, records that the output holds exactly {@code outputBytes}
+   * bytes of committed records. After a crash the output is cut back to the last committed length: records written
+   * after it belong to URLs that are still leased, so they are fetched and written again, once. A URL that is not
+   * leased (completed twice, also within one call, or requeued meanwhile) is ignored, and counted nowhere.
    */
   void complete(Collection<Completion> finished, long outputBytes);
 
@@ -61,6 +63,19 @@ public interface Frontier extends AutoCloseable {
 
   /** The hosts with queued URLs, most queued first, at most {@code limit} of them. */
   List<HostCount> busiestHosts(int limit);
+
+  /** The tally of {@code host}; zeros ({@link HostTally#empty}) for a host never seen. Never blocks on disk. */
+  HostTally tally(HostKey host);
+
+  /**
+   * The first {@code limit} hosts in {@code order}: most first for QUEUED/FETCHED/FAILED (ties by host name), by
+   * name for HOST. Every host ever admitted counts, even with nothing queued; a host that only received a redirect
+   * target counts too. Empty when {@code limit} is 0 or less. Never blocks on disk.
+   */
+  List<HostTally> hosts(HostOrder order, int limit);
+
+  /** The number of hosts ever admitted (those {@link #hosts} lists). */
+  int hostCount();
 
   /** A finished URL and whether it failed. */
   record Completion(CrawlUrl url, boolean failed) {}

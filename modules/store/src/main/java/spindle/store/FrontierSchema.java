@@ -2,6 +2,7 @@ package spindle.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,7 +16,8 @@ import java.util.List;
  *                                             | FETCHED, FAILED or REDIRECTED, varint attempts
  *                                             (the seen-set: a key is present once the URL was admitted; Bloom filter)
  * leases  fingerprint (8 bytes)             → deadline (8 bytes, epoch ms), varint length + queue key, queue value
- * hosts   host UTF-8                        → {@link HostLanes#encode()}: admitted, per priority queued and head
+ * hosts   host UTF-8                        → {@link HostLanes#encode()}: admitted, per priority queued and head,
+ *                                             fetched, failed (absent in entries of older stores: read as 0)
  * meta    "state"                           → {@link Totals#encode()}: counts, committed output length, next sequence
  *         "format"                          → "spindle-frontier/1"
  *         "meta/" + key                     → UTF-8 value of {@link RocksDbFrontier#putMeta}
@@ -68,6 +70,11 @@ final class FrontierSchema {
 
   static String hostOfQueueKey(byte[] key) {
     return new String(key, 0, key.length - KEY_TAIL, UTF_8);
+  }
+
+  /** Whether {@code key} is a queue key of the host named {@code host} (UTF-8), without decoding it. */
+  static boolean isQueueKeyOf(byte[] key, byte[] host) {
+    return key.length - KEY_TAIL == host.length && Arrays.equals(key, 0, host.length, host, 0, host.length);
   }
 
   static int priorityOfQueueKey(byte[] key) {

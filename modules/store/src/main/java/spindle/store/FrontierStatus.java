@@ -12,11 +12,12 @@ import java.util.TreeMap;
  *     which go back to their queues at the next open
  * @param committedOutputBytes the output length of the last completed batch; 0 when nothing completed
  * @param hostsWithWork how many hosts have queued URLs
- * @param busiestHosts the hosts with the most queued URLs, most first
+ * @param busiestHosts the hosts with the most queued URLs, most first (ties by name), with their fetched and failed
+ *     URLs
  * @param metadata the free key/values stored with {@link RocksDbFrontier#putMeta}, sorted by key
  */
 public record FrontierStatus(FrontierCounts counts, long committedOutputBytes, long hostsWithWork,
-    List<Frontier.HostCount> busiestHosts, Map<String, String> metadata) {
+    List<HostTally> busiestHosts, Map<String, String> metadata) {
   /** Copies the list and the map: a status is a value. */
   public FrontierStatus {
     busiestHosts = List.copyOf(busiestHosts);

@@ -6,9 +6,10 @@ import java.util.Arrays;
 import spindle.core.HostKey;
 
 /**
- * What the RocksDB frontier keeps in memory for one host: URLs admitted in all (for the per-host page limit), and
- * per priority ("lane") how many URLs are queued and the lowest sequence number that can still hold one. Leasing
- * seeks straight to that head, so it never walks over the delete tombstones that earlier leases left.
+ * What the RocksDB frontier keeps in memory for one host: URLs admitted in all (for the per-host page limit), URLs
+ * fetched and failed (its {@link HostTally}), and per priority ("lane") how many URLs are queued and the lowest
+ * sequence number that can still hold one. Leasing seeks straight to that head, so it never walks over the delete
+ * tombstones that earlier leases left.
  *
  * <p>Instances are copied before a change and published after the write succeeds, so a published instance is never
  * modified and readers need no lock.
@@ -18,6 +19,8 @@ final class HostLanes {
   private final byte[] name;
   private long admitted;
   private long queued;
+  private long fetched;
+  private long failed;
   private int size;
   private int[] priorities;
   private long[] counts;
@@ -37,7 +40,10 @@ final class HostLanes {
     return new HostLanes(host, host.name().getBytes(UTF_8), 0, 2);
   }
 
-  /** The state stored under the host's key by {@link #encode}. */
+  /**
+   * The state stored under the host's key by {@link #encode}. An entry that ends after the lanes (written before
+   * hosts counted fetched and failed URLs) reads as none fetched and none failed.
+   */
   static HostLanes decode(byte[] key, byte[] value) {
     ByteReader in = new ByteReader(value, 0);
     long admitted = in.readVarint();
@@ -50,16 +56,24 @@ final class HostLanes {
       lanes.queued += lanes.counts[i];
     }
     lanes.size = size;
+    if (!in.atEnd()) {
+      lanes.fetched = in.readVarint();
+      lanes.failed = in.readVarint();
+    }
     return lanes;
   }
 
-  /** {@code varint admitted, varint lanes, then per lane: priority byte, varint queued, varint head}. */
+  /**
+   * {@code varint admitted, varint lanes, then per lane: priority byte, varint queued, varint head; then varint
+   * fetched, varint failed}. The last two come after the lanes so that {@link #decode} also reads older entries.
+   */
   byte[] encode() {
-    ByteWriter out = new ByteWriter(4 + size * 12);
+    ByteWriter out = new ByteWriter(8 + size * 12);
     out.writeVarint(admitted).writeVarint(size);
     for (int i = 0; i < size; i++) {
       out.writeByte(priorities[i]).writeVarint(counts[i]).writeVarint(heads[i]);
     }
+    out.writeVarint(fetched).writeVarint(failed);
     return out.toByteArray();
   }
 
@@ -67,6 +81,8 @@ final class HostLanes {
   HostLanes copy() {
     HostLanes copy = new HostLanes(host, name, admitted, Math.max(size, 2));
     copy.queued = queued;
+    copy.fetched = fetched;
+    copy.failed = failed;
     copy.size = size;
     System.arraycopy(priorities, 0, copy.priorities, 0, size);
     System.arraycopy(counts, 0, copy.counts, 0, size);
@@ -89,6 +105,30 @@ final class HostLanes {
 
   long queued() {
     return queued;
+  }
+
+  /** URLs of this host finished without an error. */
+  long fetched() {
+    return fetched;
+  }
+
+  /** URLs of this host finished with an error. */
+  long failed() {
+    return failed;
+  }
+
+  /** The host's queued, fetched and failed URLs. */
+  HostTally tally() {
+    return new HostTally(host, queued, fetched, failed);
+  }
+
+  /** Counts one leased URL of this host as finished: failed when {@code failed}, else fetched. */
+  void finish(boolean failed) {
+    if (failed) {
+      this.failed++;
+    } else {
+      fetched++;
+    }
   }
 
   /** Counts one more URL admitted against the per-host limit. */

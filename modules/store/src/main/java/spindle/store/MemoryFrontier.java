@@ -3,25 +3,26 @@ package spindle.store;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToLongFunction;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
 
 /**
- * A {@link Frontier} held in memory: per-host queues of URLs and a set of 64-bit fingerprints of every URL seen.
- * Fast and simple, but its size grows with the crawl and a killed process loses it; the durable store replaces it
- * for long crawls. One lock guards everything: calls are short and arrive in batches.
+ * A {@link Frontier} held in memory: per-host queues and tallies, a set of 64-bit fingerprints of every URL seen and
+ * one of the URLs leased. Fast and simple, but its size grows with the crawl and a killed process loses it; the
+ * durable store replaces it for long crawls. One lock guards everything: calls are short and arrive in batches.
  */
 public final class MemoryFrontier implements Frontier {
   private final FrontierLimits limits;
   private final ToLongFunction<String> fingerprint;
   private final FingerprintSet seen = new FingerprintSet();
-  private final Map<HostKey, ArrayDeque<CrawlUrl>> queues = new HashMap<>();
-  private final Map<HostKey, long[]> admittedPerHost = new HashMap<>();
+  private final Set<Long> leasedPrints = new HashSet<>();
+  private final Map<HostKey, HostState> hosts = new HashMap<>(); // every host with a URL admitted
   private long admitted;
   private long queued;
   private long leased;
@@ -45,15 +46,14 @@ public final class MemoryFrontier implements Frontier {
       if (seen.contains(print)) {
         continue;
       }
-      long[] hostCount = admittedPerHost.computeIfAbsent(candidate.host(), host -> new long[1]);
-      if (admitted >= limits.maxPages() || hostCount[0] >= limits.maxPagesPerHost()) {
+      HostState host = hosts.get(candidate.host());
+      if (admitted >= limits.maxPages() || (host != null && host.admitted >= limits.maxPagesPerHost())) {
         rejected++;
         continue;
       }
       seen.add(print);
-      hostCount[0]++;
       admitted++;
-      enqueue(candidate);
+      enqueue(candidate).admitted++;
       accepted.add(candidate);
     }
     return accepted;
@@ -61,42 +61,55 @@ public final class MemoryFrontier implements Frontier {
 
   @Override
   public synchronized List<CrawlUrl> lease(HostKey host, int max) {
-    ArrayDeque<CrawlUrl> queue = queues.get(host);
-    if (queue == null) {
+    HostState state = hosts.get(host);
+    if (state == null || state.queue == null) {
       return List.of();
     }
+    ArrayDeque<CrawlUrl> queue = state.queue;
     List<CrawlUrl> out = new ArrayList<>(Math.min(max, queue.size()));
     while (out.size() < max && !queue.isEmpty()) {
-      out.add(queue.pollFirst());
+      CrawlUrl url = queue.pollFirst();
+      leasedPrints.add(fingerprint.applyAsLong(url.url()));
+      out.add(url);
     }
     if (queue.isEmpty()) {
-      queues.remove(host);
+      state.queue = null; // an emptied deque keeps its largest array
     }
     queued -= out.size();
     leased += out.size();
     return out;
   }
 
+  /** {@inheritDoc} URLs that are not leased are ignored. */
   @Override
   public synchronized void requeue(List<CrawlUrl> urls) {
     for (int i = urls.size() - 1; i >= 0; i--) {
       CrawlUrl url = urls.get(i);
-      queues.computeIfAbsent(url.host(), host -> new ArrayDeque<>()).addFirst(url);
+      if (leasedPrints.remove(fingerprint.applyAsLong(url.url()))) {
+        hosts.get(url.host()).queue().addFirst(url);
+        leased--;
+        queued++;
+      }
     }
-    leased -= urls.size();
-    queued += urls.size();
   }
 
   @Override
   public synchronized void complete(Collection<Completion> finished, long outputBytes) {
     for (Completion completion : finished) {
+      CrawlUrl url = completion.url();
+      if (!leasedPrints.remove(fingerprint.applyAsLong(url.url()))) {
+        continue; // completed before, or never leased: counted once already, or never
+      }
+      HostState host = hosts.get(url.host());
       if (completion.failed()) {
         failed++;
+        host.failed++;
       } else {
         fetched++;
+        host.fetched++;
       }
+      leased--;
     }
-    leased -= finished.size();
     committedOutputBytes = outputBytes;
   }
 
@@ -107,7 +120,13 @@ public final class MemoryFrontier implements Frontier {
 
   @Override
   public synchronized void forEachHostWithWork(java.util.function.Consumer<HostKey> action) {
-    List.copyOf(queues.keySet()).forEach(action);
+    List<HostKey> withWork = new ArrayList<>();
+    hosts.forEach((host, state) -> {
+      if (state.queued() > 0) {
+        withWork.add(host);
+      }
+    });
+    withWork.forEach(action);
   }
 
   @Override
@@ -115,12 +134,15 @@ public final class MemoryFrontier implements Frontier {
     return 0;
   }
 
+  /** {@inheritDoc} Also false, with nothing changed, when {@code source} is not leased. */
   @Override
   public synchronized boolean redirect(CrawlUrl source, CrawlUrl target) {
+    long sourcePrint = fingerprint.applyAsLong(source.url());
     long print = fingerprint.applyAsLong(target.url());
-    if (!seen.add(print)) {
+    if (!leasedPrints.contains(sourcePrint) || !seen.add(print)) {
       return false;
     }
+    leasedPrints.remove(sourcePrint);
     admitted++;
     leased--;
     redirected++;
@@ -130,8 +152,8 @@ public final class MemoryFrontier implements Frontier {
 
   @Override
   public synchronized long queued(HostKey host) {
-    ArrayDeque<CrawlUrl> queue = queues.get(host);
-    return queue == null ? 0 : queue.size();
+    HostState state = hosts.get(host);
+    return state == null ? 0 : state.queued();
   }
 
   @Override
@@ -141,11 +163,31 @@ public final class MemoryFrontier implements Frontier {
 
   @Override
   public synchronized List<HostCount> busiestHosts(int limit) {
-    return queues.entrySet().stream()
-        .map(entry -> new HostCount(entry.getKey(), entry.getValue().size()))
-        .sorted(Comparator.comparingLong(HostCount::queued).reversed().thenComparing(HostCount::host))
-        .limit(limit)
-        .toList();
+    TopHosts<HostCount> top = new TopHosts<>(limit, TopHosts.MOST_QUEUED);
+    hosts.forEach((host, state) -> {
+      if (state.queued() > 0) {
+        top.offer(new HostCount(host, state.queued()));
+      }
+    });
+    return top.sorted();
+  }
+
+  @Override
+  public synchronized HostTally tally(HostKey host) {
+    HostState state = hosts.get(host);
+    return state == null ? HostTally.empty(host) : state.tally(host);
+  }
+
+  @Override
+  public synchronized List<HostTally> hosts(HostOrder order, int limit) {
+    TopHosts<HostTally> top = new TopHosts<>(limit, order.comparator());
+    hosts.forEach((host, state) -> top.offer(state.tally(host)));
+    return top.sorted();
+  }
+
+  @Override
+  public synchronized int hostCount() {
+    return hosts.size();
   }
 
   @Override
@@ -153,8 +195,33 @@ public final class MemoryFrontier implements Frontier {
     // nothing to release: the frontier lives and dies with the heap
   }
 
-  private void enqueue(CrawlUrl url) {
-    queues.computeIfAbsent(url.host(), host -> new ArrayDeque<>()).addLast(url);
+  private HostState enqueue(CrawlUrl url) {
+    HostState host = hosts.computeIfAbsent(url.host(), key -> new HostState());
+    host.queue().addLast(url);
     queued++;
+    return host;
+  }
+
+  /** One host's queue (null while empty) and counts; guarded by the frontier's lock. */
+  private static final class HostState {
+    ArrayDeque<CrawlUrl> queue;
+    long admitted;
+    long fetched;
+    long failed;
+
+    ArrayDeque<CrawlUrl> queue() {
+      if (queue == null) {
+        queue = new ArrayDeque<>();
+      }
+      return queue;
+    }
+
+    long queued() {
+      return queue == null ? 0 : queue.size();
+    }
+
+    HostTally tally(HostKey host) {
+      return new HostTally(host, queued(), fetched, failed);
+    }
   }
 }

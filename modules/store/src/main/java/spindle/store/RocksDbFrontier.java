@@ -16,7 +16,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,10 +69,11 @@ import spindle.store.FrontierSchema.Totals;
  * a restart or a kill and its size is bounded by the disk, not the heap. The schema is in {@link FrontierSchema}.
  *
  * <p>Each mutating call is one atomic {@link WriteBatch} that also carries the state counts and the touched hosts'
- * counts, so after a crash the counts match the data. The counts and per-host state (admitted URLs, queued URLs per
- * priority, queue heads) live in memory as well, so {@link #counts()}, {@link #queued} and {@link #busiestHosts}
- * never touch the disk or the lock; nothing is kept in memory per URL. Queues are ordered by depth (capped at 255),
- * then by discovery, so the shallow pages of a host come first.
+ * counts, so after a crash the counts match the data. The counts and per-host state (admitted, fetched and failed
+ * URLs, queued URLs per priority, queue heads) live in memory as well, so {@link #counts()}, {@link #queued},
+ * {@link #busiestHosts}, {@link #tally}, {@link #hosts} and {@link #hostCount} never touch the disk or the lock;
+ * nothing is kept in memory per URL. Queues are ordered by depth (capped at 255), then by discovery, so the shallow
+ * pages of a host come first.
  *
  * <p>Durability: the write-ahead log is always on. A batch is in the log, in the operating system's page cache, when
  * its call returns, so {@code kill -9} of the JVM loses nothing that was written. A power loss or kernel crash loses
@@ -196,14 +195,14 @@ public final class RocksDbFrontier implements Frontier {
         throw new NotAStoreException(directory, "no state record");
       }
       Totals totals = Totals.decode(state);
-      TopHosts top = new TopHosts(hostLimit);
+      TopHosts<HostTally> top = new TopHosts<>(hostLimit, HostOrder.QUEUED.comparator());
       long withWork = 0;
       try (RocksIterator it = db.newIterator(hostFamily)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           HostLanes lanes = HostLanes.decode(it.key(), it.value());
           if (lanes.queued() > 0) {
             withWork++;
-            top.offer(lanes.host(), lanes.queued());
+            top.offer(lanes.tally());
           }
         }
         it.status();
@@ -355,7 +354,7 @@ public final class RocksDbFrontier implements Frontier {
 
   /**
    * {@inheritDoc} A URL that is not leased (completed twice, or its lease expired and it was requeued) is ignored,
-   * and the output length is recorded all the same.
+   * and the output length is recorded all the same. The tallies of the URLs' hosts are written in the same batch.
    */
   @Override
   public void complete(Collection<Completion> finished, long outputBytes) {
@@ -366,6 +365,7 @@ public final class RocksDbFrontier implements Frontier {
       ensureOpen();
       List<byte[]> found = prints.lookUp(leases);
       Set<Long> done = new HashSet<>();
+      HostLanes host = null; // the last URL's: completions of one host often come together
       int i = 0;
       for (Completion completion : finished) {
         byte[] lease = prints.found(found, i);
@@ -374,9 +374,15 @@ public final class RocksDbFrontier implements Frontier {
           continue;
         }
         byte[] key = fingerprintKey(print);
+        Lease decoded = Lease.decode(lease);
         batch.writes.delete(leases, key);
         batch.writes.put(urls, key,
-            FrontierSchema.finishedState(completion.failed() ? FAILED : FETCHED, Lease.decode(lease).attempts()));
+            FrontierSchema.finishedState(completion.failed() ? FAILED : FETCHED, decoded.attempts()));
+        // the host the URL was queued under, as restoreLease finds it: the stored key, not the caller's copy
+        if (host == null || !FrontierSchema.isQueueKeyOf(decoded.queueKey(), host.name())) {
+          host = batch.host(HostKey.parse(FrontierSchema.hostOfQueueKey(decoded.queueKey())));
+        }
+        host.finish(completion.failed());
         batch.totals.leased--;
         if (completion.failed()) {
           batch.totals.failed++;
@@ -461,13 +467,35 @@ public final class RocksDbFrontier implements Frontier {
 
   @Override
   public List<HostCount> busiestHosts(int limit) {
-    TopHosts top = new TopHosts(limit);
+    TopHosts<HostCount> top = new TopHosts<>(limit, TopHosts.MOST_QUEUED);
     hosts.values().forEach(lanes -> {
       if (lanes.queued() > 0) {
-        top.offer(lanes.host(), lanes.queued());
+        top.offer(new HostCount(lanes.host(), lanes.queued()));
       }
     });
     return top.sorted();
+  }
+
+  /**
+   * {@inheritDoc} A store written by a version of Spindle that did not count per host starts its hosts' fetched and
+   * failed URLs at 0 when it is opened.
+   */
+  @Override
+  public HostTally tally(HostKey host) {
+    HostLanes lanes = hosts.get(host);
+    return lanes == null ? HostTally.empty(host) : lanes.tally();
+  }
+
+  @Override
+  public List<HostTally> hosts(HostOrder order, int limit) {
+    TopHosts<HostTally> top = new TopHosts<>(limit, order.comparator());
+    hosts.values().forEach(lanes -> top.offer(lanes.tally()));
+    return top.sorted();
+  }
+
+  @Override
+  public int hostCount() {
+    return hosts.size();
   }
 
   /**
@@ -615,17 +643,19 @@ public final class RocksDbFrontier implements Frontier {
         it.status();
       }
       Map<HostKey, Long> storedPerHost = new HashMap<>();
+      Map<HostKey, HostTally> storedTallies = new HashMap<>();
       try (RocksIterator it = db.newIterator(hostFamily)) {
         for (it.seekToFirst(); it.isValid(); it.next()) {
           HostLanes lanes = HostLanes.decode(it.key(), it.value());
           if (lanes.queued() > 0) {
             storedPerHost.put(lanes.host(), lanes.queued());
           }
+          storedTallies.put(lanes.host(), lanes.tally());
         }
         it.status();
       }
       return new Audit(states[FrontierSchema.QUEUED], states[FrontierSchema.LEASED], states[FETCHED], states[FAILED],
-          states[REDIRECTED], queueEntries, leaseEntries, perHost, storedPerHost);
+          states[REDIRECTED], queueEntries, leaseEntries, perHost, storedPerHost, storedTallies);
     } catch (RocksDBException failure) {
       throw failure("audit", failure);
     } finally {
@@ -649,9 +679,13 @@ public final class RocksDbFrontier implements Frontier {
     }
   }
 
-  /** URL states, queue and lease entries, and queued URLs per host as found on disk (the last two ways). */
+  /**
+   * URL states, queue and lease entries, queued URLs per host as found on disk (two ways), and every host's tally
+   * as its entry in the hosts column family stores it.
+   */
   record Audit(long queued, long leased, long fetched, long failed, long redirected, long queueEntries,
-      long leaseEntries, Map<HostKey, Long> queueEntriesPerHost, Map<HostKey, Long> storedQueuedPerHost) {}
+      long leaseEntries, Map<HostKey, Long> queueEntriesPerHost, Map<HostKey, Long> storedQueuedPerHost,
+      Map<HostKey, HostTally> storedTallies) {}
 
   private void leaseFromLane(Batch batch, HostLanes lanes, int lane, int max, long deadline, List<CrawlUrl> out)
       throws RocksDBException {
@@ -975,34 +1009,6 @@ public final class RocksDbFrontier implements Frontier {
 
     byte[] found(List<byte[]> values, int index) {
       return values.get(slots[index]);
-    }
-  }
-
-  /** The {@code limit} hosts with the most queued URLs, ties broken by name. */
-  private static final class TopHosts {
-    private static final Comparator<HostCount> ORDER =
-        Comparator.comparingLong(HostCount::queued).reversed().thenComparing(HostCount::host);
-    private final int limit;
-    private final PriorityQueue<HostCount> smallestFirst = new PriorityQueue<>(ORDER.reversed());
-
-    TopHosts(int limit) {
-      this.limit = limit;
-    }
-
-    void offer(HostKey host, long queued) {
-      if (limit <= 0) {
-        return;
-      }
-      smallestFirst.add(new HostCount(host, queued));
-      if (smallestFirst.size() > limit) {
-        smallestFirst.poll();
-      }
-    }
-
-    List<HostCount> sorted() {
-      List<HostCount> out = new ArrayList<>(smallestFirst);
-      out.sort(ORDER);
-      return out;
     }
   }
 

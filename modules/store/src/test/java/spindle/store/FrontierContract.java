@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import spindle.core.CrawlUrl;
@@ -107,7 +108,7 @@ abstract class FrontierContract {
     try (Frontier frontier = create(FrontierLimits.NONE)) {
       frontier.add(List.of(url(A, "/1"), url(B, "/1")));
       frontier.lease(A, 1);
-      List<HostKey> hosts = new java.util.ArrayList<>();
+      List<HostKey> hosts = new ArrayList<>();
       frontier.forEachHostWithWork(hosts::add);
       assertEquals(List.of(B), hosts);
     }
@@ -119,6 +120,117 @@ abstract class FrontierContract {
       frontier.add(List.of(url(A, "/1"), url(B, "/1"), url(B, "/2")));
       assertEquals(List.of(new Frontier.HostCount(B, 2), new Frontier.HostCount(A, 1)), frontier.busiestHosts(10));
       assertEquals(1, frontier.busiestHosts(1).size());
+    }
+  }
+
+  /** Leases and completes {@code count} URLs of {@code host}, the first {@code failed} of them with an error. */
+  static void finish(Frontier frontier, HostKey host, int count, int failed) {
+    List<CrawlUrl> leased = frontier.lease(host, count);
+    assertEquals(count, leased.size());
+    List<Frontier.Completion> done = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      done.add(new Frontier.Completion(leased.get(i), i < failed));
+    }
+    frontier.complete(done, 0);
+  }
+
+  static List<CrawlUrl> urls(HostKey host, int count) {
+    List<CrawlUrl> out = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      out.add(url(host, "/" + i));
+    }
+    return out;
+  }
+
+  @Test
+  void aHostsTallyCountsItsQueuedUrlsThenItsFetchedAndFailedOnes() {
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      frontier.add(List.of(url(A, "/1"), url(A, "/2"), url(A, "/3"), url(A, "/4"), url(B, "/1"), url(B, "/2"),
+          url(B, "/3")));
+      assertEquals(new HostTally(A, 4, 0, 0), frontier.tally(A));
+      assertEquals(new HostTally(B, 3, 0, 0), frontier.tally(B));
+      List<CrawlUrl> a = frontier.lease(A, 3);
+      List<CrawlUrl> b = frontier.lease(B, 2);
+      assertEquals(new HostTally(A, 1, 0, 0), frontier.tally(A), "leased URLs are in none of the three");
+      frontier.complete(List.of(new Frontier.Completion(a.get(0), false), new Frontier.Completion(b.get(0), true),
+          new Frontier.Completion(a.get(1), true), new Frontier.Completion(b.get(1), true),
+          new Frontier.Completion(a.get(2), false)), 10);
+      assertEquals(new HostTally(A, 1, 2, 1), frontier.tally(A));
+      assertEquals(new HostTally(B, 1, 0, 2), frontier.tally(B), "each URL counts for its own host");
+    }
+  }
+
+  @Test
+  void aUrlCompletedTwiceOrNeverLeasedIsCountedOnceOrNotAtAll() {
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      frontier.add(List.of(url(A, "/1"), url(A, "/2")));
+      CrawlUrl leased = frontier.lease(A, 1).get(0);
+      frontier.complete(List.of(new Frontier.Completion(leased, false), new Frontier.Completion(leased, true)), 5);
+      frontier.complete(List.of(new Frontier.Completion(leased, true), new Frontier.Completion(url(A, "/2"), true)),
+          9);
+      assertEquals(new HostTally(A, 1, 1, 0), frontier.tally(A));
+      assertEquals(new FrontierCounts(2, 1, 0, 1, 0, 0, 0), frontier.counts());
+      assertEquals(9, frontier.committedOutputBytes(), "the output length is recorded all the same");
+    }
+  }
+
+  @Test
+  void aRedirectedUrlIsNeitherFetchedNorFailedAndItsTargetsHostIsCounted() {
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      frontier.add(List.of(url(A, "/old")));
+      CrawlUrl old = frontier.lease(A, 1).get(0);
+      assertTrue(frontier.redirect(old, old.redirectedTo("http://b.example:8080/new", B)));
+      assertEquals(new HostTally(A, 0, 0, 0), frontier.tally(A));
+      assertEquals(new HostTally(B, 1, 0, 0), frontier.tally(B));
+      assertEquals(2, frontier.hostCount());
+      finish(frontier, B, 1, 0);
+      assertEquals(new HostTally(B, 0, 1, 0), frontier.tally(B));
+      assertCountsAddUp(frontier.counts());
+    }
+  }
+
+  @Test
+  void hostsListsEveryAdmittedHostInEachOrderUpToTheLimit() {
+    HostKey c = HostKey.of("c.example", -1);
+    HostKey d = HostKey.of("d.example", -1);
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      frontier.add(urls(A, 3));
+      frontier.add(urls(B, 5));
+      frontier.add(urls(c, 3));
+      frontier.add(urls(d, 5));
+      finish(frontier, A, 3, 0);
+      finish(frontier, B, 3, 2);
+      finish(frontier, c, 1, 1);
+      HostTally a = new HostTally(A, 0, 3, 0); // nothing queued, listed all the same
+      HostTally b = new HostTally(B, 2, 1, 2);
+      HostTally cc = new HostTally(c, 2, 0, 1);
+      HostTally dd = new HostTally(d, 5, 0, 0);
+      assertEquals(List.of(dd, b, cc, a), frontier.hosts(HostOrder.QUEUED, 10), "b before c: a tie, by name");
+      assertEquals(List.of(a, b, cc, dd), frontier.hosts(HostOrder.FETCHED, 10));
+      assertEquals(List.of(b, cc, a, dd), frontier.hosts(HostOrder.FAILED, 10));
+      assertEquals(List.of(a, b, cc, dd), frontier.hosts(HostOrder.HOST, 10));
+      assertEquals(List.of(dd, b), frontier.hosts(HostOrder.QUEUED, 2));
+      assertEquals(List.of(a), frontier.hosts(HostOrder.FETCHED, 1));
+      assertEquals(List.of(b, cc, a), frontier.hosts(HostOrder.FAILED, 3));
+      assertEquals(List.of(a, b), frontier.hosts(HostOrder.HOST, 2));
+      assertEquals(List.of(), frontier.hosts(HostOrder.HOST, 0));
+      assertEquals(4, frontier.hostCount());
+      assertEquals(3, frontier.busiestHosts(10).size(), "busiestHosts leaves out the host with nothing queued");
+    }
+  }
+
+  @Test
+  void aHostNeverAdmittedHasAnEmptyTallyAndIsNotCounted() {
+    HostKey unknown = HostKey.of("never.example", -1);
+    try (Frontier frontier = create(new FrontierLimits(1, 10))) {
+      assertEquals(0, frontier.hostCount());
+      assertEquals(List.of(), frontier.hosts(HostOrder.HOST, 10));
+      assertEquals(HostTally.empty(unknown), frontier.tally(unknown));
+      frontier.add(List.of(url(A, "/1"), url(B, "/1"))); // B's URL is over the page limit
+      assertEquals(HostTally.empty(B), frontier.tally(B));
+      assertEquals(new HostTally(unknown, 0, 0, 0), frontier.tally(unknown));
+      assertEquals(1, frontier.hostCount());
+      assertEquals(List.of(new HostTally(A, 1, 0, 0)), frontier.hosts(HostOrder.HOST, 10));
     }
   }
 }

@@ -24,9 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.DBOptions;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
 import spindle.core.url.UrlNormalizer;
@@ -89,6 +93,14 @@ class RocksDbFrontierTest extends FrontierContract {
     assertEquals(audit.queueEntriesPerHost(), inMemory, "per-host counts in memory");
     assertEquals(counts.queued(),
         frontier.busiestHosts(Integer.MAX_VALUE).stream().mapToLong(Frontier.HostCount::queued).sum());
+    List<HostTally> tallies = frontier.hosts(HostOrder.HOST, Integer.MAX_VALUE);
+    Map<HostKey, HostTally> talliesInMemory = new HashMap<>();
+    tallies.forEach(tally -> talliesInMemory.put(tally.host(), tally));
+    assertEquals(audit.storedTallies(), talliesInMemory, "per-host tallies in memory and on disk");
+    assertEquals(tallies.size(), frontier.hostCount());
+    tallies.forEach(tally -> assertEquals(frontier.queued(tally.host()), tally.queued(), tally.toString()));
+    assertEquals(counts.fetched(), tallies.stream().mapToLong(HostTally::fetched).sum(), "fetched over all hosts");
+    assertEquals(counts.failed(), tallies.stream().mapToLong(HostTally::failed).sum(), "failed over all hosts");
   }
 
   @Test
@@ -110,6 +122,100 @@ class RocksDbFrontierTest extends FrontierContract {
       assertEquals(List.of("/2", "/3"), paths(frontier.lease(A, 10)));
       assertEquals(0, frontier.recoveredLeases());
       assertConsistent(frontier);
+    }
+  }
+
+  @Test
+  void talliesSurviveCloseAndReopen() {
+    Path directory = temp.resolve("store");
+    List<HostTally> before;
+    try (RocksDbFrontier frontier = open(directory)) {
+      frontier.add(urls(A, 5));
+      frontier.add(urls(B, 2));
+      finish(frontier, A, 3, 1);
+      finish(frontier, B, 2, 2);
+      before = frontier.hosts(HostOrder.HOST, 10);
+      assertEquals(List.of(new HostTally(A, 2, 2, 1), new HostTally(B, 0, 0, 2)), before);
+    }
+    try (RocksDbFrontier frontier = open(directory)) {
+      assertEquals(before, frontier.hosts(HostOrder.HOST, 10));
+      assertEquals(new HostTally(B, 0, 0, 2), frontier.tally(B));
+      assertEquals(2, frontier.hostCount());
+      finish(frontier, A, 1, 0);
+      assertEquals(new HostTally(A, 1, 3, 1), frontier.tally(A), "counting goes on from the stored tally");
+      assertConsistent(frontier);
+    }
+  }
+
+  @Test
+  void aHostsEntryOfTheEarlierFormatDecodesWithNothingFetchedOrFailed() {
+    // admitted 5; one lane: priority 1, 3 queued, head 7; nothing after it, as the earlier version wrote
+    byte[] earlier = new ByteWriter(8).writeVarint(5).writeVarint(1).writeByte(1).writeVarint(3).writeVarint(7)
+        .toByteArray();
+    HostLanes lanes = HostLanes.decode(FrontierSchema.bytes(A.name()), earlier);
+    assertEquals(new HostTally(A, 3, 0, 0), lanes.tally());
+    assertEquals(5, lanes.admitted());
+    assertEquals(7, lanes.head(0));
+    HostLanes counted = lanes.copy();
+    counted.finish(false);
+    counted.finish(true);
+    counted.finish(true);
+    HostLanes again = HostLanes.decode(counted.name(), counted.encode());
+    assertEquals(new HostTally(A, 3, 1, 2), again.tally());
+    assertEquals(5, again.admitted());
+    assertEquals(1, again.priority(0));
+    assertEquals(3, again.count(0));
+    assertEquals(7, again.head(0));
+  }
+
+  @Test
+  void aStoreWhoseHostsEntriesLackTalliesOpensAndCountsFromZero() throws RocksDBException {
+    Path directory = temp.resolve("store");
+    try (RocksDbFrontier frontier = open(directory)) {
+      frontier.add(urls(A, 4));
+      frontier.add(urls(B, 1));
+      finish(frontier, A, 2, 1);
+    }
+    rewriteHostsInTheEarlierFormat(directory);
+    try (RocksDbFrontier frontier = open(directory)) {
+      assertEquals(new HostTally(A, 2, 0, 0), frontier.tally(A), "the earlier version did not count per host");
+      assertEquals(new FrontierCounts(5, 3, 0, 1, 1, 0, 0), frontier.counts());
+      finish(frontier, A, 2, 1);
+      assertEquals(new HostTally(A, 0, 1, 1), frontier.tally(A));
+      assertEquals(2, frontier.hostCount());
+    }
+    assertEquals(List.of(new HostTally(B, 1, 0, 0)), RocksDbFrontier.readStatus(directory).busiestHosts());
+  }
+
+  /** Rewrites every entry of the hosts column family as the version before per-host tallies wrote it. */
+  private static void rewriteHostsInTheEarlierFormat(Path directory) throws RocksDBException {
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
+    FrontierSchema.FAMILIES.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(name)));
+    List<ColumnFamilyHandle> handles = new ArrayList<>();
+    try (DBOptions options = new DBOptions();
+        RocksDB db = RocksDB.open(options, directory.toString(), descriptors, handles)) {
+      try {
+        ColumnFamilyHandle hosts = handles.get(1 + FrontierSchema.FAMILIES.indexOf(FrontierSchema.HOSTS));
+        List<byte[][]> earlier = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(hosts)) {
+          for (it.seekToFirst(); it.isValid(); it.next()) {
+            HostLanes lanes = HostLanes.decode(it.key(), it.value());
+            ByteWriter out = new ByteWriter(16).writeVarint(lanes.admitted()).writeVarint(lanes.lanes());
+            for (int i = 0; i < lanes.lanes(); i++) {
+              out.writeByte(lanes.priority(i)).writeVarint(lanes.count(i)).writeVarint(lanes.head(i));
+            }
+            earlier.add(new byte[][] {it.key(), out.toByteArray()});
+          }
+          it.status();
+        }
+        assertEquals(2, earlier.size());
+        for (byte[][] entry : earlier) {
+          db.put(hosts, entry[0], entry[1]);
+        }
+      } finally {
+        handles.forEach(ColumnFamilyHandle::close); // before the database
+      }
     }
   }
 
@@ -290,17 +396,17 @@ class RocksDbFrontierTest extends FrontierContract {
   void readStatusShowsCountsBusiestHostsAndMetadataOfAClosedStore() {
     Path directory = temp.resolve("store");
     try (RocksDbFrontier frontier = open(directory)) {
-      frontier.add(List.of(url(A, "/1"), url(B, "/1"), url(B, "/2")));
+      frontier.add(List.of(url(A, "/1"), url(B, "/1"), url(B, "/2"), url(B, "/3")));
       frontier.lease(A, 1);
-      frontier.complete(List.of(), 77);
+      frontier.complete(List.of(new Frontier.Completion(frontier.lease(B, 1).get(0), true)), 77);
       frontier.putMeta("seeds", "2");
     }
     FrontierStatus status = RocksDbFrontier.readStatus(directory, 1);
-    assertEquals(new FrontierCounts(3, 2, 1, 0, 0, 0, 0), status.counts(),
+    assertEquals(new FrontierCounts(4, 2, 1, 0, 1, 0, 0), status.counts(),
         "the lease is still on disk: the next open recovers it, reading does not");
     assertEquals(77, status.committedOutputBytes());
     assertEquals(1, status.hostsWithWork());
-    assertEquals(List.of(new Frontier.HostCount(B, 2)), status.busiestHosts());
+    assertEquals(List.of(new HostTally(B, 2, 0, 1)), status.busiestHosts());
     assertEquals(Map.of("seeds", "2"), status.metadata());
   }
 
@@ -316,7 +422,7 @@ class RocksDbFrontierTest extends FrontierContract {
         assertEquals(List.of(), files.filter(file -> file.getFileName().toString().startsWith("LOG.old")).toList(),
             "the read-only open leaves the store's log alone");
       }
-      assertEquals(List.of(new Frontier.HostCount(A, 1)), status.busiestHosts());
+      assertEquals(List.of(new HostTally(A, 1, 0, 0)), status.busiestHosts());
       assertEquals(List.of("/2"), paths(frontier.lease(A, 1)), "reading leaves the open store alone");
     }
   }
