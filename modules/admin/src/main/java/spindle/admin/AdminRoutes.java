@@ -503,7 +503,7 @@ public final class AdminRoutes extends AllDirectives {
         }
         return answer(AskPattern.<CrawlSupervisor.Command, WhyReport>ask(handle.supervisor().get(),
             replyTo -> new CrawlSupervisor.Explain(count, replyTo), settings.askTimeout(), scheduler),
-            "job " + id, report -> respond(200, json.why(handle.view(), report, clock.instant())));
+            "job " + id, report -> respond(200, json.why(handle.view(), report, count, clock.instant())));
       });
     });
   }

@@ -119,8 +119,8 @@ final class ApiJson {
   }
 
   /** Why a running job is not finished, from its crawl's report. */
-  ObjectNode why(JobView job, WhyReport report, Instant now) {
-    ObjectNode node = whyHeader(job, false, summary(report));
+  ObjectNode why(JobView job, WhyReport report, int limit, Instant now) {
+    ObjectNode node = whyHeader(job, false, summary(report, limit));
     node.put("paused", report.paused());
     node.put("draining", report.draining());
     node.put("queued", report.queued());
@@ -172,8 +172,8 @@ final class ApiJson {
     return node;
   }
 
-  /** One sentence on what a running crawl waits for. */
-  static String summary(WhyReport report) {
+  /** One sentence on what a running crawl waits for; a list cut at {@code limit} is counted as "at least". */
+  static String summary(WhyReport report, int limit) {
     if (report.draining()) {
       return String.format(Locale.ROOT, "The job is stopping: %d requests in flight are finishing.",
           report.inFlight().size());
@@ -185,12 +185,15 @@ final class ApiJson {
     if (report.queued() == 0 && report.leased() == 0) {
       return "Nothing is queued or in flight: the job is about to finish.";
     }
-    String atLeast = report.truncated() ? "at least " : "";
     return String.format(Locale.ROOT, "%,d URLs queued and %,d leased on %d active hosts: %d ready for a fetcher, "
-            + "%s%d waiting for their politeness delay, %s%d backing off after 429/503, %s%d waiting for robots.txt, "
-            + "%d paused; %s%d requests in flight.", report.queued(), report.leased(), report.activeHosts(),
-        report.ready(), atLeast, report.politeness().size(), atLeast, report.backoff().size(), atLeast,
-        report.robots().size(), report.pausedHosts().size(), atLeast, report.inFlight().size());
+            + "%s waiting for their politeness delay, %s backing off after 429/503, %s waiting for robots.txt, "
+            + "%s paused; %s requests in flight.", report.queued(), report.leased(), report.activeHosts(),
+        report.ready(), count(report.politeness(), limit), count(report.backoff(), limit),
+        count(report.robots(), limit), count(report.pausedHosts(), limit), count(report.inFlight(), limit));
+  }
+
+  private static String count(List<?> list, int limit) {
+    return (list.size() >= limit ? "at least " : "") + list.size();
   }
 
   private void waits(ArrayNode array, List<WhyReport.HostWait> waits, Instant now) {

@@ -389,7 +389,9 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertTrue(why.get("robots").get(0).get("until").isNull());
     assertEquals("http://a.example/x", why.get("in_flight").get(0).get("url").asText());
     assertTrue(why.get("truncated").asBoolean());
-    assertTrue(why.get("summary").asText().contains("7 URLs queued"), why.get("summary").asText());
+    assertEquals("7 URLs queued and 1 leased on 3 active hosts: 1 ready for a fetcher, 1 waiting for their politeness "
+        + "delay, 1 backing off after 429/503, 1 waiting for robots.txt, 0 paused; 1 requests in flight.",
+        why.get("summary").asText());
     route.run(HttpRequest.GET("/api/jobs/why/why?limit=nope")).assertStatusCode(400);
 
     crawls.finish("why");
