@@ -546,6 +546,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     job.lastProgress = report.progress();
     Instant now = dependencies.clock().instant();
+    job.lastProgressAt = now;
     Sample last = job.samples.peekLast();
     if (last == null || !now.isBefore(last.time().plus(SAMPLE_INTERVAL).minusMillis(100))) {
       if (job.samples.size() == SAMPLES) {
@@ -697,12 +698,14 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return job.finalCounts == null ? JobCounts.NONE : job.finalCounts;
   }
 
-  /** Records per second between the oldest sample of the last minute and the newest. */
+  /** Records per second between the oldest sample of the last minute and the latest progress report. */
   private double lastMinuteRate(Job job) {
-    Sample newest = job.samples.peekLast();
-    if (newest == null) {
+    Sample last = job.samples.peekLast();
+    if (last == null) {
       return 0;
     }
+    Sample newest = new Sample(job.lastProgressAt, job.lastProgress.done(), job.lastProgress.queued(),
+        job.lastProgress.inFlight(), job.lastProgress.pagesPerSecond());
     Instant since = dependencies.clock().instant().minus(RATE_WINDOW);
     Sample oldest = newest;
     var descending = job.samples.descendingIterator();
@@ -766,6 +769,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     PreparedJob prepared;
     ActorRef<CrawlSupervisor.Command> supervisor;
     Progress lastProgress;
+    Instant lastProgressAt;
     JobCounts finalCounts;
     boolean closing;
     boolean restart = true;

@@ -96,9 +96,9 @@ class ServiceEndToEndTest {
     JsonNode rising = service.await("/api/jobs/e2e", Duration.ofSeconds(30), "10 pages fetched",
         job -> fetched(job) >= 10);
     assertTrue(rising.get("counts").get("discovered").asLong() > fetched(rising), rising.toString());
-    JsonNode later = service.await("/api/jobs/e2e", Duration.ofSeconds(30), "more pages fetched",
-        job -> fetched(job) > fetched(rising));
-    assertTrue(later.get("pages_per_second").asDouble() > 0, later.toString());
+    JsonNode later = service.await("/api/jobs/e2e", Duration.ofSeconds(30), "more pages fetched, at a rate above 0",
+        job -> fetched(job) > fetched(rising) && job.get("pages_per_second").asDouble() > 0);
+    assertFalse(later.get("eta_seconds").isNull(), later.toString());
 
     JsonNode hosts = service.get("/api/jobs/e2e/hosts?sort=host&limit=10").json();
     assertEquals(3, hosts.get("hosts").size(), hosts.toString());
