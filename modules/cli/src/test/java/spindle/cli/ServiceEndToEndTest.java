@@ -174,7 +174,7 @@ class ServiceEndToEndTest {
     ChildService.Answer metrics = service.get("/metrics");
     assertEquals(200, metrics.status());
     assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "no JVM meters");
-    assertTrue(metrics.body().contains("spindle_fetches_total"), "no crawl meters");
+    assertTrue(metrics.body().contains("spindle_fetches_total{job=\"metered\","), "no crawl meters of the job");
     assertTrue(metrics.body().contains("spindle_host_queued{host=\"other\",job=\"metered\"}"), "no host meters");
     assertEquals(200, service.post("/api/jobs/metered/stop").status());
 
