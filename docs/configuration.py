@@ -8,8 +8,13 @@ import re
 import sys
 from pathlib import Path
 
-MODULES = ["fetch", "engine", "store", "cli"]
+MODULES = ["fetch", "engine", "store", "admin", "cli"]
 SKIP_PREFIXES = ["spindle.dispatchers."]
+NOTES = {
+    "admin": "These keys configure the service (`spindle serve`, docs/admin-api.md): set them in `application.conf` "
+             "or with `serve --set`. A job submitted to the service cannot set them (nor `pekko.*` or "
+             "`spindle.dispatchers.*`, which configure the one actor system that all its jobs share).",
+}
 
 
 def entries(text):
@@ -54,6 +59,8 @@ def main():
         if not rows:
             continue
         print(f"## From `modules/{module}`\n")
+        if module in NOTES:
+            print(NOTES[module] + "\n")
         print("| key | default | meaning |")
         print("|---|---|---|")
         for key, default, comment in rows:

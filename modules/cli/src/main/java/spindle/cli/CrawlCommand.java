@@ -164,7 +164,8 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     });
   }
 
-  private static <T> T withOrigin(Config config, java.util.function.Supplier<T> reading) {
+  /** Runs {@code reading}, turning a {@link SettingsException} into a usage error that names where the key was set. */
+  static <T> T withOrigin(Config config, java.util.function.Supplier<T> reading) {
     try {
       return reading.get();
     } catch (SettingsException invalid) {
@@ -183,6 +184,12 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
           + ": ";
     }
     String description = origin.description();
-    return description.startsWith("--set") || description.equals("command line") ? description + ": " : "";
+    if (origin.filename() == null && description.startsWith(JobConfigLoader.JOB_TEXT_ORIGIN + ":")) {
+      return JobConfigLoader.JOB_TEXT_ORIGIN + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "") + ": ";
+    }
+    if (description.startsWith("--set")) { // "--set key: 1" when the value was parsed as HOCON: no line for a flag
+      return description.replaceFirst(": \\d+$", "") + ": ";
+    }
+    return description.equals("command line") ? description + ": " : "";
   }
 }

@@ -86,11 +86,82 @@ final class JobConfigLoader {
     }
     try {
       return sets.withFallback(flags).withFallback(job).withFallback(operator)
-          .withFallback(ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "spindle-pekko.conf"))
-          .withFallback(defaults).resolve();
+          .withFallback(pekkoSettings()).withFallback(defaults).resolve();
     } catch (ConfigException unresolved) {
       throw new UsageException(unresolved.getMessage());
     }
+  }
+
+  /**
+   * The operator's layer for the service: the operator's file (when it exists) under the {@code --set} overrides of
+   * {@code spindle serve}, keys checked, unresolved. It configures the service and is the default of every job.
+   */
+  Config operatorLayer(Optional<Path> operatorFile, List<String> overrides) {
+    Config operator = ConfigFactory.empty();
+    if (operatorFile.isPresent() && Files.isRegularFile(operatorFile.get())) {
+      operator = parseFile(operatorFile.get());
+      checkKeys(operator, operatorFile.get().toString());
+    }
+    Config sets = ConfigFactory.empty();
+    for (String override : overrides) {
+      sets = parseOverride(override).withFallback(sets);
+    }
+    return sets.withFallback(operator);
+  }
+
+  /** The service's own configuration: {@code operatorLayer} over Spindle's Pekko settings and the defaults. */
+  Config serviceConfig(Config operatorLayer) {
+    try {
+      return operatorLayer.withFallback(pekkoSettings()).withFallback(defaults).resolve();
+    } catch (ConfigException unresolved) {
+      throw new UsageException(unresolved.getMessage());
+    }
+  }
+
+  /** Keys a job submitted to the service may not set: they configure the one actor system all jobs share. */
+  private static final List<String> SERVICE_PREFIXES = List.of("pekko.", "spindle.admin.", "spindle.dispatchers.");
+
+  /**
+   * A job submitted to the service, as text: parsed with {@code syntax}, its keys checked like a job file's (messages
+   * name {@code job:LINE}), over {@code operatorLayer}. A job without {@code spindle.job.name} gets {@code name}.
+   */
+  Config loadJobText(Config operatorLayer, String text, ConfigSyntax syntax, Optional<String> name) {
+    Config job = parseJobText(text, syntax);
+    if (!job.hasPath("spindle.job.name") && name.isPresent()) {
+      job = job.withValue("spindle.job.name", ConfigValueFactory.fromAnyRef(name.get(), "generated name"));
+    }
+    try {
+      return job.withFallback(operatorLayer).withFallback(pekkoSettings()).withFallback(defaults).resolve();
+    } catch (ConfigException unresolved) {
+      throw new UsageException(unresolved.getMessage());
+    }
+  }
+
+  /** The job text alone, parsed and checked; see {@link #loadJobText}. */
+  Config parseJobText(String text, ConfigSyntax syntax) {
+    Config job;
+    try {
+      job = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(syntax)
+          .setOriginDescription(JOB_TEXT_ORIGIN));
+    } catch (ConfigException invalid) {
+      throw new UsageException(invalid.getMessage());
+    }
+    for (Map.Entry<String, ConfigValue> entry : job.entrySet()) {
+      String key = entry.getKey();
+      if (SERVICE_PREFIXES.stream().anyMatch(key::startsWith)) {
+        throw new UsageException(where(JOB_TEXT_ORIGIN, entry.getValue()) + key + " is a setting of the service, "
+            + "not of a job (set it in application.conf or with serve --set)");
+      }
+    }
+    checkKeys(job, JOB_TEXT_ORIGIN);
+    return job;
+  }
+
+  /** The origin description of a job submitted as text, so messages read {@code job:3: ...}. */
+  static final String JOB_TEXT_ORIGIN = "job";
+
+  private static Config pekkoSettings() {
+    return ConfigFactory.parseResources(JobConfigLoader.class.getClassLoader(), "spindle-pekko.conf");
   }
 
   private static Config parseFile(Path file) {

@@ -70,6 +70,15 @@ final class JobStore implements AutoCloseable {
    */
   static JobStore open(CrawlSettings settings, Config config, List<CrawlUrl> seeds, boolean fresh, PrintWriter err)
       throws IOException {
+    return open(settings, config, seeds, fresh, err, "run again with --fresh to delete it and start over");
+  }
+
+  /**
+   * {@link #open(CrawlSettings, Config, List, boolean, PrintWriter)}, where {@code startOver} tells the user how to
+   * start over when the store holds another crawl (the service has no {@code --fresh}).
+   */
+  static JobStore open(CrawlSettings settings, Config config, List<CrawlUrl> seeds, boolean fresh, PrintWriter err,
+      String startOver) throws IOException {
     Path output = settings.output().path();
     CrawlSettings.StoreConfig store = settings.store();
     if (fresh) {
@@ -96,8 +105,8 @@ final class JobStore implements AutoCloseable {
       FrontierCounts counts = frontier.counts();
       if (stored.isPresent() && !stored.get().equals(fingerprint)) {
         throw new UsageException(store.dir() + " holds a crawl with other seeds or another scope (spindle.job seeds, "
-            + "spindle.scope or spindle.normalization changed); run again with --fresh to delete it and "
-            + "start over, or set spindle.store.dir to another directory");
+            + "spindle.scope or spindle.normalization changed); " + startOver + ", or set spindle.store.dir to "
+            + "another directory");
       }
       if (stored.isEmpty()) {
         frontier.putMeta(RocksDbFrontier.JOB_FINGERPRINT, fingerprint);

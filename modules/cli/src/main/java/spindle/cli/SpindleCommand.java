@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 /** The root command: {@code spindle <command>}. */
 @Command(name = "spindle", mixinStandardHelpOptions = true, version = "spindle 0.1.0",
     description = "A polite, durable, fast web crawler on Apache Pekko.",
-    subcommands = {CrawlCommand.class, StatusCommand.class, FixtureCommand.class, DemoSiteCommand.class},
+    subcommands = {CrawlCommand.class, ServeCommand.class, StatusCommand.class, FixtureCommand.class,
+        DemoSiteCommand.class},
     exitCodeOnInvalidInput = 2,
     footer = {"", "Run 'spindle <command> --help' for a command's options.",
         "Docs: README.md, docs/configuration.md, docs/architecture.md"})
@@ -18,6 +19,6 @@ public final class SpindleCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing command: crawl, status, fixture or demo-site");
+    throw new ParameterException(spec.commandLine(), "missing command: crawl, serve, status, fixture or demo-site");
   }
 }

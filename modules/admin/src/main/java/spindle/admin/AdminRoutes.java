@@ -1,0 +1,655 @@
+package spindle.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import spindle.core.HostKey;
+import spindle.engine.CrawlSupervisor;
+import spindle.engine.HostControl;
+import spindle.engine.HostList;
+import spindle.engine.HostReport;
+import spindle.engine.WhyReport;
+import spindle.store.HostOrder;
+
+/**
+ * The admin HTTP API (docs/admin-api.md, {@code openapi.yaml}): jobs, hosts, why, series, {@code /metrics}, health,
+ * and the status page. Every endpoint is declared once in a table of method and path template, and one dispatcher
+ * matches requests against it: so an unknown path is a 404 and a known path with another method a 405 (with
+ * {@code Allow}), both as JSON, and a test can compare the table with the OpenAPI file.
+ *
+ * <p>Questions go to the {@link JobManager} (and, for hosts and "why", to the job's crawl) with the ask timeout of
+ * the settings; no answer in time is a 503. Blocking work (the Prometheus scrape, which reads frontiers) runs on the
+ * {@code spindle.dispatchers.blocking-io} dispatcher, never on the routes' own.
+ */
+public final class AdminRoutes extends AllDirectives {
+  /** A job id: {@code spindle.job.name}'s rule. */
+  static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /** A host key: a DNS name or an address (IPv6 in brackets), with an optional port. */
+  static final Pattern HOST = Pattern.compile("(?:[A-Za-z0-9_](?:[A-Za-z0-9._-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}])"
+      + "(?::[0-9]{1,5})?");
+  /** A file of the status page. */
+  static final Pattern UI_FILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  /** Where the status page's files are on the classpath. */
+  static final String UI_RESOURCES = "spindle/admin/ui/";
+  /** Where the OpenAPI description is on the classpath. */
+  static final String OPENAPI_RESOURCE = "spindle/admin/openapi.yaml";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
+  private static final ContentType JSON = ContentTypes.APPLICATION_JSON;
+  private static final ContentType PROMETHEUS = MediaTypes.customWithOpenCharset("text", "plain",
+      Map.of("version", "0.0.4"), false).toContentType(HttpCharsets.UTF_8);
+  private static final ContentType YAML = MediaTypes.applicationWithOpenCharset("yaml", "yaml")
+      .toContentType(HttpCharsets.UTF_8);
+  private static final Map<String, ContentType> UI_TYPES = Map.of(
+      "html", ContentTypes.TEXT_HTML_UTF8,
+      "js", MediaTypes.APPLICATION_JAVASCRIPT.toContentType(HttpCharsets.UTF_8),
+      "mjs", MediaTypes.APPLICATION_JAVASCRIPT.toContentType(HttpCharsets.UTF_8),
+      "css", MediaTypes.TEXT_CSS.toContentType(HttpCharsets.UTF_8),
+      "json", ContentTypes.APPLICATION_JSON,
+      "svg", MediaTypes.IMAGE_SVG_XML.toContentType(),
+      "png", MediaTypes.IMAGE_PNG.toContentType(),
+      "ico", MediaTypes.IMAGE_X_ICON.toContentType(),
+      "txt", ContentTypes.TEXT_PLAIN_UTF8);
+  private static final int DEFAULT_HOST_LIMIT = 50;
+  private static final int MAX_HOST_LIMIT = 1000;
+  private static final int DEFAULT_WHY_LIMIT = 50;
+
+  /** One endpoint: a method and a path template whose {@code {name}} segments are parameters. */
+  record Endpoint(HttpMethod method, String template, Function<Map<String, String>, Route> handler) {
+    List<String> segments() {
+      return AdminRoutes.segments(template);
+    }
+  }
+
+  private final ActorRef<JobManager.Command> manager;
+  private final AdminSettings settings;
+  private final PrometheusMeterRegistry registry;
+  private final HostMetrics hostMetrics;
+  private final Clock clock;
+  private final Scheduler scheduler;
+  private final Executor blockingIo;
+  private final ApiJson json = new ApiJson();
+  private final List<Endpoint> endpoints = new ArrayList<>();
+  private final Optional<byte[]> token;
+
+  /** The routes over {@code manager}, answering with the settings' limits and timeouts. */
+  public AdminRoutes(ActorSystem<?> system, ActorRef<JobManager.Command> manager, AdminSettings settings,
+      PrometheusMeterRegistry registry, HostMetrics hostMetrics, Clock clock) {
+    this.manager = manager;
+    this.settings = settings;
+    this.registry = registry;
+    this.hostMetrics = hostMetrics;
+    this.clock = clock;
+    this.scheduler = system.scheduler();
+    this.blockingIo = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
+    this.token = settings.token().map(value -> value.getBytes(StandardCharsets.UTF_8));
+
+    endpoint(HttpMethods.GET, "/", parameters -> uiFile("index.html"));
+    endpoint(HttpMethods.GET, "/ui/{file}", parameters -> uiFile(parameters.get("file")));
+    endpoint(HttpMethods.GET, "/health/live", parameters -> complete(respond(200, json.status("live"))));
+    endpoint(HttpMethods.GET, "/health/ready", parameters -> ready());
+    endpoint(HttpMethods.GET, "/metrics", parameters -> metrics());
+    endpoint(HttpMethods.GET, "/api/openapi.yaml", parameters -> getFromResource(OPENAPI_RESOURCE, YAML,
+        AdminRoutes.class.getClassLoader()));
+    endpoint(HttpMethods.GET, "/api/jobs", parameters -> listJobs());
+    endpoint(HttpMethods.POST, "/api/jobs", parameters -> submitJob());
+    endpoint(HttpMethods.GET, "/api/jobs/{id}", parameters -> getJob(parameters.get("id")));
+    endpoint(HttpMethods.POST, "/api/jobs/{id}/pause", parameters -> changeJob(parameters.get("id"),
+        JobManager.JobAction.PAUSE));
+    endpoint(HttpMethods.POST, "/api/jobs/{id}/resume", parameters -> changeJob(parameters.get("id"),
+        JobManager.JobAction.RESUME));
+    endpoint(HttpMethods.POST, "/api/jobs/{id}/stop", parameters -> changeJob(parameters.get("id"),
+        JobManager.JobAction.STOP));
+    endpoint(HttpMethods.POST, "/api/jobs/{id}/seeds", parameters -> addSeeds(parameters.get("id")));
+    endpoint(HttpMethods.GET, "/api/jobs/{id}/hosts", parameters -> listHosts(parameters.get("id")));
+    endpoint(HttpMethods.GET, "/api/jobs/{id}/hosts/{host}", parameters -> getHost(parameters.get("id"),
+        parameters.get("host")));
+    endpoint(HttpMethods.PATCH, "/api/jobs/{id}/hosts/{host}", parameters -> controlHost(parameters.get("id"),
+        parameters.get("host")));
+    endpoint(HttpMethods.GET, "/api/jobs/{id}/why", parameters -> why(parameters.get("id")));
+    endpoint(HttpMethods.GET, "/api/jobs/{id}/series", parameters -> series(parameters.get("id")));
+  }
+
+  /** Every endpoint, in declaration order. */
+  List<Endpoint> endpoints() {
+    return List.copyOf(endpoints);
+  }
+
+  private void endpoint(HttpMethod method, String template, Function<Map<String, String>, Route> handler) {
+    endpoints.add(new Endpoint(method, template, handler));
+  }
+
+  /** The whole API as one route: errors are JSON, bodies are limited, mutations are authorised. */
+  public Route route() {
+    return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () ->
+        extractRequest(this::dispatch)));
+  }
+
+  // ------------------------------------------------------------------------------------------------ dispatch
+
+  private Route dispatch(HttpRequest request) {
+    List<String> path = new ArrayList<>();
+    request.getUri().pathSegments().forEach(path::add);
+    if (request.getUri().path().length() > 1 && request.getUri().path().endsWith("/")) {
+      path.add(""); // "/api/jobs/" is not "/api/jobs"
+    }
+    List<Endpoint> matching = new ArrayList<>();
+    Map<String, String> parameters = null;
+    Endpoint chosen = null;
+    for (Endpoint endpoint : endpoints) {
+      Optional<Map<String, String>> match = match(endpoint.segments(), path);
+      if (match.isPresent()) {
+        matching.add(endpoint);
+        if (endpoint.method().equals(request.method()) && chosen == null) {
+          chosen = endpoint;
+          parameters = match.get();
+        }
+      }
+    }
+    String described = request.method().name() + " " + request.getUri().path();
+    if (matching.isEmpty()) {
+      return complete(respond(404, json.error("no such endpoint: " + described + " (see /api/openapi.yaml)")));
+    }
+    if (chosen == null) {
+      String allowed = matching.stream().map(endpoint -> endpoint.method().name()).distinct()
+          .collect(Collectors.joining(", "));
+      return complete(respond(405, json.error("method " + request.method().name() + " is not allowed on "
+          + request.getUri().path() + "; allowed: " + allowed)).addHeader(RawHeader.create("Allow", allowed)));
+    }
+    Optional<String> invalid = invalidParameter(parameters);
+    if (invalid.isPresent()) {
+      return complete(respond(400, json.error(invalid.get())));
+    }
+    if (!chosen.method().equals(HttpMethods.GET) && !authorised(request)) {
+      return complete(respond(401, json.error(request.getHeader("Authorization").isPresent()
+          ? "wrong bearer token" : "this request needs \"Authorization: Bearer <token>\" (spindle.admin.token)"))
+          .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spindle\"")));
+    }
+    Endpoint endpoint = chosen;
+    Map<String, String> values = parameters;
+    return endpoint.handler().apply(values);
+  }
+
+  static List<String> segments(String path) {
+    List<String> segments = new ArrayList<>(List.of(path.split("/", -1)));
+    if (!segments.isEmpty() && segments.get(0).isEmpty()) {
+      segments.remove(0);
+    }
+    if (segments.size() == 1 && segments.get(0).isEmpty()) {
+      segments.clear();
+    }
+    return segments;
+  }
+
+  private static Optional<Map<String, String>> match(List<String> template, List<String> path) {
+    if (template.size() != path.size()) {
+      return Optional.empty();
+    }
+    Map<String, String> parameters = new LinkedHashMap<>();
+    for (int i = 0; i < template.size(); i++) {
+      String expected = template.get(i);
+      if (expected.startsWith("{") && expected.endsWith("}")) {
+        if (path.get(i).isEmpty()) {
+          return Optional.empty();
+        }
+        parameters.put(expected.substring(1, expected.length() - 1), path.get(i));
+      } else if (!expected.equals(path.get(i))) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(parameters);
+  }
+
+  private static Optional<String> invalidParameter(Map<String, String> parameters) {
+    String id = parameters.get("id");
+    if (id != null && !JOB_ID.matcher(id).matches()) {
+      return Optional.of("invalid job id \"" + shorten(id) + "\": 1-64 letters, digits, '.', '_' or '-', "
+          + "starting with a letter or digit");
+    }
+    String host = parameters.get("host");
+    if (host != null && (host.length() > 260 || !HOST.matcher(host).matches())) {
+      return Optional.of("invalid host \"" + shorten(host) + "\": a host name or address, with \":port\" when "
+          + "not the default");
+    }
+    String file = parameters.get("file");
+    if (file != null && !UI_FILE.matcher(file).matches()) {
+      return Optional.of("invalid file name \"" + shorten(file) + "\"");
+    }
+    return Optional.empty();
+  }
+
+  private boolean authorised(HttpRequest request) {
+    if (token.isEmpty()) {
+      return true;
+    }
+    return request.getHeader("Authorization").map(header -> {
+      String value = header.value();
+      if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return false;
+      }
+      byte[] given = value.substring(7).strip().getBytes(StandardCharsets.UTF_8);
+      return MessageDigest.isEqual(given, token.get()); // constant time: no timing hints about the token
+    }).orElse(false);
+  }
+
+  // ------------------------------------------------------------------------------------------------ handlers
+
+  private Route uiFile(String file) {
+    String resource = UI_RESOURCES + file;
+    if (AdminRoutes.class.getClassLoader().getResource(resource) == null) {
+      return complete(respond(404, json.error("no such file: " + file)));
+    }
+    int dot = file.lastIndexOf('.');
+    String extension = dot < 0 ? "" : file.substring(dot + 1).toLowerCase(Locale.ROOT);
+    ContentType type = UI_TYPES.getOrDefault(extension, ContentTypes.APPLICATION_OCTET_STREAM);
+    return getFromResource(resource, type, AdminRoutes.class.getClassLoader());
+  }
+
+  private Route ready() {
+    return answer(AskPattern.ask(manager, JobManager.GetReadiness::new, settings.askTimeout(), scheduler),
+        "the job manager", readiness -> readiness == JobManager.Readiness.READY
+            ? respond(200, json.status("ready"))
+            : respond(503, json.status(readiness.name().toLowerCase(Locale.ROOT))));
+  }
+
+  private Route metrics() {
+    HostMetrics hosts = hostMetrics;
+    PrometheusMeterRegistry prometheus = registry;
+    CompletionStage<HttpResponse> scrape = CompletableFuture.supplyAsync(() -> {
+      hosts.refresh();
+      return prometheus.scrape();
+    }, blockingIo).thenApply(text -> HttpResponse.create().withEntity(strict(PROMETHEUS, text)));
+    return completeWithFuture(scrape.exceptionally(this::internalError));
+  }
+
+  private Route listJobs() {
+    return answer(AskPattern.ask(manager, JobManager.ListJobs::new, settings.askTimeout(), scheduler),
+        "the job manager", jobs -> respond(200, json.jobs(jobs)));
+  }
+
+  private Route submitJob() {
+    return body(entity -> {
+      BodySyntax syntax = entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)
+          ? BodySyntax.JSON : BodySyntax.HOCON;
+      String text = entity.getData().utf8String();
+      if (text.isBlank()) {
+        return complete(respond(400, json.error("the request has no job in its body (HOCON or JSON, the keys of a "
+            + "job file)")));
+      }
+      CompletionStage<Reply<JobView>> submitted = AskPattern.ask(manager,
+          replyTo -> new JobManager.Submit(text, syntax, replyTo), submitTimeout(), scheduler);
+      return completeWithFuture(submitted.handle((reply, failure) -> {
+        if (failure != null) {
+          return failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException
+              ? respond(503, json.error("the job was not started within " + submitTimeout().toSeconds() + " s "
+                  + "(its store may be slow to open); it may still start: see GET /api/jobs"))
+              : internalError(failure);
+        }
+        if (reply instanceof Reply.Refused<JobView> refused) {
+          return respond(refused.problem().status(), json.error(refused.message()));
+        }
+        JobView job = ((Reply.Ok<JobView>) reply).value();
+        return respond(201, json.job(job)).addHeader(Location.create("/api/jobs/" + job.id()));
+      }));
+    });
+  }
+
+  /**
+   * How long a submission may take: reading the job and opening its store (a large RocksDB store, or one whose
+   * leases must be put back, takes a while), behind the submissions before it.
+   */
+  private Duration submitTimeout() {
+    Duration floor = Duration.ofMinutes(2);
+    return settings.askTimeout().compareTo(floor) > 0 ? settings.askTimeout() : floor;
+  }
+
+  private Route getJob(String id) {
+    return reply(AskPattern.<JobManager.Command, Reply<JobView>>ask(manager,
+        replyTo -> new JobManager.GetJob(id, replyTo), settings.askTimeout(), scheduler),
+        job -> respond(200, json.job(job)));
+  }
+
+  private Route changeJob(String id, JobManager.JobAction action) {
+    return reply(AskPattern.<JobManager.Command, Reply<JobView>>ask(manager,
+        replyTo -> new JobManager.ChangeJob(id, action, replyTo), settings.askTimeout(), scheduler),
+        job -> respond(200, json.job(job)));
+  }
+
+  private Route addSeeds(String id) {
+    return jsonBody(body -> {
+      JsonNode seeds = body.get("seeds");
+      if (!body.isObject() || seeds == null || !seeds.isArray() || seeds.isEmpty() || body.size() != 1) {
+        return complete(respond(400, json.error("expected {\"seeds\": [\"http://...\", ...]} with at least one URL")));
+      }
+      List<String> urls = new ArrayList<>();
+      for (JsonNode seed : seeds) {
+        if (!seed.isTextual()) {
+          return complete(respond(400, json.error("seeds: " + shorten(seed.toString()) + " is not a string")));
+        }
+        urls.add(seed.asText());
+      }
+      return reply(AskPattern.<JobManager.Command, Reply<Integer>>ask(manager,
+          replyTo -> new JobManager.AddSeeds(id, urls, replyTo), settings.askTimeout(), scheduler),
+          count -> respond(202, json.submitted(count)));
+    });
+  }
+
+  private Route listHosts(String id) {
+    return parameterOptional("sort", sortParameter -> parameterOptional("limit", limitParameter -> {
+      String sort = sortParameter.orElse("queued").toLowerCase(Locale.ROOT);
+      HostOrder order;
+      try {
+        order = HostOrder.valueOf(sort.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException unknown) {
+        return complete(respond(400, json.error("sort: \"" + shorten(sortParameter.get()) + "\" is not one of "
+            + "queued, fetched, failed, host")));
+      }
+      Optional<Integer> limit = intParameter(limitParameter, DEFAULT_HOST_LIMIT, 1, MAX_HOST_LIMIT);
+      if (limit.isEmpty()) {
+        return complete(respond(400, json.error("limit: \"" + shorten(limitParameter.orElse("")) + "\" is not a "
+            + "number from 1 to " + MAX_HOST_LIMIT)));
+      }
+      int count = limit.get();
+      return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostList>ask(supervisor,
+          replyTo -> new CrawlSupervisor.ListHosts(order, count, replyTo), settings.askTimeout(), scheduler),
+          "job " + id, hosts -> respond(200, json.hosts(hosts, sort, count, clock.instant()))));
+    }));
+  }
+
+  private Route getHost(String id, String host) {
+    HostKey key = HostKey.parse(host);
+    return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostReport>ask(supervisor,
+        replyTo -> new CrawlSupervisor.GetHost(key, replyTo), settings.askTimeout(), scheduler),
+        "job " + id, report -> respond(200, json.host(report, clock.instant()))));
+  }
+
+  private Route controlHost(String id, String host) {
+    HostKey key = HostKey.parse(host);
+    return jsonBody(body -> {
+      HostControl control;
+      try {
+        control = hostControl(body);
+      } catch (IllegalArgumentException invalid) {
+        return complete(respond(400, json.error(invalid.getMessage())));
+      }
+      HostControl change = control;
+      return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostReport>ask(
+          supervisor, replyTo -> new CrawlSupervisor.ControlHost(key, change, replyTo), settings.askTimeout(),
+          scheduler), "job " + id, report -> respond(200, json.host(report, clock.instant()))));
+    });
+  }
+
+  /** The change a PATCH body asks for; IllegalArgumentException naming the field for a bad one. */
+  static HostControl hostControl(JsonNode body) {
+    if (!body.isObject()) {
+      throw new IllegalArgumentException("expected a JSON object with any of delay, concurrency, paused, blocked");
+    }
+    Optional<Duration> delay = Optional.empty();
+    Optional<Integer> concurrency = Optional.empty();
+    Optional<Boolean> paused = Optional.empty();
+    Optional<Boolean> blocked = Optional.empty();
+    for (Iterator<Map.Entry<String, JsonNode>> fields = body.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      JsonNode value = field.getValue();
+      switch (field.getKey()) {
+        case "delay" -> delay = Optional.of(delay(value));
+        case "concurrency" -> {
+          if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new IllegalArgumentException("concurrency: expected a whole number, was " + shorten(value.toString()));
+          }
+          concurrency = Optional.of(value.intValue());
+        }
+        case "paused" -> paused = Optional.of(bool("paused", value));
+        case "blocked" -> blocked = Optional.of(bool("blocked", value));
+        default -> throw new IllegalArgumentException("unknown field \"" + shorten(field.getKey())
+            + "\" (expected any of delay, concurrency, paused, blocked)");
+      }
+    }
+    try {
+      return new HostControl(delay, concurrency, paused, blocked);
+    } catch (IllegalArgumentException invalid) {
+      throw new IllegalArgumentException(invalid.getMessage(), invalid);
+    }
+  }
+
+  private static Duration delay(JsonNode value) {
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      if (value.longValue() < 0) {
+        throw new IllegalArgumentException("delay: must not be negative, was " + value.longValue());
+      }
+      return Duration.ofMillis(value.longValue());
+    }
+    if (value.isTextual()) {
+      try {
+        Duration parsed = ConfigFactory.parseMap(Map.of("delay", value.asText())).getDuration("delay");
+        if (parsed.isNegative()) {
+          throw new IllegalArgumentException("delay: must not be negative, was " + shorten(value.asText()));
+        }
+        return parsed;
+      } catch (ConfigException.BadValue notADuration) {
+        throw new IllegalArgumentException("delay: \"" + shorten(value.asText()) + "\" is not a duration (e.g. "
+            + "\"2s\", \"500ms\")");
+      }
+    }
+    throw new IllegalArgumentException("delay: expected a duration such as \"2s\" or a number of milliseconds, was "
+        + shorten(value.toString()));
+  }
+
+  private static boolean bool(String field, JsonNode value) {
+    if (!value.isBoolean()) {
+      throw new IllegalArgumentException(field + ": expected true or false, was " + shorten(value.toString()));
+    }
+    return value.booleanValue();
+  }
+
+  private Route why(String id) {
+    return parameterOptional("limit", limitParameter -> {
+      Optional<Integer> limit = intParameter(limitParameter, DEFAULT_WHY_LIMIT, 1, MAX_HOST_LIMIT);
+      if (limit.isEmpty()) {
+        return complete(respond(400, json.error("limit: \"" + shorten(limitParameter.orElse("")) + "\" is not a "
+            + "number from 1 to " + MAX_HOST_LIMIT)));
+      }
+      int count = limit.get();
+      return lookup(id, handle -> {
+        if (handle.supervisor().isEmpty()) {
+          return complete(respond(200, json.whyEnded(handle.view())));
+        }
+        return answer(AskPattern.<CrawlSupervisor.Command, WhyReport>ask(handle.supervisor().get(),
+            replyTo -> new CrawlSupervisor.Explain(count, replyTo), settings.askTimeout(), scheduler),
+            "job " + id, report -> respond(200, json.why(handle.view(), report, count, clock.instant())));
+      });
+    });
+  }
+
+  private Route series(String id) {
+    return reply(AskPattern.<JobManager.Command, Reply<List<Sample>>>ask(manager,
+        replyTo -> new JobManager.GetSeries(id, replyTo), settings.askTimeout(), scheduler),
+        samples -> respond(200, json.series(samples)));
+  }
+
+  // ------------------------------------------------------------------------------------------------ helpers
+
+  /** Runs {@code inner} with the job's running crawl; 409 when the job has ended. */
+  private Route withCrawl(String id, String what, Function<ActorRef<CrawlSupervisor.Command>, Route> inner) {
+    return lookup(id, handle -> handle.supervisor().map(inner).orElseGet(() -> complete(respond(409, json.error(
+        "job " + id + " has ended (" + handle.view().state().wireName() + "); " + what + " are known only while "
+        + "it runs")))));
+  }
+
+  private Route lookup(String id, Function<JobManager.JobHandle, Route> inner) {
+    CompletionStage<Reply<JobManager.JobHandle>> handle = AskPattern.ask(manager,
+        replyTo -> new JobManager.Lookup(id, replyTo), settings.askTimeout(), scheduler);
+    return onComplete(handle, result -> {
+      if (result.isFailure()) {
+        return complete(failure(result.failed().get(), "the job manager"));
+      }
+      Reply<JobManager.JobHandle> reply = result.get();
+      if (reply instanceof Reply.Refused<JobManager.JobHandle> refused) {
+        return complete(respond(refused.problem().status(), json.error(refused.message())));
+      }
+      return inner.apply(((Reply.Ok<JobManager.JobHandle>) reply).value());
+    });
+  }
+
+  /** The body as a strict entity, within the size limit (413 beyond it). */
+  private Route body(Function<HttpEntity.Strict, Route> inner) {
+    return extractRequestEntity(entity -> extractMaterializer(materializer -> onComplete(
+        entity.withSizeLimit(settings.maxBodyBytes()).toStrict(Duration.ofSeconds(30).toMillis(), materializer),
+        strict -> strict.isSuccess() ? inner.apply(strict.get()) : complete(unreadableBody(strict.failed().get())))));
+  }
+
+  private HttpResponse unreadableBody(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof EntityStreamSizeException) {
+        return tooLarge();
+      }
+    }
+    return respond(400, json.error("could not read the request body: " + failure.getMessage()));
+  }
+
+  /** The body as JSON; 400 naming the problem when it is not. */
+  private Route jsonBody(Function<JsonNode, Route> inner) {
+    return body(entity -> {
+      String text = entity.getData().utf8String();
+      JsonNode node;
+      try {
+        node = json.mapper().readTree(text);
+      } catch (JsonProcessingException invalid) {
+        return complete(respond(400, json.error("the body is not valid JSON: " + invalid.getOriginalMessage()
+            .replaceAll("\\s+", " ") + locationOf(invalid))));
+      }
+      if (node == null || node.isMissingNode()) {
+        return complete(respond(400, json.error("the request has no body; expected JSON")));
+      }
+      return inner.apply(node);
+    });
+  }
+
+  private static String locationOf(JsonProcessingException invalid) {
+    return invalid.getLocation() == null ? "" : " (line " + invalid.getLocation().getLineNr() + ", column "
+        + invalid.getLocation().getColumnNr() + ")";
+  }
+
+  private static Optional<Integer> intParameter(Optional<String> text, int fallback, int min, int max) {
+    if (text.isEmpty()) {
+      return Optional.of(fallback);
+    }
+    try {
+      int value = Integer.parseInt(text.get().strip());
+      return value < min || value > max ? Optional.empty() : Optional.of(value);
+    } catch (NumberFormatException notANumber) {
+      return Optional.empty();
+    }
+  }
+
+  /** Completes with the manager's reply: {@code ok} for a value, the refusal's status and message otherwise. */
+  private <T> Route reply(CompletionStage<Reply<T>> reply, Function<T, HttpResponse> ok) {
+    return answer(reply, "the job manager", value -> {
+      if (value instanceof Reply.Ok<T> success) {
+        return ok.apply(success.value());
+      }
+      Reply.Refused<T> refused = (Reply.Refused<T>) value;
+      return respond(refused.problem().status(), json.error(refused.message()));
+    });
+  }
+
+  /** Completes with {@code ok} of the answer, or 503 when {@code who} did not answer in time. */
+  private <T> Route answer(CompletionStage<T> answer, String who, Function<T, HttpResponse> ok) {
+    return completeWithFuture(answer.handle((value, failure) -> failure == null ? ok.apply(value)
+        : failure(failure, who)));
+  }
+
+  private HttpResponse failure(Throwable failure, String who) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+        : failure;
+    if (cause instanceof TimeoutException) {
+      return respond(503, json.error(who + " did not answer within " + settings.askTimeout().toMillis() + " ms"));
+    }
+    return internalError(cause);
+  }
+
+  private HttpResponse internalError(Throwable failure) {
+    LOG.error("admin request failed", failure);
+    return respond(500, json.error("internal error: " + failure + " (stack trace in the service's log)"));
+  }
+
+  private HttpResponse respond(int status, ObjectNode body) {
+    return HttpResponse.create().withStatus(status).withEntity(strict(JSON, json.text(body)));
+  }
+
+  private ExceptionHandler exceptionHandler() {
+    return ExceptionHandler.newBuilder()
+        .match(EntityStreamSizeException.class, tooLarge -> complete(tooLarge()))
+        .matchAny(failure -> complete(internalError(failure)))
+        .build();
+  }
+
+  private HttpResponse tooLarge() {
+    return respond(413, json.error("the request body is larger than " + settings.maxBodyBytes()
+        + " bytes (spindle.admin.max-body-size)"));
+  }
+
+  private RejectionHandler rejectionHandler() {
+    return RejectionHandler.newBuilder()
+        .handleAll(org.apache.pekko.http.javadsl.server.Rejection.class, rejections -> complete(respond(400,
+            json.error("bad request: " + rejections.stream().map(Object::toString).collect(Collectors.joining("; "))))))
+        .handleNotFound(complete(respond(404, json.error("not found"))))
+        .build();
+  }
+
+  private static String shorten(String text) {
+    String oneLine = text.replaceAll("\\s+", " ");
+    return oneLine.length() <= 100 ? oneLine : oneLine.substring(0, 100) + "...";
+  }
+
+  private static HttpEntity.Strict strict(ContentType type, String text) {
+    return HttpEntities.create(type, text.getBytes(StandardCharsets.UTF_8));
+  }
+}

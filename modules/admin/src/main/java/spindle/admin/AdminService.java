@@ -1,0 +1,185 @@
+package spindle.admin;
+
+import com.typesafe.config.Config;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import spindle.core.SettingsException;
+import spindle.engine.CrawlJob;
+import spindle.engine.CrawlSupervisor;
+
+/**
+ * The running service: one actor system whose guardian is the {@link JobManager}, the admin endpoint bound on
+ * {@code spindle.admin.host}/{@code port}, and the Prometheus registry with the JVM's meters. {@link #shutdown()}
+ * stops every job gracefully (the endpoint keeps answering meanwhile, {@code /health/ready} with 503), then unbinds
+ * and terminates the actor system.
+ */
+public final class AdminService {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
+  /** How long a shutdown waits for the jobs to drain; each crawl's drain is bounded by its fetch timeouts. */
+  private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
+
+  /**
+   * Two of Micrometer's processor meters have names that {@code promtool check metrics} rejects:
+   * {@code process_cpu_time_ns_total} (a unit abbreviation, and nanoseconds where Prometheus wants seconds) and
+   * {@code system_cpu_count} (a {@code _count} suffix on a gauge). The first is replaced by the standard
+   * {@code process_cpu_seconds_total} ({@link #bindProcessCpuSeconds}), the second renamed {@code system_cpu_processors}.
+   */
+  static final MeterFilter PROMTOOL_CLEAN_NAMES = new MeterFilter() {
+    @Override
+    public MeterFilterReply accept(Meter.Id id) {
+      return id.getName().equals("process.cpu.time") ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+    }
+
+    @Override
+    public Meter.Id map(Meter.Id id) {
+      return id.getName().equals("system.cpu.count") ? id.withName("system.cpu.processors") : id;
+    }
+  };
+
+  /** {@code process_cpu_seconds_total}: the CPU time of the JVM, in seconds, when the JVM can tell it. */
+  static void bindProcessCpuSeconds(MeterRegistry registry) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, bean -> Math.max(0, bean.getProcessCpuTime()) / 1e9)
+          .baseUnit("seconds").description("CPU time used by the JVM process").register(registry);
+    }
+  }
+
+  private final ActorSystem<JobManager.Command> system;
+  private final ServerBinding binding;
+  private final JvmGcMetrics gcMetrics;
+  private final CompletableFuture<Done> stopped = new CompletableFuture<>();
+  private boolean stopping;
+
+  private AdminService(ActorSystem<JobManager.Command> system, ServerBinding binding, JvmGcMetrics gcMetrics) {
+    this.system = system;
+    this.binding = binding;
+    this.gcMetrics = gcMetrics;
+  }
+
+  /**
+   * Starts the service with {@code config} (the service's configuration: Pekko's settings and the dispatchers come
+   * from it). Throws {@link SettingsException} naming the key when the jobs directory cannot be created or the
+   * endpoint cannot be bound; then nothing is left running.
+   */
+  public static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
+      PrometheusMeterRegistry registry) {
+    return start(config, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC());
+  }
+
+  /** {@link #start(Config, AdminSettings, JobLauncher, PrometheusMeterRegistry)} with other crawls and clock (tests). */
+  static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
+      PrometheusMeterRegistry registry, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors,
+      Clock clock) {
+    try {
+      Files.createDirectories(settings.jobsDirectory());
+    } catch (IOException unwritable) {
+      throw new SettingsException("spindle.admin.jobs-dir", "cannot create " + settings.jobsDirectory() + ": "
+          + unwritable.getMessage());
+    }
+    if (!Files.isWritable(settings.jobsDirectory())) {
+      throw new SettingsException("spindle.admin.jobs-dir", "cannot write in " + settings.jobsDirectory());
+    }
+    registry.config().meterFilter(PROMTOOL_CLEAN_NAMES);
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    bindProcessCpuSeconds(registry);
+    HostMetrics hostMetrics = new HostMetrics(registry, settings.metricsTopHosts());
+    JobManager.Dependencies dependencies = new JobManager.Dependencies(launcher, registry, hostMetrics, settings,
+        new JobFiles(settings.jobsDirectory()), supervisors, clock);
+    ActorSystem<JobManager.Command> system = ActorSystem.create(JobManager.create(dependencies), "spindle", config);
+    AdminRoutes routes = new AdminRoutes(system, system, settings, registry, hostMetrics, clock);
+    try {
+      ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes.route())
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LOG.info("admin endpoint bound address={}", binding.localAddress());
+      return new AdminService(system, binding, gcMetrics);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException failed) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      gcMetrics.close();
+      Throwable cause = failed instanceof ExecutionException && failed.getCause() != null ? failed.getCause() : failed;
+      throw new SettingsException("spindle.admin.port", "cannot listen on " + settings.host() + ":"
+          + settings.port() + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      system.terminate();
+      gcMetrics.close();
+      throw new IllegalStateException("interrupted while binding the admin endpoint", interrupted);
+    }
+  }
+
+  /** The address the endpoint listens on (the real port when 0 was asked for). */
+  public InetSocketAddress address() {
+    return binding.localAddress();
+  }
+
+  /** The job manager, the guardian of the service's actor system. */
+  public ActorSystem<JobManager.Command> system() {
+    return system;
+  }
+
+  /**
+   * Stops every job gracefully, waits for them to drain and close their stores, then unbinds the endpoint and
+   * terminates the actor system. Idempotent; the stage completes when the service has stopped.
+   */
+  public synchronized CompletionStage<Done> shutdown() {
+    if (!stopping) {
+      stopping = true;
+      LOG.info("service shutdown requested");
+      AskPattern.<JobManager.Command, Done>ask(system, JobManager.Shutdown::new, DRAIN_LIMIT, system.scheduler())
+          .exceptionally(failure -> {
+            LOG.error("jobs did not drain within {}; stopping anyway", DRAIN_LIMIT, failure);
+            return Done.getInstance();
+          })
+          .thenCompose(drained -> binding.terminate(Duration.ofSeconds(5)))
+          .thenCompose(unbound -> {
+            system.terminate();
+            return system.getWhenTerminated();
+          })
+          .whenComplete((done, failure) -> {
+            gcMetrics.close();
+            stopped.complete(Done.getInstance());
+          });
+    }
+    return stopped;
+  }
+
+  /** Completes when the service has stopped. */
+  public CompletionStage<Done> stopped() {
+    return stopped;
+  }
+}

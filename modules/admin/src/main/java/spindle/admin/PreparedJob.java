@@ -1,0 +1,61 @@
+package spindle.admin;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
+import spindle.core.CrawlUrl;
+import spindle.engine.CrawlJob;
+import spindle.engine.CrawlSettings;
+import spindle.engine.CrawlSummary;
+import spindle.engine.ProgressListener;
+import spindle.fetch.PageFetcher;
+import spindle.store.Frontier;
+import spindle.store.RecordWriter;
+
+/**
+ * A job whose store and output are open, ready to crawl. The job manager turns it into a {@link CrawlJob} and
+ * {@link #close() closes} it once the crawl has ended (the crawl closes the writer itself; closing it again does
+ * nothing).
+ *
+ * @param name the job's name
+ * @param settings the job's validated settings
+ * @param seeds the canonical seeds
+ * @param frontier the open store
+ * @param writer the open output, positioned after the last committed record
+ * @param fetcherFactory builds the page fetcher on the service's actor system
+ * @param resumeNote a line saying what was resumed, or empty for a new crawl
+ * @param resources closes the store, the output and anything else the job opened (a demo site)
+ */
+public record PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier,
+    RecordWriter writer, Function<ActorSystem<?>, PageFetcher> fetcherFactory, Optional<String> resumeNote,
+    Resources resources) implements AutoCloseable {
+  public PreparedJob {
+    seeds = List.copyOf(seeds);
+    Objects.requireNonNull(frontier, "frontier");
+    Objects.requireNonNull(writer, "writer");
+    Objects.requireNonNull(resources, "resources");
+  }
+
+  /** What a prepared job holds open. */
+  @FunctionalInterface
+  public interface Resources {
+    /** Closes everything; called once, from a blocking dispatcher. */
+    void close() throws IOException;
+  }
+
+  /** The crawl of this job, with meters in {@code registry}, progress to {@code progress} and the summary to {@code result}. */
+  public CrawlJob crawlJob(MeterRegistry registry, ProgressListener progress, CompletableFuture<CrawlSummary> result) {
+    return new CrawlJob(settings, seeds, frontier, writer, registry, fetcherFactory, Optional.empty(), progress, result);
+  }
+
+  /** Closes the store, the output and the rest; may block. */
+  @Override
+  public void close() throws IOException {
+    resources.close();
+  }
+}

@@ -1,0 +1,14 @@
+package spindle.admin;
+
+import java.time.Instant;
+
+/**
+ * One point of a job's progress series, taken about once a second.
+ *
+ * @param time when it was taken
+ * @param done URLs recorded so far
+ * @param queued URLs queued
+ * @param inFlight requests in flight
+ * @param pagesPerSecond records written per second since the previous progress report
+ */
+public record Sample(Instant time, long done, long queued, int inFlight, double pagesPerSecond) {}

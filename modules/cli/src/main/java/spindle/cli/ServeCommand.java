@@ -1,0 +1,79 @@
+package spindle.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import spindle.admin.AdminService;
+import spindle.admin.AdminSettings;
+
+/**
+ * {@code spindle serve [--config FILE] [--set key=value ...]}: runs the service: jobs are submitted and steered over
+ * the admin API (docs/admin-api.md) on {@code spindle.admin.host}:{@code port}. SIGINT or SIGTERM stops every job
+ * gracefully (requests in flight finish, stores and outputs are flushed) and exits 0; the jobs it interrupted start
+ * again, resuming, the next time the service starts. A second signal exits at once with 130.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
+    description = {"Run the crawl service: submit and steer jobs over HTTP (docs/admin-api.md), /metrics, a status "
+        + "page at /.",
+        "Exit codes: 0 stopped by a signal, 2 a usage or configuration error (a bad key, a port in use, a "
+            + "non-loopback address without spindle.admin.token)."})
+final class ServeCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "Override a key of the service or a default of every job, e.g. --set spindle.admin.port=9090; "
+          + "repeatable.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The operator's defaults (default: application.conf next to the launcher, if present).")
+  Path operatorConfig;
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    JobConfigLoader loader = new JobConfigLoader();
+    Config operator = loader.operatorLayer(JobConfigLoader.operatorFile(operatorConfig), sets);
+    Config config = loader.serviceConfig(operator);
+    AdminSettings settings = CrawlCommand.withOrigin(config, () -> {
+      try {
+        AdminSettings read = AdminSettings.fromConfig(config);
+        read.requireTokenBeyondLoopback();
+        return read;
+      } catch (ConfigException invalid) {
+        throw new UsageException(invalid.getMessage());
+      }
+    });
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AdminService service = CrawlCommand.withOrigin(config, () -> AdminService.start(config, settings,
+        new ServiceJobLauncher(loader, operator), registry));
+    InetSocketAddress address = service.address();
+    String host = address.getAddress().getHostAddress();
+    err.println("spindle: serving on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+        + address.getPort() + "/ (jobs saved in " + settings.jobsDirectory() + "; log in " + LogFiles.current()
+        + "; Ctrl-C or SIGTERM stops)");
+    err.flush();
+    CompletableFuture<?> stopped = service.stopped().toCompletableFuture();
+    Signals.onStop(() -> {
+      System.err.println("spindle: stopping: draining every job (signal again to quit at once)");
+      service.shutdown();
+    }, stopped);
+    stopped.join();
+    err.println("spindle: stopped");
+    err.flush();
+    return 0;
+  }
+}

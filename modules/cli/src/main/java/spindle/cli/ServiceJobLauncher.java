@@ -1,0 +1,187 @@
+package spindle.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigSyntax;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import spindle.admin.BodySyntax;
+import spindle.admin.JobBody;
+import spindle.admin.JobDefinition;
+import spindle.admin.JobLauncher;
+import spindle.admin.JobRejected;
+import spindle.admin.PreparedJob;
+import spindle.core.CrawlUrl;
+import spindle.core.url.UrlNormalizer;
+import spindle.engine.CrawlSettings;
+import spindle.engine.Seeds;
+import spindle.fetch.HttpFetcher;
+import spindle.fixture.FixtureWeb;
+
+/**
+ * Jobs for {@code spindle serve}, read and opened exactly as {@code spindle crawl} reads a job file and opens its
+ * store: the same key checks (with {@code job:LINE} in messages), the same settings, the same store directory (so the
+ * same job again resumes) and the same refusal of a store that holds another crawl. Relative paths (seed files,
+ * outputs, stores) are relative to the service's working directory. A job with {@code spindle.demo-site.enabled}
+ * runs the demo site inside the service while it crawls.
+ */
+final class ServiceJobLauncher implements JobLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceJobLauncher.class);
+  private static final int MAX_GENERATED_NAMES = 100_000;
+
+  private final JobConfigLoader loader;
+  private final Config operatorLayer;
+
+  /** Jobs over the service's operator layer ({@link JobConfigLoader#operatorLayer}). */
+  ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer) {
+    this.loader = loader;
+    this.operatorLayer = operatorLayer;
+  }
+
+  @Override
+  public JobDefinition read(JobBody body, Predicate<String> nameTaken) throws JobRejected {
+    try {
+      ConfigSyntax syntax = body.syntax() == BodySyntax.JSON ? ConfigSyntax.JSON : ConfigSyntax.CONF;
+      Config text = loader.parseJobText(body.text(), syntax);
+      Optional<String> name = text.hasPath("spindle.job.name") ? Optional.empty()
+          : Optional.of(body.assignedName().orElseGet(() -> generateName(body.text(), syntax, nameTaken)));
+      Config config = loader.loadJobText(operatorLayer, body.text(), syntax, name);
+      CrawlSettings settings = CrawlCommand.settings(config);
+      DemoSite demo = DemoSite.fromConfig(config);
+      boolean seedsFromDemo = demo.enabled() && settings.job().seeds().isEmpty() && settings.job().seedFile().isBlank();
+      List<CrawlUrl> seeds = seedsFromDemo ? List.of() : seeds(config, settings, settings.job().seeds());
+      return new Definition(config, settings, demo, seeds);
+    } catch (UsageException invalid) {
+      throw new JobRejected(invalid.getMessage());
+    }
+  }
+
+  private List<CrawlUrl> seeds(Config config, CrawlSettings settings, List<String> seeds) {
+    UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
+    return CrawlCommand.withOrigin(config, () -> Seeds.resolve(new CrawlSettings.JobSettings(settings.job().name(),
+        seeds, settings.job().seedFile()), normalizer, Path.of("")));
+  }
+
+  /** {@code job-1}, {@code job-2}, ...: the first that is not taken and whose store directory does not exist. */
+  private String generateName(String text, ConfigSyntax syntax, Predicate<String> nameTaken) {
+    for (int n = 1; n <= MAX_GENERATED_NAMES; n++) {
+      String candidate = "job-" + n;
+      if (nameTaken.test(candidate)) {
+        continue;
+      }
+      CrawlSettings settings = CrawlCommand.settings(loader.loadJobText(operatorLayer, text, syntax,
+          Optional.of(candidate)));
+      if (settings.store().backend() == CrawlSettings.StoreConfig.Backend.MEMORY || !inUse(settings.store().dir())) {
+        return candidate;
+      }
+    }
+    throw new UsageException("spindle.job.name: no free name from job-1 to job-" + MAX_GENERATED_NAMES
+        + "; give the job a name");
+  }
+
+  private static boolean inUse(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return Files.exists(directory);
+    }
+    try (Stream<Path> entries = Files.list(directory)) {
+      return entries.findAny().isPresent();
+    } catch (IOException unreadable) {
+      return true;
+    }
+  }
+
+  /** A read job; {@link #open()} opens its store (and starts its demo site). */
+  private final class Definition implements JobDefinition {
+    private final Config config;
+    private final CrawlSettings settings;
+    private final DemoSite demo;
+    private final List<CrawlUrl> seeds;
+
+    Definition(Config config, CrawlSettings settings, DemoSite demo, List<CrawlUrl> seeds) {
+      this.config = config;
+      this.settings = settings;
+      this.demo = demo;
+      this.seeds = seeds;
+    }
+
+    @Override
+    public String name() {
+      return settings.job().name();
+    }
+
+    @Override
+    public Path output() {
+      return settings.output().path();
+    }
+
+    @Override
+    public Optional<Path> storeDirectory() {
+      return settings.store().backend() == CrawlSettings.StoreConfig.Backend.MEMORY ? Optional.empty()
+          : Optional.of(settings.store().dir());
+    }
+
+    @Override
+    public PreparedJob open() throws JobRejected {
+      FixtureWeb web = null;
+      try {
+        List<CrawlUrl> jobSeeds = seeds;
+        if (demo.enabled()) {
+          StringWriter said = new StringWriter();
+          try {
+            web = demo.start(new PrintWriter(said));
+          } catch (UncheckedIOException unbound) {
+            throw new UsageException("spindle.demo-site: cannot start the demo site on port " + demo.port() + ": "
+                + unbound.getCause().getMessage());
+          }
+          LOG.info("job={} {}", name(), said.toString().strip().replaceFirst("^spindle: ", ""));
+          if (jobSeeds.isEmpty()) {
+            jobSeeds = seeds(config, settings, web.seedUrls());
+          }
+        }
+        StringWriter warnings = new StringWriter();
+        JobStore store = JobStore.open(settings, config, jobSeeds, false, new PrintWriter(warnings, true),
+            "delete that directory to start over");
+        if (!warnings.toString().isBlank()) {
+          LOG.warn("job={} {}", name(), warnings.toString().strip().replaceFirst("^spindle: warning: ", ""));
+        }
+        store.resumeNote().ifPresent(note -> LOG.info("job={} {}", name(), note));
+        FixtureWeb site = web;
+        return new PreparedJob(name(), settings, jobSeeds, store.frontier(), store.writer(),
+            system -> HttpFetcher.create(system, settings.fetch()), store.resumeNote(), () -> {
+              try {
+                store.close();
+              } finally {
+                if (site != null) {
+                  site.close();
+                }
+              }
+            });
+      } catch (UsageException invalid) {
+        closeDemo(web);
+        throw new JobRejected(invalid.getMessage());
+      } catch (IOException | UncheckedIOException failed) {
+        closeDemo(web);
+        throw new JobRejected(name() + ": cannot open the store or the output: " + failed.getMessage());
+      } catch (ConfigException invalid) {
+        closeDemo(web);
+        throw new JobRejected(invalid.getMessage());
+      }
+    }
+
+    private void closeDemo(FixtureWeb web) {
+      if (web != null) {
+        web.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package spindle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code spindle serve} refuses what it cannot serve safely or at all: exit code 2 and one line naming the key. */
+class ServeCommandErrorsTest {
+  @TempDir
+  Path directory;
+
+  private String onlyLineOfFailedRun(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = Main.commandLine();
+    commandLine.setErr(new PrintWriter(err));
+    commandLine.setOut(new PrintWriter(new StringWriter()));
+    String[] all = new String[args.length + 2];
+    all[0] = "serve";
+    System.arraycopy(args, 0, all, 1, args.length);
+    all[all.length - 1] = "--set=spindle.admin.jobs-dir=" + directory.resolve("service");
+    int code = commandLine.execute(all);
+    assertEquals(2, code, err.toString());
+    String[] lines = err.toString().strip().split("\n");
+    assertEquals(1, lines.length, "expected one line, got:\n" + err);
+    return lines[0];
+  }
+
+  @Test
+  void aNonLoopbackAddressWithoutATokenIsRefused() {
+    String line = onlyLineOfFailedRun("--set", "spindle.admin.host=0.0.0.0");
+    assertEquals("spindle: error: --set spindle.admin.host: spindle.admin.host: \"0.0.0.0\" is not a loopback "
+        + "address: set spindle.admin.token to serve the admin endpoint beyond this machine", line);
+  }
+
+  @Test
+  void aPortInUseIsNamed() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String line = onlyLineOfFailedRun("--set", "spindle.admin.port=" + taken.getLocalPort());
+      assertTrue(line.startsWith("spindle: error: ") && line.contains("spindle.admin.port: cannot listen on 127.0.0.1:"
+          + taken.getLocalPort()), line);
+    }
+  }
+
+  @Test
+  void aBadValueIsNamed() {
+    String line = onlyLineOfFailedRun("--set", "spindle.admin.port=eighty");
+    assertTrue(line.contains("spindle.admin.port") && line.contains("--set"), line);
+  }
+
+  @Test
+  void aMisspeltServiceKeyIsNamedWithTheNearestRealKey() {
+    String line = onlyLineOfFailedRun("--set", "spindle.admin.prot=9000");
+    assertTrue(line.contains("unknown key spindle.admin.prot (did you mean spindle.admin.port?)"), line);
+  }
+}

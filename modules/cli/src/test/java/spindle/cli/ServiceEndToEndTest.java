@@ -1,0 +1,191 @@
+package spindle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import spindle.fixture.FixtureSettings;
+import spindle.fixture.FixtureWeb;
+import spindle.fixture.ReachableUrl;
+import spindle.fixture.RequestRecord;
+import spindle.fixture.RobotsProfile;
+
+/**
+ * {@code spindle serve} in a child JVM, steered over HTTP like an operator would, crawling the fixture web: counts
+ * rise, a paused job starts no fetch (as the fixture's server-side request log shows), a resumed job finishes with
+ * one record per reachable URL, and {@code /metrics} passes {@code promtool check metrics}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServiceEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path directory;
+
+  private FixtureWeb web;
+  private ChildService service;
+
+  @BeforeAll
+  void start() throws IOException {
+    web = FixtureWeb.start(FixtureSettings.builder().hosts(3).pagesPerHost(50).seed(71)
+        .robots(RobotsProfile.ALLOW_ALL).latency(Duration.ofMillis(5), Duration.ofMillis(20)).build());
+    service = ChildService.start(directory, directory.resolve("spindle.log"),
+        List.of("--set", "spindle.admin.jobs-dir=" + directory.resolve("service")));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (service != null) {
+      service.terminate();
+      assertEquals(0, service.awaitExit(60), service.transcript());
+    }
+    if (web != null) {
+      web.close();
+    }
+  }
+
+  private String job(String name, String delay, int concurrency) {
+    String seeds = web.seedUrls().stream().map(url -> "\"" + url + "\"").collect(Collectors.joining(", "));
+    return "spindle {\n"
+        + "  job.name = " + name + "\n"
+        + "  job.seeds = [" + seeds + "]\n"
+        + "  politeness.delay = " + delay + "\n"
+        + "  fetch.concurrency = " + concurrency + "\n"
+        + "  progress.interval = 200ms\n"
+        + "  output.path = \"" + directory.resolve("out/" + name + ".jsonl") + "\"\n"
+        + "}\n";
+  }
+
+  private static long fetched(JsonNode job) {
+    return job.get("counts").get("fetched").asLong();
+  }
+
+  @Test
+  void aJobIsSubmittedWatchedPausedWithoutFetchingResumedAndFinished() throws Exception {
+    // the other tests' jobs share the fixture: none may fetch while this one is paused
+    service.await("/api/jobs", Duration.ofSeconds(60), "the other jobs ended", list -> {
+      for (JsonNode other : list.get("jobs")) {
+        if (List.of("running", "paused", "stopping").contains(other.get("state").asText())) {
+          return false;
+        }
+      }
+      return true;
+    });
+    ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("e2e", "150ms", 3));
+    assertEquals(201, created.status(), created.body());
+    assertEquals("running", created.json().get("state").asText());
+
+    JsonNode rising = service.await("/api/jobs/e2e", Duration.ofSeconds(30), "10 pages fetched",
+        job -> fetched(job) >= 10);
+    assertTrue(rising.get("counts").get("discovered").asLong() > fetched(rising), rising.toString());
+    JsonNode later = service.await("/api/jobs/e2e", Duration.ofSeconds(30), "more pages fetched, at a rate above 0",
+        job -> fetched(job) > fetched(rising) && job.get("pages_per_second").asDouble() > 0);
+    assertFalse(later.get("eta_seconds").isNull(), later.toString());
+
+    JsonNode hosts = service.get("/api/jobs/e2e/hosts?sort=host&limit=10").json();
+    assertEquals(3, hosts.get("hosts").size(), hosts.toString());
+    assertEquals(web.hostName(0), hosts.get("hosts").get(0).get("host").asText(), hosts.toString());
+    JsonNode why = service.get("/api/jobs/e2e/why").json();
+    assertFalse(why.get("finished").asBoolean(), why.toString());
+
+    ChildService.Answer paused = service.post("/api/jobs/e2e/pause");
+    assertEquals(200, paused.status(), paused.body());
+    assertEquals("paused", paused.json().get("state").asText());
+    // once the crawl says nothing is in flight, the pause is in force: from then on no request may start
+    service.await("/api/jobs/e2e", Duration.ofSeconds(30), "no request in flight while paused",
+        job -> job.get("counts").get("in_flight").asInt() == 0);
+    assertTrue(web.awaitIdle(Duration.ofSeconds(10)), "the fixture still serves a request");
+    long quietFrom = System.nanoTime();
+    long fetchedAtPause = fetched(service.get("/api/jobs/e2e").json());
+    JsonNode whyPaused = service.get("/api/jobs/e2e/why").json();
+    assertTrue(whyPaused.get("paused").asBoolean(), whyPaused.toString());
+    TimeUnit.MILLISECONDS.sleep(1500); // a window in which an unpaused crawl would start about 30 requests
+    List<RequestRecord> startedWhilePaused = web.requests().stream()
+        .filter(request -> request.startNanos() > quietFrom).toList();
+    assertEquals(List.of(), startedWhilePaused, "requests started while the job was paused");
+    assertEquals(fetchedAtPause, fetched(service.get("/api/jobs/e2e").json()));
+
+    ChildService.Answer resumed = service.post("/api/jobs/e2e/resume");
+    assertEquals("running", resumed.json().get("state").asText(), resumed.body());
+    JsonNode finished = service.await("/api/jobs/e2e", Duration.ofSeconds(90), "the job finished",
+        job -> job.get("state").asText().equals("finished"));
+    assertTrue(web.requests().stream().anyMatch(request -> request.startNanos() > quietFrom),
+        "no request after the resume");
+
+    List<String> lines = Files.readAllLines(directory.resolve("out/e2e.jsonl"), StandardCharsets.UTF_8);
+    Set<String> recorded = new HashSet<>();
+    for (String line : lines) {
+      recorded.add(JSON.readTree(line).get("url").asText());
+    }
+    Set<String> reachable = web.reachableUrls().stream().map(ReachableUrl::url).collect(Collectors.toSet());
+    assertEquals(reachable, recorded);
+    assertEquals(lines.size(), recorded.size(), "a URL was recorded twice");
+    JsonNode counts = finished.get("counts");
+    assertEquals(lines.size(), counts.get("fetched").asLong() + counts.get("failed").asLong(), finished.toString());
+    assertFalse(finished.get("ended").isNull());
+    assertTrue(service.get("/api/jobs/e2e/why").json().get("finished").asBoolean());
+  }
+
+  @Test
+  void theStatusPageListsAJobAndPausesAndResumesItInABrowser() throws Exception {
+    Path browserCheck = Path.of("../admin/src/test/browser").toAbsolutePath().normalize();
+    Path node = Path.of("/usr/bin/node");
+    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
+    Assumptions.assumeTrue(Files.isExecutable(node) && Files.isExecutable(chromium)
+        && Files.isDirectory(browserCheck.resolve("node_modules/playwright-core")), "the browser check needs "
+        + "/usr/bin/node, " + chromium + " and npm ci in " + browserCheck + " (.ci/run does all three): the status "
+        + "page was not checked in a browser");
+    ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("browser", "1s", 3));
+    assertEquals(201, created.status(), created.body());
+    service.await("/api/jobs/browser", Duration.ofSeconds(30), "a page fetched", job -> fetched(job) >= 1);
+    Process check = new ProcessBuilder(node.toString(), "status-page.mjs", service.base(), "browser",
+        directory.resolve("status-page.png").toString()).directory(browserCheck.toFile()).redirectErrorStream(true)
+        .start();
+    String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(check.waitFor(90, TimeUnit.SECONDS), "the browser check did not end: " + said);
+    assertEquals(0, check.exitValue(), said);
+    assertEquals("running", service.get("/api/jobs/browser").json().get("state").asText());
+    assertEquals(200, service.post("/api/jobs/browser/stop").status());
+  }
+
+  @Test
+  void promtoolAcceptsTheMetricsOfTheServiceWithAJobRunning() throws Exception {
+    ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("metered", "1s", 2));
+    assertEquals(201, created.status(), created.body());
+    service.await("/api/jobs/metered", Duration.ofSeconds(30), "a page fetched", job -> fetched(job) >= 1);
+    ChildService.Answer metrics = service.get("/metrics");
+    assertEquals(200, metrics.status());
+    assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "no JVM meters");
+    assertTrue(metrics.body().contains("spindle_fetches_total{job=\"metered\","), "no crawl meters of the job");
+    assertTrue(metrics.body().contains("spindle_host_queued{host=\"other\",job=\"metered\"}"), "no host meters");
+    assertEquals(200, service.post("/api/jobs/metered/stop").status());
+
+    Path promtool = Path.of("/usr/bin/promtool");
+    Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool is not installed (apt-get install prometheus; "
+        + ".ci/run does it): /metrics was not checked with promtool check metrics");
+    Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+    check.getOutputStream().write(metrics.body().getBytes(StandardCharsets.UTF_8));
+    check.getOutputStream().close();
+    String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(check.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
+    assertEquals(0, check.exitValue(), "promtool check metrics: " + said);
+  }
+}

@@ -1,0 +1,128 @@
+package spindle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import spindle.admin.BodySyntax;
+import spindle.admin.JobBody;
+import spindle.admin.JobDefinition;
+import spindle.admin.JobRejected;
+import spindle.admin.PreparedJob;
+
+/**
+ * Jobs submitted to the service are read like job files: the same checks and one-line messages (naming
+ * {@code job:LINE}), names generated without touching existing stores, nothing created until a job is opened, and the
+ * same store semantics (the same job resumes, another crawl's store is refused).
+ */
+class ServiceJobLauncherTest {
+  @TempDir
+  Path directory;
+
+  private ServiceJobLauncher launcher;
+
+  @BeforeEach
+  void createLauncher() {
+    Config operator = ConfigFactory.parseString("spindle.store.dir = \"" + directory.resolve("data") + "/\"${spindle.job.name}\n"
+        + "spindle.output.path = \"" + directory.resolve("out") + "/\"${spindle.job.name}\".jsonl\"\n");
+    launcher = new ServiceJobLauncher(new JobConfigLoader(), operator);
+  }
+
+  private JobDefinition read(String text) throws JobRejected {
+    return launcher.read(new JobBody(text, BodySyntax.HOCON, Optional.empty()), name -> false);
+  }
+
+  private String rejection(String text, BodySyntax syntax) {
+    return assertThrows(JobRejected.class, () -> launcher.read(new JobBody(text, syntax, Optional.empty()),
+        name -> false)).getMessage();
+  }
+
+  @Test
+  void aMisspeltKeyIsRejectedWithTheJobLineAndTheNearestRealKey() {
+    assertEquals("job:3: unknown key spindle.fetch.concurency (did you mean spindle.fetch.concurrency?)",
+        rejection("spindle {\n  job.seeds = [\"http://127.0.0.1:9/\"]\n  fetch.concurency = 4\n}\n", BodySyntax.HOCON));
+  }
+
+  @Test
+  void anInvalidSeedIsRejectedNamingTheLineKeyAndUrl() {
+    String message = rejection("spindle.job.name = x\nspindle.job.seeds = [\"ftp://example.org/\"]", BodySyntax.HOCON);
+    assertTrue(message.startsWith("job:2: spindle.job.seeds[0]: "), message);
+    assertTrue(message.contains("ftp://example.org/"), message);
+  }
+
+  @Test
+  void aBadValueIsRejectedNamingTheLineAndKey() {
+    String message = rejection("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.fetch.concurrency = 0",
+        BodySyntax.HOCON);
+    assertTrue(message.startsWith("job:2: spindle.fetch.concurrency"), message);
+  }
+
+  @Test
+  void settingsOfTheServiceAreRefusedInAJob() {
+    assertEquals("job:2: pekko.loglevel is a setting of the service, not of a job (set it in application.conf or "
+        + "with serve --set)", rejection("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\npekko.loglevel = DEBUG",
+        BodySyntax.HOCON));
+    assertTrue(rejection("spindle.admin.port = 1", BodySyntax.HOCON).contains("spindle.admin.port is a setting of "
+        + "the service"));
+  }
+
+  @Test
+  void aJsonJobIsReadWithNestedKeysAndBrokenJsonIsOneLine() throws Exception {
+    JobDefinition job = launcher.read(new JobBody("{\"spindle\": {\"job\": {\"name\": \"j\", \"seeds\": "
+        + "[\"http://127.0.0.1:9/\"]}}}", BodySyntax.JSON, Optional.empty()), name -> false);
+    assertEquals("j", job.name());
+    String message = rejection("{\"spindle\": ", BodySyntax.JSON);
+    assertTrue(message.startsWith("job: 1:"), message);
+    assertFalse(message.contains("\n"), message);
+  }
+
+  @Test
+  void anUnnamedJobGetsTheFirstFreeNameWhoseStoreDirectoryDoesNotExist() throws Exception {
+    Files.createDirectories(directory.resolve("data/job-1"));
+    Files.writeString(directory.resolve("data/job-1/CURRENT"), "an earlier crawl");
+    JobDefinition job = launcher.read(new JobBody("spindle.job.seeds = [\"http://127.0.0.1:9/\"]", BodySyntax.HOCON,
+        Optional.empty()), Set.of("job-2")::contains);
+    assertEquals("job-3", job.name());
+    assertEquals(Optional.of(directory.resolve("data/job-3")), job.storeDirectory());
+    JobDefinition assigned = launcher.read(new JobBody("spindle.job.seeds = [\"http://127.0.0.1:9/\"]",
+        BodySyntax.HOCON, Optional.of("kept")), name -> false);
+    assertEquals("kept", assigned.name());
+  }
+
+  @Test
+  void readingCreatesNothingAndOpeningTheSameJobAgainResumesIt() throws Exception {
+    JobDefinition job = read("spindle.job.name = same\nspindle.job.seeds = [\"http://127.0.0.1:9/\"]");
+    assertFalse(Files.exists(directory.resolve("data/same")), "read() created the store");
+    assertFalse(Files.exists(directory.resolve("out/same.jsonl")), "read() created the output");
+    try (PreparedJob prepared = job.open()) {
+      assertTrue(prepared.resumeNote().isEmpty());
+      prepared.frontier().add(prepared.seeds());
+    }
+    try (PreparedJob again = read("spindle.job.name = same\nspindle.job.seeds = [\"http://127.0.0.1:9/\"]").open()) {
+      assertEquals(1, again.frontier().counts().queued(), "the second run does not see the first one's URL");
+      assertTrue(again.resumeNote().isPresent());
+    }
+  }
+
+  @Test
+  void aStoreOfAnotherCrawlIsRefusedWithAServiceRemedy() throws Exception {
+    try (PreparedJob first = read("spindle.job.name = other\nspindle.job.seeds = [\"http://127.0.0.1:9/\"]").open()) {
+      first.frontier().add(first.seeds());
+    }
+    JobDefinition changed = read("spindle.job.name = other\nspindle.job.seeds = [\"http://127.0.0.1:10/\"]");
+    String message = assertThrows(JobRejected.class, changed::open).getMessage();
+    assertTrue(message.contains("holds a crawl with other seeds"), message);
+    assertTrue(message.contains("delete that directory to start over"), message);
+    assertFalse(message.contains("--fresh"), message);
+  }
+}
