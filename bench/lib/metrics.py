@@ -87,7 +87,7 @@ def quantile(sorted_values, q):
 
 
 def parse_gc_log(path):
-    """[(uptime_s, used_before_mib, used_after_mib, capacity_mib, pause_ms)] from a -Xlog:gc log, or []."""
+    """[(uptime_s, used_before_mib, used_after_mib, capacity_mib, pause_ms, full)] from a -Xlog:gc log, or []."""
     events = []
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
@@ -99,7 +99,8 @@ def parse_gc_log(path):
                         int(match["before"]) * UNIT_MIB[match["bu"]],
                         int(match["after"]) * UNIT_MIB[match["au"]],
                         int(match["cap"]) * UNIT_MIB[match["cu"]],
-                        float(match["ms"])))
+                        float(match["ms"]),
+                        "Pause Full" in line))
     except OSError:
         pass
     return events
@@ -190,16 +191,21 @@ def run_metrics(records, measured, gc_events):
 
 
 def heap_at_progress(pages, start, gc_events, fractions=(0.10, 0.50, 1.00)):
-    """Heap after GC when 10 %, 50 % and 100 % of the pages were done: the lowest heap-after-GC figure among
-    the GCs of the window before that moment (5 % of the crawl, at least 5 s), since a young collection's figure
-    still counts old-generation garbage not yet collected. [MiB, MiB, MiB], None where no GC fell in a window."""
+    """Live heap when 10 %, 50 % and 100 % of the pages were done: the heap after the full GC nearest that moment
+    (a full collection leaves only what is live), or, in a run without full GCs, the lowest heap-after-GC among
+    the GCs of the window before it (5 % of the crawl, at least 5 s). [MiB, MiB, MiB]; None where nothing fits."""
     if not pages:
         return None
     ends = sorted(r.t_end - start for r in pages)
     window = max(5.0, 0.05 * (ends[-1] - ends[0]))
+    full = [e for e in gc_events if len(e) > 5 and e[5] and e[0] >= ends[0]]
     figures = []
     for fraction in fractions:
         moment = ends[max(0, int(fraction * len(ends)) - 1)]
+        if full:
+            nearest = min(full, key=lambda e: abs(e[0] - moment))
+            figures.append(round(nearest[2], 1))
+            continue
         inside = [e[2] for e in gc_events if moment - window <= e[0] <= moment + 1.0]
         figures.append(round(min(inside), 1) if inside else None)
     return figures

@@ -204,9 +204,9 @@ def markdown(summary, chart_files):
                       f"- heap after GC at 10 % / 50 % / 100 % of the pages: **{fmt(middle[0])} / {fmt(middle[1])} / "
                       f"{fmt(middle[2])} MiB** (median of {len(heaps)} run(s)); spread {fmt(100 * (highest - lowest) / lowest if lowest else None)} % of the lowest "
                       "(flat means within 20 %)",
-                      "- each figure is the lowest heap-after-GC among the GCs in the window before that moment "
-                      "(5 % of the crawl, at least 5 s): a young collection's figure still counts old garbage; "
-                      "per run: " + "; ".join("/".join(fmt(v) for v in h) for h in heaps)]
+                      "- each figure is the heap after the full GC nearest that moment (what is live), or without "
+                      "full GCs the lowest heap-after-GC in the 5 % of the crawl before it; per run: "
+                      + "; ".join("/".join(fmt(v) for v in h) for h in heaps)]
     if chart_files:
         lines += ["", "## Charts", ""]
         for name, files in chart_files.items():
