@@ -65,7 +65,11 @@ def one_run(table, classpath, java_opts, work, fixture_port, seeds, admin_port, 
     service = table.spawn(command, service_dir, os.path.join(service_dir, "stdout.log"),
                           os.path.join(service_dir, "stderr.log"))
     try:
-        wait_until(lambda: request(admin_port, "GET", "/health/ready")[0] == 200, 60, "the service to be ready")
+        def ready():
+            if service.poll() is not None:
+                raise RuntimeError(f"the service exited with {service.returncode}: see {service_dir}/stderr.log")
+            return request(admin_port, "GET", "/health/ready")[0] == 200
+        wait_until(ready, 60, "the service to be ready")
         job = {"spindle": {
             "job": {"name": "latency", "seeds": seeds},
             "output": {"path": os.path.join(service_dir, "out.jsonl")},
@@ -124,6 +128,7 @@ def main():
     parser.add_argument("--out", required=True, help="results directory")
     args = parser.parse_args()
 
+    args.dist = os.path.abspath(args.dist)   # the processes run in their own directories
     jar = glob.glob(os.path.join(args.dist, "spindle-cli-*.jar"))
     if not jar:
         sys.exit(f"admin-latency: error: no spindle-cli-*.jar in {args.dist}")
@@ -142,8 +147,12 @@ def main():
                           os.path.join(fixture_dir, "stderr.log"))
     runs = []
     try:
-        wait_until(lambda: os.path.exists(seeds_file) and len(open(seeds_file).read().split()) >= FIXTURE["hosts"]
-                   and procs.port_answers("127.0.1.1", args.port), 120, "the fixture")
+        def fixture_ready():
+            if fixture.poll() is not None:
+                raise RuntimeError(f"the fixture exited with {fixture.returncode}: see {fixture_dir}/stderr.log")
+            return (os.path.exists(seeds_file) and len(open(seeds_file).read().split()) >= FIXTURE["hosts"]
+                    and procs.port_answers("127.0.1.1", args.port))
+        wait_until(fixture_ready, 120, "the fixture")
         seeds = open(seeds_file).read().split()
         for run in range(1, args.runs + 1):
             figures = one_run(table, classpath, args.java_opts, work, args.port, seeds, args.port + run, args.pages,
