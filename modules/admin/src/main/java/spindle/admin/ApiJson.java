@@ -126,6 +126,7 @@ final class ApiJson {
     node.put("queued", report.queued());
     node.put("leased", report.leased());
     node.put("active_hosts", report.activeHosts());
+    node.put("waiting_hosts", report.waitingHosts());
     node.put("ready_hosts", report.ready());
     waits(node.putArray("politeness"), report.politeness(), now);
     waits(node.putArray("backoff"), report.backoff(), now);
@@ -153,6 +154,7 @@ final class ApiJson {
     node.put("queued", job.counts().queued());
     node.put("leased", 0);
     node.put("active_hosts", 0);
+    node.put("waiting_hosts", 0);
     node.put("ready_hosts", 0);
     node.putArray("politeness");
     node.putArray("backoff");
@@ -187,9 +189,11 @@ final class ApiJson {
     }
     return String.format(Locale.ROOT, "%,d URLs queued and %,d leased on %d active hosts: %d ready for a fetcher, "
             + "%s waiting for their politeness delay, %s backing off after 429/503, %s waiting for robots.txt, "
-            + "%s paused; %s requests in flight.", report.queued(), report.leased(), report.activeHosts(),
+            + "%s paused; %s requests in flight%s.", report.queued(), report.leased(), report.activeHosts(),
         report.ready(), count(report.politeness(), limit), count(report.backoff(), limit),
-        count(report.robots(), limit), count(report.pausedHosts(), limit), count(report.inFlight(), limit));
+        count(report.robots(), limit), count(report.pausedHosts(), limit), count(report.inFlight(), limit),
+        report.waitingHosts() == 0 ? "" : String.format(Locale.ROOT, "; %,d more hosts with work wait for a turn "
+            + "(spindle.engine.max-active-hosts)", report.waitingHosts()));
   }
 
   private static String count(List<?> list, int limit) {

@@ -383,6 +383,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertFalse(why.get("finished").asBoolean());
     assertEquals(7, why.get("queued").asLong());
     assertEquals(1, why.get("ready_hosts").asInt());
+    assertEquals(2, why.get("waiting_hosts").asInt());
     JsonNode politeness = why.get("politeness").get(0);
     assertEquals("a.example", politeness.get("host").asText());
     assertTrue(politeness.get("wait_ms").asLong() > 0 && politeness.get("wait_ms").asLong() <= 2000, why.toString());
@@ -390,7 +391,8 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertEquals("http://a.example/x", why.get("in_flight").get(0).get("url").asText());
     assertTrue(why.get("truncated").asBoolean());
     assertEquals("7 URLs queued and 1 leased on 3 active hosts: 1 ready for a fetcher, 1 waiting for their politeness "
-        + "delay, 1 backing off after 429/503, 1 waiting for robots.txt, 0 paused; 1 requests in flight.",
+        + "delay, 1 backing off after 429/503, 1 waiting for robots.txt, 0 paused; 1 requests in flight; 2 more hosts "
+        + "with work wait for a turn (spindle.engine.max-active-hosts).",
         why.get("summary").asText());
     route.run(HttpRequest.GET("/api/jobs/why/why?limit=nope")).assertStatusCode(400);
 

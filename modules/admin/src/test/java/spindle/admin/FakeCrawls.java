@@ -100,7 +100,7 @@ final class FakeCrawls {
       list.replyTo().tell(new HostList(hosts, HOSTS.size()));
     } else if (command instanceof CrawlSupervisor.Explain explain) {
       Instant soon = Instant.now().plusSeconds(2);
-      explain.replyTo().tell(new WhyReport(false, false, 7, 1, 3, 1,
+      explain.replyTo().tell(new WhyReport(false, false, 7, 1, 3, 2, 1,
           List.of(new WhyReport.HostWait(HostKey.parse("a.example"), "politeness delay", Optional.of(soon))),
           List.of(new WhyReport.HostWait(HostKey.parse("b.example:8080"), "503 backoff", Optional.of(soon))),
           List.of(new WhyReport.HostWait(HostKey.parse("c.example"), "robots.txt unavailable", Optional.empty())),

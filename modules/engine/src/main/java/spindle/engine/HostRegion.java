@@ -65,8 +65,8 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
    */
   record Collect(Optional<Set<HostKey>> hosts, Duration timeout, ActorRef<Collected> replyTo) implements Command {}
 
-  /** The statuses a {@link Collect} gathered. */
-  record Collected(List<HostQueue.HostStatus> statuses) {}
+  /** The statuses a {@link Collect} gathered, and how many hosts with work wait for a turn. */
+  record Collected(List<HostQueue.HostStatus> statuses, int waitingHosts) {}
 
   private record QueueStopped(HostKey host) implements Command {}
 
@@ -211,7 +211,7 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
       }
     }
     ActorRef<HostQueue.HostStatus> collector = getContext().spawnAnonymous(
-        StatusCollector.create(targets.size(), collect.timeout(), collect.replyTo()));
+        StatusCollector.create(targets.size(), waiting.size(), collect.timeout(), collect.replyTo()));
     targets.forEach(queue -> queue.tell(new HostQueue.GetStatus(collector)));
     return this;
   }

@@ -39,13 +39,13 @@ final class HostReports {
 
   private record Tallies(List<HostTally> tallies, int totalHosts, FrontierCounts counts, Throwable failure) {}
 
-  private record Statuses(List<HostQueue.HostStatus> statuses) {}
+  private record Statuses(List<HostQueue.HostStatus> statuses, int waitingHosts) {}
 
   /** The report of one host. */
   static Behavior<Object> host(Sources sources, HostKey host, ActorRef<HostReport> replyTo) {
     return join(sources, Optional.of(Set.of(host)), () -> new Tallies(List.of(sources.frontier().tally(host)), 0,
-        null, null), (tallies, statuses) -> replyTo.tell(report(sources, tallies.tallies().get(0),
-        statuses.isEmpty() ? Optional.empty() : Optional.of(statuses.get(0)))));
+        null, null), (tallies, collected) -> replyTo.tell(report(sources, tallies.tallies().get(0),
+        collected.statuses().stream().findFirst())));
   }
 
   /** The first {@code limit} hosts in {@code order}. */
@@ -66,7 +66,7 @@ final class HostReports {
             }
             Set<HostKey> hosts = tallies.tallies().stream().map(HostTally::host).collect(Collectors.toSet());
             sources.region().tell(new HostRegion.Collect(Optional.of(hosts), sources.timeout(),
-                context.messageAdapter(HostRegion.Collected.class, collected -> new Statuses(collected.statuses()))));
+                context.messageAdapter(HostRegion.Collected.class, collected -> new Statuses(collected.statuses(), collected.waitingHosts()))));
             return Behaviors.receive(Object.class)
                 .onMessage(Statuses.class, statuses -> {
                   Map<HostKey, HostQueue.HostStatus> byHost = byHost(statuses.statuses());
@@ -87,29 +87,30 @@ final class HostReports {
       ActorRef<WhyReport> replyTo) {
     Frontier frontier = sources.frontier();
     return join(sources, Optional.empty(), () -> new Tallies(List.of(), 0, frontier.counts(), null),
-        (tallies, statuses) -> replyTo.tell(why(statuses, tallies.counts(), limit, paused, draining)));
+        (tallies, collected) -> replyTo.tell(why(collected.statuses(), collected.waitingHosts(), tallies.counts(), limit,
+            paused, draining)));
   }
 
   /** Reads the frontier and asks the region at the same time; {@code done} gets both. */
   private static Behavior<Object> join(Sources sources, Optional<Set<HostKey>> hosts, Supplier<Tallies> read,
-      BiConsumer<Tallies, List<HostQueue.HostStatus>> done) {
+      BiConsumer<Tallies, Statuses> done) {
     return Behaviors.setup(context -> {
       context.pipeToSelf(CompletableFuture.supplyAsync(read, sources.storeExecutor()),
           (tallies, failure) -> tallies != null ? tallies : new Tallies(List.of(), 0, null, failure));
       sources.region().tell(new HostRegion.Collect(hosts, sources.timeout(),
-          context.messageAdapter(HostRegion.Collected.class, collected -> new Statuses(collected.statuses()))));
+          context.messageAdapter(HostRegion.Collected.class, collected -> new Statuses(collected.statuses(), collected.waitingHosts()))));
       return waiting(context, null, null, done);
     });
   }
 
   private static Behavior<Object> waiting(ActorContext<Object> context, Tallies tallies, Statuses statuses,
-      BiConsumer<Tallies, List<HostQueue.HostStatus>> done) {
+      BiConsumer<Tallies, Statuses> done) {
     if (tallies != null && statuses != null) {
       if (tallies.failure() != null) {
         context.getLog().error("could not read the frontier for a host report", tallies.failure());
         return Behaviors.stopped(); // the asker times out and says so
       }
-      done.accept(tallies, statuses.statuses());
+      done.accept(tallies, statuses);
       return Behaviors.stopped();
     }
     return Behaviors.receive(Object.class)
@@ -142,8 +143,8 @@ final class HostReports {
   }
 
   /** Sorts the running queues' states into what each is waiting for. */
-  static WhyReport why(List<HostQueue.HostStatus> statuses, FrontierCounts counts, int limit, boolean paused,
-      boolean draining) {
+  static WhyReport why(List<HostQueue.HostStatus> statuses, int waitingHosts, FrontierCounts counts, int limit,
+      boolean paused, boolean draining) {
     List<WhyReport.HostWait> politeness = new ArrayList<>();
     List<WhyReport.HostWait> backoff = new ArrayList<>();
     List<WhyReport.HostWait> robots = new ArrayList<>();
@@ -178,7 +179,7 @@ final class HostReports {
     inFlight.sort(Comparator.comparing(WhyReport.InFlight::age).reversed());
     boolean truncated = politeness.size() > limit || backoff.size() > limit || robots.size() > limit
         || pausedHosts.size() > limit || inFlight.size() > limit;
-    return new WhyReport(paused, draining, counts.queued(), counts.leased(), statuses.size(), ready,
+    return new WhyReport(paused, draining, counts.queued(), counts.leased(), statuses.size(), waitingHosts, ready,
         head(politeness, limit), head(backoff, limit), head(robots, limit), head(pausedHosts, limit),
         head(inFlight, limit), truncated);
   }

@@ -17,12 +17,12 @@ final class StatusCollector {
   private enum Timeout { INSTANCE }
 
   /** A collector whose address is given to each queue as the {@code replyTo} of {@link HostQueue.GetStatus}. */
-  static Behavior<HostQueue.HostStatus> create(int expected, Duration timeout,
+  static Behavior<HostQueue.HostStatus> create(int expected, int waitingHosts, Duration timeout,
       ActorRef<HostRegion.Collected> replyTo) {
     return Behaviors.<Object>setup(context -> Behaviors.withTimers(timers -> {
       List<HostQueue.HostStatus> received = new ArrayList<>(expected);
       if (expected == 0) {
-        replyTo.tell(new HostRegion.Collected(List.of()));
+        replyTo.tell(new HostRegion.Collected(List.of(), waitingHosts));
         return Behaviors.stopped();
       }
       timers.startSingleTimer(Timeout.INSTANCE, timeout);
@@ -32,11 +32,11 @@ final class StatusCollector {
             if (received.size() < expected) {
               return Behaviors.same();
             }
-            replyTo.tell(new HostRegion.Collected(List.copyOf(received)));
+            replyTo.tell(new HostRegion.Collected(List.copyOf(received), waitingHosts));
             return Behaviors.stopped();
           })
           .onMessageEquals(Timeout.INSTANCE, () -> {
-            replyTo.tell(new HostRegion.Collected(List.copyOf(received)));
+            replyTo.tell(new HostRegion.Collected(List.copyOf(received), waitingHosts));
             return Behaviors.stopped();
           })
           .build();

@@ -14,6 +14,7 @@ import spindle.core.HostKey;
  * @param queued URLs queued in the frontier
  * @param leased URLs handed to host queues and fetchers, not yet recorded
  * @param activeHosts host queues running
+ * @param waitingHosts hosts with work waiting for a turn: {@code spindle.engine.max-active-hosts} queues run already
  * @param ready hosts that may start a request now and wait only for an idle fetcher
  * @param politeness hosts waiting for their delay to pass, with the time of their next request
  * @param backoff hosts backing off after 429 or 503, with their retry time
@@ -22,7 +23,8 @@ import spindle.core.HostKey;
  * @param inFlight requests in flight with their age, oldest first
  * @param truncated whether a list was cut at the limit
  */
-public record WhyReport(boolean paused, boolean draining, long queued, long leased, int activeHosts, int ready,
+public record WhyReport(boolean paused, boolean draining, long queued, long leased, int activeHosts, int waitingHosts,
+    int ready,
     List<HostWait> politeness, List<HostWait> backoff, List<HostWait> robots, List<HostKey> pausedHosts,
     List<InFlight> inFlight, boolean truncated) {
   public WhyReport {

@@ -375,12 +375,18 @@ class CrawlEngineTest {
   void runsAtMostMaxActiveHostsAndRotatesThemWithoutRefetchingRobotsTxtOrCuttingTheDelay() {
     try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(12).pagesPerHost(15).seed(41)
         .robots(RobotsProfile.ALLOW_ALL).build())) {
+      TestProbe<WhyReport> why = testKit.createTestProbe();
       CrawlHarness.Run run = harness.run(CrawlHarness.config("""
           spindle.fetch.concurrency = 8
           spindle.politeness.delay = 100ms
           spindle.engine.max-active-hosts = 3
           spindle.engine.host-session-requests = 4
-          """), web.seedUrls());
+          """), web.seedUrls(), Optional.empty(), supervisor -> why.awaitAssert(Duration.ofSeconds(10), () -> {
+            supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
+            WhyReport report = why.receiveMessage(Duration.ofSeconds(5));
+            assertTrue(report.activeHosts() <= 3 && report.waitingHosts() > 0, report.toString());
+            return null;
+          }));
       assertTrue(web.awaitIdle(Duration.ofSeconds(5)));
 
       assertEquals(reachable(web, ReachOptions.DEFAULT), run.urls());

@@ -684,6 +684,7 @@ function renderWhy(why) {
     ['Queued', fmtInt(why.queued)],
     ['Leased', fmtInt(why.leased)],
     ['Active hosts', fmtInt(why.active_hosts)],
+    ['Hosts waiting for a turn', fmtInt(why.waiting_hosts)],
     ['Ready hosts', Array.isArray(why.ready_hosts) ? fmtInt(why.ready_hosts.length) : fmtInt(why.ready_hosts)],
   ];
   if (why.paused) facts.push(['Crawl', 'paused by an operator']);
