@@ -35,6 +35,7 @@ import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlJob;
 import spindle.engine.CrawlSummary;
 import spindle.engine.CrawlSupervisor;
+import spindle.engine.Seeds;
 import spindle.engine.Progress;
 
 /**
@@ -523,7 +524,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     List<CrawlUrl> seeds = new ArrayList<>();
     for (String url : add.urls()) {
-      Optional<CrawlUrl> seed = SeedUrls.seed(url, job.normalizer);
+      Optional<CrawlUrl> seed = Seeds.seed(url, job.normalizer);
       if (seed.isEmpty()) {
         add.replyTo().tell(Reply.refused(Reply.Problem.BAD_REQUEST, "seeds: \"" + url
             + "\" is not an absolute http(s) URL"));

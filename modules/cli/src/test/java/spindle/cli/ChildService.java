@@ -17,8 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -135,22 +138,37 @@ final class ChildService implements AutoCloseable {
    * Waits on the condition, with a short pause between questions, and fails with the last answer.
    */
   JsonNode await(String path, Duration timeout, String what, Predicate<JsonNode> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Answer last = null;
-    while (System.nanoTime() < deadline) {
-      last = get(path);
-      if (last.status() == 200 && condition.test(last.json())) {
-        return last.json();
-      }
+    AtomicReference<Answer> last = new AtomicReference<>();
+    CompletableFuture<JsonNode> met = new CompletableFuture<>();
+    ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor();
+    poller.scheduleWithFixedDelay(() -> { // a question every 100 ms; the test waits for the answer it wants
       try {
-        Thread.sleep(100); // the interval between polls of a condition, not a wait for an event
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        break;
+        Answer answer = get(path);
+        last.set(answer);
+        if (answer.status() == 200 && condition.test(answer.json())) {
+          met.complete(answer.json());
+        }
+      } catch (RuntimeException | AssertionError failed) {
+        met.completeExceptionally(failed);
       }
+    }, 0, 100, TimeUnit.MILLISECONDS);
+    try {
+      return met.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException failed) {
+      if (failed.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new AssertionError(failed.getCause());
+    } catch (TimeoutException late) {
+      Answer answer = last.get();
+      throw new AssertionError("not within " + timeout + ": " + what + "; last answer "
+          + (answer == null ? "none" : answer.status() + " " + answer.body()) + "\nservice output:\n" + transcript());
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting: " + what, interrupted);
+    } finally {
+      poller.shutdownNow();
     }
-    throw new AssertionError("not within " + timeout + ": " + what + "; last answer "
-        + (last == null ? "none" : last.status() + " " + last.body()) + "\nservice output:\n" + transcript());
   }
 
   /** Sends SIGTERM. */

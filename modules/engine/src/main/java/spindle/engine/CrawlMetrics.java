@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -97,19 +96,11 @@ public final class CrawlMetrics {
    * service's registry does not keep the gauges of a crawl whose frontier is closed.
    */
   public void close() {
-    List<Meter> mine = new ArrayList<>();
-    for (Meter meter : registry.getMeters()) {
-      if (meter.getId().getName().startsWith("spindle.") && meter.getId().getTags().containsAll(tagList())) {
-        mine.add(meter);
-      }
-    }
-    mine.forEach(registry::remove);
-  }
-
-  private List<io.micrometer.core.instrument.Tag> tagList() {
-    List<io.micrometer.core.instrument.Tag> list = new ArrayList<>();
-    tags.forEach(list::add);
-    return list;
+    List<io.micrometer.core.instrument.Tag> mine = tags.stream().toList();
+    List<Meter> meters = registry.getMeters().stream()
+        .filter(meter -> meter.getId().getName().startsWith("spindle.") && meter.getId().getTags().containsAll(mine))
+        .toList();
+    meters.forEach(registry::remove);
   }
 
   /** The registry the meters live in. */

@@ -60,7 +60,7 @@ public final class Seeds {
   }
 
   /** The canonical seed for {@code text}, or empty when it is not an absolute http(s) URL. */
-  static Optional<CrawlUrl> seed(String text, UrlNormalizer normalizer) {
+  public static Optional<CrawlUrl> seed(String text, UrlNormalizer normalizer) {
     return WebUrl.parse(text.strip())
         .filter(url -> url.scheme().equals("http") || url.scheme().equals("https"))
         .filter(url -> !url.host().isEmpty())

@@ -14,7 +14,6 @@ final class BodyBuffer {
 
   private byte[] bytes;
   private int length;
-  private long received;
 
   /** A buffer expecting about {@code expected} bytes (-1: unknown), keeping at most {@code limit}. */
   BodyBuffer(long expected, long limit) {
@@ -22,9 +21,8 @@ final class BodyBuffer {
     this.bytes = new byte[(int) Math.max(0, Math.min(initial, Integer.MAX_VALUE - 8))];
   }
 
-  /** Appends {@code chunk}, keeping at most {@code limit} bytes in all; counts every byte received. */
+  /** Appends {@code chunk}, keeping at most {@code limit} bytes in all. */
   BodyBuffer append(ByteString chunk, long limit) {
-    received += chunk.size();
     int room = (int) Math.max(0, Math.min(limit - length, chunk.size()));
     if (room > 0) {
       if (length + room > bytes.length) {
@@ -35,11 +33,6 @@ final class BodyBuffer {
       length += room;
     }
     return this;
-  }
-
-  /** Bytes received, including any past the limit. */
-  long received() {
-    return received;
   }
 
   /** The bytes kept: the array itself when it is exactly full (the usual case with Content-Length). */

@@ -170,7 +170,7 @@ public final class HttpFetcher implements PageFetcher {
                 : classified.message();
             return FetchResult.bodyFailed(url, status, headers, classified.kind(), message, millisSince(start));
           }
-          boolean truncated = body.received() > maxBodyBytes;
+          boolean truncated = received[0] > maxBodyBytes;
           return FetchResult.response(url, status, headers, body.toArray(), truncated, maxBodyBytes,
               millisSince(start));
         });
