@@ -118,10 +118,18 @@ public final class AdminRoutes extends AllDirectives {
   private final ApiJson json = new ApiJson();
   private final List<Endpoint> endpoints = new ArrayList<>();
   private final Optional<byte[]> token;
+  private final Optional<ClusterView> cluster;
 
   /** The routes over {@code manager}, answering with the settings' limits and timeouts. */
   public AdminRoutes(ActorSystem<?> system, ActorRef<JobManager.Command> manager, AdminSettings settings,
       PrometheusMeterRegistry registry, HostMetrics hostMetrics, Clock clock) {
+    this(system, manager, settings, registry, hostMetrics, clock, Optional.empty());
+  }
+
+  /** The routes of a service that is a node of a cluster: {@code GET /api/cluster} shows {@code cluster}. */
+  public AdminRoutes(ActorSystem<?> system, ActorRef<JobManager.Command> manager, AdminSettings settings,
+      PrometheusMeterRegistry registry, HostMetrics hostMetrics, Clock clock, Optional<ClusterView> cluster) {
+    this.cluster = cluster;
     this.manager = manager;
     this.settings = settings;
     this.registry = registry;
@@ -138,6 +146,7 @@ public final class AdminRoutes extends AllDirectives {
     endpoint(HttpMethods.GET, "/metrics", parameters -> metrics());
     endpoint(HttpMethods.GET, "/api/openapi.yaml", parameters -> getFromResource(OPENAPI_RESOURCE, YAML,
         AdminRoutes.class.getClassLoader()));
+    endpoint(HttpMethods.GET, "/api/cluster", parameters -> clusterStatus());
     endpoint(HttpMethods.GET, "/api/jobs", parameters -> listJobs());
     endpoint(HttpMethods.POST, "/api/jobs", parameters -> submitJob());
     endpoint(HttpMethods.GET, "/api/jobs/{id}", parameters -> getJob(parameters.get("id")));
@@ -290,6 +299,15 @@ public final class AdminRoutes extends AllDirectives {
     String extension = dot < 0 ? "" : file.substring(dot + 1).toLowerCase(Locale.ROOT);
     ContentType type = UI_TYPES.getOrDefault(extension, ContentTypes.APPLICATION_OCTET_STREAM);
     return getFromResource(resource, type, AdminRoutes.class.getClassLoader());
+  }
+
+  private Route clusterStatus() {
+    if (cluster.isEmpty()) {
+      return complete(respond(404, json.error("this service is not a node of a cluster (spindle serve --cluster)")));
+    }
+    return onComplete(cluster.get().describe(), described -> described.isSuccess()
+        ? complete(HttpResponse.create().withStatus(200).withEntity(ContentTypes.APPLICATION_JSON, described.get()))
+        : complete(respond(503, json.error("cannot describe the cluster: " + described.failed().get().getMessage()))));
   }
 
   private Route ready() {

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -92,13 +93,30 @@ public final class AdminService {
    */
   public static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
       PrometheusMeterRegistry registry) {
-    return start(config, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC());
+    return start(config, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC(),
+        system -> Optional.empty());
+  }
+
+  /**
+   * {@link #start(Config, AdminSettings, JobLauncher, PrometheusMeterRegistry)} as a node of a cluster: {@code
+   * cluster} is called once the actor system runs (before the endpoint is bound), starts the node's cluster parts,
+   * and returns what {@code GET /api/cluster} shows. An exception from it stops the service and is rethrown.
+   */
+  public static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
+      PrometheusMeterRegistry registry, Function<ActorSystem<JobManager.Command>, Optional<ClusterView>> cluster) {
+    return start(config, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC(), cluster);
   }
 
   /** {@link #start(Config, AdminSettings, JobLauncher, PrometheusMeterRegistry)} with other crawls and clock (tests). */
   static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
       PrometheusMeterRegistry registry, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors,
       Clock clock) {
+    return start(config, settings, launcher, registry, supervisors, clock, system -> Optional.empty());
+  }
+
+  private static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
+      PrometheusMeterRegistry registry, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors,
+      Clock clock, Function<ActorSystem<JobManager.Command>, Optional<ClusterView>> cluster) {
     try {
       Files.createDirectories(settings.jobsDirectory());
     } catch (IOException unwritable) {
@@ -121,7 +139,16 @@ public final class AdminService {
     JobManager.Dependencies dependencies = new JobManager.Dependencies(launcher, registry, hostMetrics, settings,
         new JobFiles(settings.jobsDirectory()), supervisors, clock);
     ActorSystem<JobManager.Command> system = ActorSystem.create(JobManager.create(dependencies), "spindle", config);
-    AdminRoutes routes = new AdminRoutes(system, system, settings, registry, hostMetrics, clock);
+    Optional<ClusterView> clusterView;
+    try {
+      clusterView = cluster.apply(system);
+    } catch (RuntimeException failed) {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      gcMetrics.close();
+      throw failed;
+    }
+    AdminRoutes routes = new AdminRoutes(system, system, settings, registry, hostMetrics, clock, clusterView);
     try {
       ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes.route())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -53,6 +53,13 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Reads, opens and starts a job; replies with the job, or a refusal (400 bad job, 409 id in use, 503 stopping). */
   public record Submit(String body, BodySyntax syntax, ActorRef<Reply<JobView>> replyTo) implements Command {}
 
+  /**
+   * Runs here, under {@code name}, a job that was submitted to another node of the cluster (the body it was
+   * submitted with); refused while a job of that name is active here.
+   */
+  public record Join(String name, String body, BodySyntax syntax, ActorRef<Reply<JobView>> replyTo)
+      implements Command {}
+
   /** Replies with every job, sorted by id. */
   public record ListJobs(ActorRef<List<JobView>> replyTo) implements Command {}
 
@@ -170,6 +177,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Submit.class, this::onSubmit)
+        .onMessage(Join.class, this::onJoin)
         .onMessage(ListJobs.class, this::onListJobs)
         .onMessage(GetJob.class, this::onGetJob)
         .onMessage(ChangeJob.class, this::onChangeJob)
@@ -199,6 +207,19 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     }
     submissions.add(new Submission(new JobBody(submit.body(), submit.syntax(), Optional.empty()),
         Optional.of(submit.replyTo()), false, Optional.empty()));
+    nextSubmission();
+    return this;
+  }
+
+  private Behavior<Command> onJoin(Join join) {
+    Optional<Job> existing = find(join.name());
+    if (stopping || existing.map(job -> job.state.active()).orElse(false)) {
+      join.replyTo().tell(Reply.refused(Reply.Problem.CONFLICT, "job " + join.name() + " is active here or the "
+          + "service is stopping"));
+      return this;
+    }
+    submissions.add(new Submission(new JobBody(join.body(), join.syntax(), Optional.of(join.name())),
+        Optional.of(join.replyTo()), false, Optional.empty()));
     nextSubmission();
     return this;
   }
@@ -498,6 +519,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           job.state = JobState.STOPPING;
           job.restart = false; // an operator's stop: the job stays stopped across a restart of the service
           getContext().getLog().info("job stopping job={}", job.id);
+          dependencies.launcher().stoppedByOperator(job.id);
           save(job);
         }
       }
@@ -574,6 +596,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
       job.state = summary.stopped() ? JobState.STOPPED : JobState.FINISHED;
     }
     job.restart = job.restart && job.state == JobState.STOPPED; // only a job interrupted by a shutdown goes on
+    if (job.state == JobState.FINISHED) {
+      dependencies.launcher().finished(job.id);
+    }
     job.ended = Optional.of(dependencies.clock().instant());
     getContext().getLog().info("job ended job={} state={} fetched={} failed={} queued={} seconds={}", job.id,
         job.state.wireName(),

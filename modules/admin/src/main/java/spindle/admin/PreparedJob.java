@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import spindle.core.CrawlUrl;
+import spindle.engine.ClusterHosts;
 import spindle.engine.CrawlJob;
 import spindle.engine.CrawlSettings;
 import spindle.engine.CrawlSummary;
@@ -30,15 +31,24 @@ import spindle.store.RecordWriter;
  * @param fetcherFactory builds the page fetcher on the service's actor system
  * @param resumeNote a line saying what was resumed, or empty for a new crawl
  * @param resources closes the store, the output and anything else the job opened (a demo site)
+ * @param cluster present on a node of a cluster: the job's hosts run as sharding entities
  */
 public record PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier,
     RecordWriter writer, Function<ActorSystem<?>, PageFetcher> fetcherFactory, Optional<String> resumeNote,
-    Resources resources) implements AutoCloseable {
+    Resources resources, Optional<ClusterHosts> cluster) implements AutoCloseable {
   public PreparedJob {
     seeds = List.copyOf(seeds);
     Objects.requireNonNull(frontier, "frontier");
     Objects.requireNonNull(writer, "writer");
     Objects.requireNonNull(resources, "resources");
+    Objects.requireNonNull(cluster, "cluster");
+  }
+
+  /** A job of a single service, not of a cluster. */
+  public PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier,
+      RecordWriter writer, Function<ActorSystem<?>, PageFetcher> fetcherFactory, Optional<String> resumeNote,
+      Resources resources) {
+    this(name, settings, seeds, frontier, writer, fetcherFactory, resumeNote, resources, Optional.empty());
   }
 
   /** What a prepared job holds open. */
@@ -50,7 +60,8 @@ public record PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> se
 
   /** The crawl of this job, with meters in {@code registry}, progress to {@code progress} and the summary to {@code result}. */
   public CrawlJob crawlJob(MeterRegistry registry, ProgressListener progress, CompletableFuture<CrawlSummary> result) {
-    return new CrawlJob(settings, seeds, frontier, writer, registry, fetcherFactory, Optional.empty(), progress, result);
+    return new CrawlJob(settings, seeds, frontier, writer, registry, fetcherFactory, Optional.empty(), progress, result,
+        cluster);
   }
 
   /** Closes the store, the output and the rest; may block. */

@@ -39,7 +39,7 @@ public sealed interface Reply<T> {
   }
 
   /** A refusal. */
-  static <T> Reply<T> refused(Problem problem, String message) {
+  public static <T> Reply<T> refused(Problem problem, String message) {
     return new Refused<>(problem, message);
   }
 }

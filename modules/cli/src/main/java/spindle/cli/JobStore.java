@@ -28,6 +28,8 @@ import spindle.store.FrontierCounts;
 import spindle.store.JsonLinesWriter;
 import spindle.store.MemoryFrontier;
 import spindle.store.NotAStoreException;
+import spindle.store.PostgresFrontier;
+import spindle.store.PostgresSettings;
 import spindle.store.RocksDbFrontier;
 import spindle.store.StoreException;
 
@@ -84,6 +86,10 @@ final class JobStore implements AutoCloseable {
     if (fresh) {
       deleteForFresh(store, output, err);
     }
+    if (store.backend() == CrawlSettings.StoreConfig.Backend.POSTGRES) {
+      throw new UsageException("spindle.store.backend: \"postgres\" is the store of a cluster's nodes (spindle serve "
+          + "--cluster); a single crawl uses \"rocksdb\" or \"memory\"");
+    }
     if (store.backend() == CrawlSettings.StoreConfig.Backend.MEMORY) {
       return new JobStore(new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint), create(output),
           Optional.empty());
@@ -123,6 +129,57 @@ final class JobStore implements AutoCloseable {
       frontier.close();
       throw failed;
     }
+  }
+
+  /**
+   * Opens the job's share of a crawl that several nodes run together: the frontier in PostgreSQL
+   * ({@code spindle.store.postgres}), which every node of the cluster opens, and this node's own output,
+   * {@link #nodeOutput}. Like a RocksDB store, the frontier refuses to hold another crawl, and this node's output is
+   * cut back to the length this node last committed.
+   */
+  static JobStore openShared(CrawlSettings settings, Config config, List<CrawlUrl> seeds, PrintWriter err,
+      String startOver, String node, String owner) throws IOException {
+    Path output = nodeOutput(settings.output().path(), node);
+    PostgresSettings database = settings.store().postgres();
+    PostgresFrontier frontier;
+    try {
+      frontier = PostgresFrontier.open(database, settings.job().name(), node, owner, settings.limits(),
+          UrlNormalizer::fingerprint);
+    } catch (StoreException failed) {
+      throw new UsageException("spindle.store.postgres.url: " + failed.getMessage());
+    }
+    try {
+      String fingerprint = fingerprint(config, seeds);
+      Optional<String> stored = frontier.meta(PostgresFrontier.JOB_FINGERPRINT);
+      if (stored.isPresent() && !stored.get().equals(fingerprint)) {
+        throw new UsageException("the database at " + database.displayUrl() + " holds a crawl named "
+            + settings.job().name() + " with other seeds or another scope; " + startOver
+            + ", or give the job another spindle.job.name");
+      }
+      if (stored.isEmpty()) {
+        frontier.putMeta(PostgresFrontier.JOB_FINGERPRINT, fingerprint);
+      }
+      FrontierCounts counts = frontier.counts();
+      if (counts.discovered() == 0 && frontier.committedOutputBytes() == 0) {
+        return new JobStore(frontier, create(output), Optional.empty());
+      }
+      String cut = alignOutput(output, frontier.committedOutputBytes(), err);
+      String note = String.format(Locale.ROOT, "joining the crawl in %s as node %s: %,d URLs recorded, %,d queued, "
+          + "%,d leased by this node's previous run (back in their queues)%s", database.displayUrl(), node,
+          counts.finished(), counts.queued(), frontier.recoveredLeases(), cut);
+      return new JobStore(frontier, JsonLinesWriter.append(output), Optional.of(note));
+    } catch (RuntimeException | IOException failed) {
+      frontier.close();
+      throw failed;
+    }
+  }
+
+  /** This node's output in a cluster: the job's output path with {@code .<node>} before the extension. */
+  static Path nodeOutput(Path output, String node) {
+    String name = output.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String nodeName = dot <= 0 ? name + "." + node : name.substring(0, dot) + "." + node + name.substring(dot);
+    return output.resolveSibling(nodeName);
   }
 
   private static JsonLinesWriter create(Path output) {

@@ -2,6 +2,7 @@ package spindle.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -9,14 +10,21 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import spindle.admin.AdminService;
 import spindle.admin.AdminSettings;
+import spindle.cluster.ClusterNode;
+import spindle.cluster.ClusterSettings;
+import spindle.engine.CrawlSettings;
+import spindle.store.PostgresSettings;
+import spindle.store.StoreException;
 
 /**
  * {@code spindle serve [--config FILE] [--set key=value ...]}: runs the service: jobs are submitted and steered over
@@ -38,6 +46,11 @@ final class ServeCommand implements Callable<Integer> {
           + "repeatable.")
   List<String> sets = new ArrayList<>();
 
+  @Option(names = "--cluster",
+      description = "Run as a node of a cluster (spindle.cluster: address, seed nodes): jobs are shared by every "
+          + "node, hosts are Cluster Sharding entities, the frontier is in PostgreSQL (spindle.store.postgres).")
+  boolean cluster;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "The operator's defaults (default: application.conf next to the launcher, if present).")
   Path operatorConfig;
@@ -47,7 +60,15 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     JobConfigLoader loader = new JobConfigLoader();
     Config operator = loader.operatorLayer(JobConfigLoader.operatorFile(operatorConfig), sets);
-    Config config = loader.serviceConfig(operator);
+    if (cluster) { // the nodes share the frontier: postgres unless the operator says otherwise (then jobs say why not)
+      operator = operator.withFallback(ConfigFactory.parseString("spindle.store.backend = postgres"));
+    }
+    Config serviceConfig = loader.serviceConfig(operator);
+    Optional<ClusterSettings> clusterSettings = cluster
+        ? Optional.of(CrawlCommand.withOrigin(serviceConfig, () -> ClusterSettings.fromConfig(serviceConfig)))
+        : Optional.empty();
+    Config config = clusterSettings.map(node -> node.pekkoConfig().withFallback(serviceConfig).resolve())
+        .orElse(serviceConfig);
     AdminSettings settings = CrawlCommand.withOrigin(config, () -> {
       try {
         AdminSettings read = AdminSettings.fromConfig(config);
@@ -58,13 +79,28 @@ final class ServeCommand implements Callable<Integer> {
       }
     });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    AdminService service = CrawlCommand.withOrigin(config, () -> AdminService.start(config, settings,
-        new ServiceJobLauncher(loader, operator), registry));
+    AtomicReference<ClusterNode> node = new AtomicReference<>();
+    Config jobDefaults = operator;
+    AdminService service = CrawlCommand.withOrigin(config, () -> clusterSettings.isEmpty()
+        ? AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults), registry)
+        : AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults, node), registry,
+            system -> {
+              PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
+              try {
+                node.set(ClusterNode.start(system, system, clusterSettings.get(), database));
+              } catch (StoreException unreachable) {
+                throw new UsageException("spindle.store.postgres.url: " + unreachable.getMessage());
+              }
+              return Optional.of(node.get().view());
+            }));
     InetSocketAddress address = service.address();
     String host = address.getAddress().getHostAddress();
     err.println("spindle: serving on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
         + address.getPort() + "/ (jobs saved in " + settings.jobsDirectory() + "; log in " + LogFiles.current()
         + "; Ctrl-C or SIGTERM stops)");
+    clusterSettings.ifPresent(member -> err.println("spindle: cluster node " + member.nodeName() + " at " + member.host()
+        + ":" + member.port() + ", seed nodes " + String.join(", ", member.seedNodes()) + "; GET /api/cluster lists the "
+        + "members"));
     err.flush();
     CompletableFuture<?> stopped = service.stopped().toCompletableFuture();
     Signals.onStop(() -> {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -21,6 +22,10 @@ import spindle.admin.JobDefinition;
 import spindle.admin.JobLauncher;
 import spindle.admin.JobRejected;
 import spindle.admin.PreparedJob;
+import spindle.cluster.ClusterNode;
+import spindle.core.HostKey;
+import spindle.engine.ClusterHosts;
+import spindle.store.PostgresFrontier;
 import spindle.core.CrawlUrl;
 import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlSettings;
@@ -41,11 +46,36 @@ final class ServiceJobLauncher implements JobLauncher {
 
   private final JobConfigLoader loader;
   private final Config operatorLayer;
+  /** The node this service is in a cluster; null on a single service. Set once the node has started. */
+  private final AtomicReference<ClusterNode> cluster;
 
   /** Jobs over the service's operator layer ({@link JobConfigLoader#operatorLayer}). */
   ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer) {
+    this(loader, operatorLayer, null);
+  }
+
+  /**
+   * Jobs of a cluster node: each opens its share of the crawl in the shared PostgreSQL frontier, writes this node's
+   * own output, and is announced to the other nodes, which run it too. {@code cluster} holds the node once started.
+   */
+  ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer, AtomicReference<ClusterNode> cluster) {
     this.loader = loader;
     this.operatorLayer = operatorLayer;
+    this.cluster = cluster;
+  }
+
+  @Override
+  public void stoppedByOperator(String name) {
+    if (cluster != null && cluster.get() != null) {
+      cluster.get().stopped(name);
+    }
+  }
+
+  @Override
+  public void finished(String name) {
+    if (cluster != null && cluster.get() != null) {
+      cluster.get().finished(name);
+    }
   }
 
   @Override
@@ -60,7 +90,14 @@ final class ServiceJobLauncher implements JobLauncher {
       DemoSite demo = DemoSite.fromConfig(config);
       boolean seedsFromDemo = demo.enabled() && settings.job().seeds().isEmpty() && settings.job().seedFile().isBlank();
       List<CrawlUrl> seeds = seedsFromDemo ? List.of() : seeds(config, settings, settings.job().seeds());
-      return new Definition(config, settings, demo, seeds);
+      if (cluster != null && demo.enabled()) {
+        throw new JobRejected("spindle.demo-site: not available on a cluster node; crawl a site the nodes share");
+      }
+      if (cluster != null && settings.store().backend() != CrawlSettings.StoreConfig.Backend.POSTGRES) {
+        throw new JobRejected("spindle.store.backend: must be \"postgres\" on a cluster node (the nodes share the "
+            + "frontier), was \"" + settings.store().backend().name().toLowerCase(java.util.Locale.ROOT) + "\"");
+      }
+      return new Definition(config, settings, demo, seeds, body);
     } catch (UsageException invalid) {
       throw new JobRejected(invalid.getMessage());
     }
@@ -106,12 +143,14 @@ final class ServiceJobLauncher implements JobLauncher {
     private final CrawlSettings settings;
     private final DemoSite demo;
     private final List<CrawlUrl> seeds;
+    private final JobBody body;
 
-    Definition(Config config, CrawlSettings settings, DemoSite demo, List<CrawlUrl> seeds) {
+    Definition(Config config, CrawlSettings settings, DemoSite demo, List<CrawlUrl> seeds, JobBody body) {
       this.config = config;
       this.settings = settings;
       this.demo = demo;
       this.seeds = seeds;
+      this.body = body;
     }
 
     @Override
@@ -132,6 +171,9 @@ final class ServiceJobLauncher implements JobLauncher {
 
     @Override
     public PreparedJob open() throws JobRejected {
+      if (cluster != null) {
+        return openOnCluster(cluster.get());
+      }
       FixtureWeb web = null;
       try {
         List<CrawlUrl> jobSeeds = seeds;
@@ -175,6 +217,42 @@ final class ServiceJobLauncher implements JobLauncher {
       } catch (ConfigException invalid) {
         closeDemo(web);
         throw new JobRejected(invalid.getMessage());
+      }
+    }
+
+    /** Opens this node's share of the job, and announces the job so that every node runs it. */
+    private PreparedJob openOnCluster(ClusterNode node) throws JobRejected {
+      if (node == null) {
+        throw new JobRejected("the cluster node is still starting; submit the job again in a moment");
+      }
+      try {
+        StringWriter warnings = new StringWriter();
+        JobStore store = JobStore.openShared(settings, config, seeds, new PrintWriter(warnings, true),
+            "stop the other crawl of that name first", node.nodeName(), node.owner());
+        if (!warnings.toString().isBlank()) {
+          LOG.warn("job={} {}", name(), warnings.toString().strip().replaceFirst("^spindle: warning: ", ""));
+        }
+        store.resumeNote().ifPresent(note -> LOG.info("job={} {}", name(), note));
+        PostgresFrontier frontier = (PostgresFrontier) store.frontier();
+        node.announce(name(), body.text(), body.syntax()); // the other nodes join it under this name
+        ClusterHosts.LeaseRecovery leases = new ClusterHosts.LeaseRecovery() {
+          @Override
+          public List<HostKey> requeueLeasesOf(String owner) {
+            return frontier.requeueLeasesOf(owner);
+          }
+
+          @Override
+          public List<HostKey> requeueLeasesOfSilentOwners(java.time.Duration silence) {
+            return frontier.requeueLeasesOfSilentOwners(silence);
+          }
+        };
+        return new PreparedJob(name(), settings, seeds, frontier, store.writer(),
+            system -> HttpFetcher.create(system, settings.fetch()), store.resumeNote(), store::close,
+            Optional.of(node.hosts(name(), leases)));
+      } catch (UsageException invalid) {
+        throw new JobRejected(invalid.getMessage());
+      } catch (IOException | UncheckedIOException | spindle.store.StoreException failed) {
+        throw new JobRejected(name() + ": cannot open the shared store or the output: " + failed.getMessage());
       }
     }
 

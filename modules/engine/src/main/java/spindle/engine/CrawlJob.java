@@ -24,11 +24,21 @@ import spindle.store.RecordWriter;
  * @param parsing the parse step, or empty for jsoup with the settings' options
  * @param progress receives progress snapshots
  * @param result completed once with the summary
+ * @param cluster present when the node runs in a cluster: the hosts' queues are then Cluster Sharding entities
  */
 public record CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier, RecordWriter writer,
     MeterRegistry registry, Function<ActorSystem<?>, PageFetcher> fetcherFactory,
-    java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result) {
+    java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result,
+    java.util.Optional<ClusterHosts> cluster) {
   public CrawlJob {
     seeds = List.copyOf(seeds);
+  }
+
+  /** A crawl on a single node: its hosts' queues run in a local region. */
+  public CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier, RecordWriter writer,
+      MeterRegistry registry, Function<ActorSystem<?>, PageFetcher> fetcherFactory,
+      java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result) {
+    this(settings, seeds, frontier, writer, registry, fetcherFactory, parsing, progress, result,
+        java.util.Optional.empty());
   }
 }

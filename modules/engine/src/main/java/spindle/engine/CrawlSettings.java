@@ -14,6 +14,7 @@ import spindle.fetch.FetchSettings;
 import spindle.fetch.robots.RobotsSettings;
 import spindle.parse.ParseSettings;
 import spindle.store.FrontierLimits;
+import spindle.store.PostgresSettings;
 import spindle.store.StoreSettings;
 
 /**
@@ -35,10 +36,13 @@ public record CrawlSettings(
     ProgressSettings progress,
     StoreConfig store) {
 
-  /** Where the crawl's state lives: the backend ({@code rocksdb} or {@code memory}), its directory, its tuning. */
-  public record StoreConfig(Backend backend, Path dir, StoreSettings settings) {
+  /**
+   * Where the crawl's state lives: the backend ({@code rocksdb}, {@code memory} or {@code postgres}), its
+   * directory and tuning (RocksDB), its database (PostgreSQL).
+   */
+  public record StoreConfig(Backend backend, Path dir, StoreSettings settings, PostgresSettings postgres) {
     /** The kinds of frontier. */
-    public enum Backend { ROCKSDB, MEMORY }
+    public enum Backend { ROCKSDB, MEMORY, POSTGRES }
   }
 
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
@@ -136,8 +140,9 @@ public record CrawlSettings(
     StoreConfig.Backend kind = switch (backend) {
       case "rocksdb" -> StoreConfig.Backend.ROCKSDB;
       case "memory" -> StoreConfig.Backend.MEMORY;
+      case "postgres" -> StoreConfig.Backend.POSTGRES;
       default -> throw new SettingsException("spindle.store.backend",
-          "must be \"rocksdb\" or \"memory\", was \"" + backend + "\"");
+          "must be \"rocksdb\", \"memory\" or \"postgres\", was \"" + backend + "\"");
     };
     long entries = store.getLong("seen-cache-entries");
     if (entries < 0 || entries > Integer.MAX_VALUE) {
@@ -146,7 +151,8 @@ public record CrawlSettings(
     return new StoreConfig(kind, Path.of(store.getString("dir")), new StoreSettings(
         store.getBytes("block-cache-size"), store.getBytes("write-buffer-size"), store.getInt("max-write-buffers"),
         store.getBytes("write-buffer-total-size"), store.getBoolean("sync-writes"), store.getDuration("lease-timeout"),
-        store.getInt("background-jobs"), (int) entries));
+        store.getInt("background-jobs"), (int) entries), new PostgresSettings(store.getString("postgres.url"),
+        store.getString("postgres.user"), store.getString("postgres.password"), store.getInt("postgres.pool-size")));
   }
 
   private static List<Pattern> patterns(Config config, String key, String fullKey) {

@@ -125,10 +125,13 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     this.broker = context.spawn(Behaviors.supervise(WorkBroker.create(fetchers, rateLimited, metrics))
         .onFailure(SupervisorStrategy.resume()), "work-broker"); // resume: its queues are the hosts' outstanding offers
     String agent = settings.fetch().userAgent().product();
-    this.region = context.spawn(HostRegion.create(new HostQueue.Dependencies(broker, job.frontier(), storeExecutor,
+    HostQueue.Dependencies hostDeps = new HostQueue.Dependencies(broker, job.frontier(), storeExecutor,
         settings.politeness(), settings.robots(), agent, settings.pipeline().hostWindow(),
         settings.pipeline().hostIdleTimeout(), metrics, controls, settings.pipeline().hostSessionRequests(),
-        settings.pipeline().hostSessionTime()), settings.pipeline().maxActiveHosts()), "hosts");
+        settings.pipeline().hostSessionTime(), job.cluster().map(ClusterHosts::memory));
+    this.region = context.spawn(job.cluster().isPresent()
+        ? ShardedHostRegion.create(settings.job().name(), hostDeps, job.cluster().get())
+        : HostRegion.create(hostDeps, settings.pipeline().maxActiveHosts()), "hosts");
     this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, settings.politeness(),
         settings.robots().enabled(), controls, Duration.ofSeconds(3));
 
@@ -300,7 +303,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     HostControl now = controls.apply(change.host(), change.control());
     getContext().getLog().info("host controls set host={} controls={}", change.host(), now);
     if (phase == Phase.RUNNING) {
-      region.tell(new HostRegion.Envelope(change.host(), HostQueue.ControlsChanged.INSTANCE));
+      region.tell(new HostRegion.Envelope(change.host(), new HostQueue.ControlsChanged(now)));
     }
     getContext().spawnAnonymous(HostReports.host(reportSources, change.host(), change.replyTo()));
     return this;

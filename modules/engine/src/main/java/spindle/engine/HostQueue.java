@@ -43,7 +43,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   sealed interface Command {}
 
   /** The frontier has new URLs for this host. */
-  enum WorkAvailable implements Command { INSTANCE }
+  enum WorkAvailable implements Command, ClusterMessage { INSTANCE }
 
   /**
    * A page request ended with HTTP {@code status} (-1: no response); with {@code retryAfter} present the URL is to
@@ -73,10 +73,10 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   enum Stop implements Command { INSTANCE }
 
   /** Asks for a snapshot of this host's state. */
-  record GetStatus(ActorRef<HostStatus> replyTo) implements Command {}
+  record GetStatus(ActorRef<HostStatus> replyTo) implements Command, ClusterMessage {}
 
-  /** An operator changed this host's controls (see {@link HostControls}): apply them now. */
-  enum ControlsChanged implements Command { INSTANCE }
+  /** An operator changed this host's controls: {@code control} is what now holds (every change merged). */
+  record ControlsChanged(HostControl control) implements Command, ClusterMessage {}
 
   /** Other hosts wait for a turn: finish what is in flight, give the window back, and stop. */
   enum Retire implements Command { INSTANCE }
@@ -98,10 +98,23 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
 
   private enum IdleTimeout implements Command { INSTANCE }
 
+  private record Recovered(Optional<HostMemory.Saved> saved, Throwable failure) implements Command {}
+
+  private enum StopNow implements Command { INSTANCE }
+
   /** What every host queue of a crawl shares. */
   record Dependencies(ActorRef<WorkBroker.Command> broker, Frontier frontier, Executor storeExecutor,
       PolitenessSettings politeness, RobotsSettings robots, String robotsAgent, int window, Duration idleTimeout,
-      CrawlMetrics metrics, HostControls controls, int sessionRequests, Duration sessionTime) {}
+      CrawlMetrics metrics, HostControls controls, int sessionRequests, Duration sessionTime,
+      Optional<HostMemory> memory) {
+    /** Without memory: the queues of a single node. */
+    Dependencies(ActorRef<WorkBroker.Command> broker, Frontier frontier, Executor storeExecutor,
+        PolitenessSettings politeness, RobotsSettings robots, String robotsAgent, int window, Duration idleTimeout,
+        CrawlMetrics metrics, HostControls controls, int sessionRequests, Duration sessionTime) {
+      this(broker, frontier, storeExecutor, politeness, robots, robotsAgent, window, idleTimeout, metrics, controls,
+          sessionRequests, sessionTime, Optional.empty());
+    }
+  }
 
   /**
    * A host's state, for status pages and "why is the crawl not finished". Times are empty when not in the future.
@@ -112,7 +125,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   record HostStatus(HostKey host, int windowed, int inFlight, String robots, Duration effectiveDelay,
       Optional<Instant> nextRequestAt, Optional<Instant> backoffUntil, Optional<Instant> robotsRetryAt,
       OptionalInt lastStatus, boolean paused, boolean blocked, int concurrency, List<HostReport.Lease> leases,
-      boolean ready, boolean draining) {}
+      boolean ready, boolean draining) implements ClusterMessage {}
 
   private enum RobotsState { UNKNOWN, FETCHING, READY, WAITING_RETRY, GAVE_UP }
 
@@ -148,6 +161,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   private boolean sessionAsked;
   private boolean retiring;
   private boolean saidIdle;
+  /** A sharding entity loading its saved state: it offers nothing until loaded. */
+  private boolean recovering;
+  private long savedRevision;
+  /** A sharding entity asked to stop while it had work: it stops once its requests are in, then wakes its host. */
+  private boolean stopWhenRetired;
 
   private HostQueue(ActorContext<Command> context, TimerScheduler<Command> timers, HostKey host, Dependencies deps,
       ActorRef<HostRegion.Command> region, Optional<Carry> carry) {
@@ -162,6 +180,10 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     this.effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), Optional.empty());
     this.nextStartNanos = System.nanoTime();
     carry.ifPresent(this::takeOver);
+    deps.memory().ifPresent(memory -> {
+      recovering = true;
+      context.pipeToSelf(memory.load(host), Recovered::new);
+    });
   }
 
   /**
@@ -205,11 +227,13 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
         .onMessage(Undeliverable.class, this::onUndeliverable)
         .onMessageEquals(Drain.INSTANCE, this::onDrain)
         .onMessage(GetStatus.class, this::onGetStatus)
-        .onMessageEquals(ControlsChanged.INSTANCE, this::onControlsChanged)
+        .onMessage(ControlsChanged.class, this::onControlsChanged)
         .onMessageEquals(Retire.INSTANCE, this::onRetire)
         .onMessageEquals(Continue.INSTANCE, this::onContinue)
         .onMessageEquals(IdleTimeout.INSTANCE, this::onIdleTimeout)
         .onMessageEquals(Stop.INSTANCE, this::onStop)
+        .onMessage(Recovered.class, this::onRecovered)
+        .onMessageEquals(StopNow.INSTANCE, Behaviors::stopped)
         .onSignal(PreRestart.class, signal -> onPreRestart())
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
@@ -381,8 +405,17 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     return target == 0 || ahead <= 0 ? Optional.empty() : Optional.of(wallNow.plusNanos(ahead));
   }
 
-  private Behavior<Command> onControlsChanged() {
-    control = deps.controls().get(host);
+  private Behavior<Command> onControlsChanged(ControlsChanged changed) {
+    control = changed.control();
+    deps.memory().ifPresent(memory -> {
+      savedRevision++;
+      org.slf4j.Logger log = getContext().getLog(); // taken here: the callback runs on another thread
+      memory.save(host, savedRevision, new HostMemory.HostState(control)).whenComplete((done, failure) -> {
+        if (failure != null) {
+          log.error("could not save the controls of host={}", host, failure);
+        }
+      });
+    });
     effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), policy.crawlDelay());
     // the delay runs from the end of the last request: a shorter one takes effect now, a longer one at the next
     nextStartNanos = busy > 0 ? nextStartNanos : Math.min(nextStartNanos, System.nanoTime() + effectiveDelay.toNanos());
@@ -408,6 +441,25 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
 
   private String robotsUrl() {
     return scheme + "://" + host.name() + "/robots.txt";
+  }
+
+  /**
+   * A sharding entity's saved state arrived: take the operator's controls over, and wait one full delay from now
+   * before the first request (see {@link HostMemory}: the previous owner's last request has ended by now).
+   */
+  private Behavior<Command> onRecovered(Recovered recovered) {
+    recovering = false;
+    if (recovered.failure() != null) {
+      getContext().getLog().error("could not load the saved state of host={}; going on without it", host,
+          recovered.failure());
+    } else if (recovered.saved().isPresent()) {
+      control = recovered.saved().get().state().control();
+      savedRevision = recovered.saved().get().revision();
+    }
+    effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), Optional.empty());
+    nextStartNanos = System.nanoTime() + effectiveDelay.toNanos();
+    dispatch();
+    return this;
   }
 
   private Behavior<Command> onIdleTimeout() {
@@ -437,6 +489,14 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     if (isIdle() || retiredCleanly()) {
       return Behaviors.stopped();
     }
+    if (deps.memory().isPresent()) {
+      // Cluster Sharding cannot take a refusal (a passivation or a handoff to another node): finish the requests
+      // in flight, give the window back, stop, and wake the host, whose next message starts its next entity
+      stopWhenRetired = true;
+      retiring = true;
+      dispatch();
+      return this;
+    }
     region.tell(new HostRegion.PassivationCancelled(host, getContext().getSelf())); // work arrived meanwhile
     return this;
   }
@@ -446,7 +506,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
    * the frontier as far as it knows. Only then may it stop: no fetcher will report to it.
    */
   private boolean isIdle() {
-    return window.isEmpty() && busy == 0 && rejectsOutstanding == 0 && !leasing && !mayHaveMore;
+    return window.isEmpty() && busy == 0 && rejectsOutstanding == 0 && !leasing && !mayHaveMore && !recovering;
   }
 
   /** Whether a retiring queue has nothing outstanding: no request, no record to come, no lease under way. */
@@ -461,8 +521,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   }
 
   private Behavior<Command> onPostStop() {
-    if (!draining) { // stopped by failures, not by the end of the crawl
+    if (!draining) { // stopped by failures or a handoff, not by the end of the crawl
       returnWindow();
+      if (stopWhenRetired) {
+        region.tell(new HostRegion.Envelope(host, WorkAvailable.INSTANCE));
+      }
     }
     return this;
   }
@@ -481,7 +544,9 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   /** Offers whatever politeness and robots.txt allow now, refills the window, and watches for idleness. */
   private void dispatch() {
     if (retiring) {
-      if (retiredCleanly() && !draining) {
+      if (retiredCleanly() && stopWhenRetired) {
+        getContext().getSelf().tell(StopNow.INSTANCE);
+      } else if (retiredCleanly() && !draining) {
         returnWindow();
         region.tell(new HostRegion.Passivate(host, getContext().getSelf(), carry(), true));
       }
@@ -517,7 +582,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   }
 
   private void offerWork() {
-    if (draining || control.paused().orElse(false)) {
+    if (draining || recovering || control.paused().orElse(false)) {
       return;
     }
     refill();

@@ -32,7 +32,7 @@ import spindle.core.HostKey;
  */
 final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   /** Messages the region handles. */
-  sealed interface Command {}
+  interface Command {} // not sealed: ShardedHostRegion, the cluster counterpart, takes these and its own
 
   /** Delivers {@code message} to the queue of {@code host}, starting it if needed. */
   record Envelope(HostKey host, HostQueue.Command message) implements Command {}

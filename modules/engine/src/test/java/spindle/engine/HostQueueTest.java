@@ -188,7 +188,7 @@ class HostQueueTest {
     TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
     ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), Duration.ZERO, 1, false);
     controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.of(true), Optional.empty()));
-    queue.tell(HostQueue.ControlsChanged.INSTANCE);
+    queue.tell(new HostQueue.ControlsChanged(controls.get(HOST)));
     queue.tell(HostQueue.WorkAvailable.INSTANCE);
     broker.expectNoMessage(ofMillis(300));
 
@@ -199,7 +199,7 @@ class HostQueueTest {
     assertEquals(false, paused.ready());
 
     controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.of(false), Optional.empty()));
-    queue.tell(HostQueue.ControlsChanged.INSTANCE);
+    queue.tell(new HostQueue.ControlsChanged(controls.get(HOST)));
     assertEquals("http://example.org/a", page(broker, ofSeconds(1)).url().url());
   }
 
@@ -208,7 +208,7 @@ class HostQueueTest {
     TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
     ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), Duration.ZERO, 1, false);
     controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(true)));
-    queue.tell(HostQueue.ControlsChanged.INSTANCE);
+    queue.tell(new HostQueue.ControlsChanged(controls.get(HOST)));
 
     for (String path : List.of("/a", "/b")) {
       WorkBroker.Offer offer = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
@@ -229,7 +229,7 @@ class HostQueueTest {
 
     controls.apply(HOST, new HostControl(Optional.of(Duration.ZERO), Optional.of(2), Optional.empty(),
         Optional.empty()));
-    queue.tell(HostQueue.ControlsChanged.INSTANCE);
+    queue.tell(new HostQueue.ControlsChanged(controls.get(HOST)));
     page(broker, ofSeconds(1));
     page(broker, ofSeconds(1)); // two in flight now
     broker.expectNoMessage(ofMillis(200));

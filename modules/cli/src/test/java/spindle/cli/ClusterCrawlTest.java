@@ -1,0 +1,229 @@
+package spindle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import spindle.fixture.FixtureSettings;
+import spindle.fixture.FixtureWeb;
+import spindle.fixture.ReachableUrl;
+import spindle.fixture.RequestRecord;
+import spindle.fixture.RobotsProfile;
+import spindle.store.PostgresFrontier;
+
+/**
+ * Three {@code spindle serve --cluster} nodes, each a JVM of its own on its own loopback address (127.0.0.2, .3,
+ * .4), share one crawl of a 50-host fixture web through the test PostgreSQL: the union of their outputs holds every
+ * reachable URL, and the fixture's own log shows no request to a host sooner than the delay after the previous one
+ * ended, whichever node sent them; also when a node is killed part-way, and when a node joins mid-crawl.
+ */
+class ClusterCrawlTest {
+  private static final Duration DELAY = Duration.ofMillis(150);
+  private static final int HOSTS = 50;
+  private static final int FETCHERS = 8;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path directory;
+
+  private final List<ChildService> nodes = new ArrayList<>();
+  private final String job = "cluster-" + UUID.randomUUID().toString().substring(0, 8);
+  private int seedPort;
+
+  @BeforeEach
+  void requirePostgres() throws IOException {
+    TestPostgres.requireServer();
+    seedPort = freePort("127.0.0.2");
+  }
+
+  @AfterEach
+  void stopNodes() {
+    nodes.forEach(ChildService::close);
+    PostgresFrontier.drop(TestPostgres.settings(), job);
+  }
+
+  @Test
+  void threeNodesShareACrawlPolitelyAndRecordEveryUrlOnce() throws Exception {
+    try (FixtureWeb web = fixture(20)) {
+      for (int node = 1; node <= 3; node++) {
+        startNode(node);
+      }
+      awaitMembers(nodes.get(0), 3);
+      submit(nodes.get(1), web); // to any node: the others join it
+      awaitFinished(nodes);
+
+      Map<String, Integer> records = records();
+      assertEquals(reachable(web), new TreeSet<>(records.keySet()));
+      records.forEach((url, count) -> assertEquals(1, count, "records of " + url));
+      for (int node = 1; node <= 3; node++) {
+        assertFalse(lines(node).isEmpty(), "node " + node + " recorded nothing");
+      }
+      assertPolite(web);
+    }
+  }
+
+  @Test
+  void aNodeKilledPartWayLosesNoUrlAndTheOthersFinish() throws Exception {
+    try (FixtureWeb web = fixture(30)) {
+      for (int node = 1; node <= 3; node++) {
+        startNode(node);
+      }
+      awaitMembers(nodes.get(0), 3);
+      submit(nodes.get(0), web);
+      long total = reachable(web).size();
+      nodes.get(0).await("/api/jobs/" + job, Duration.ofSeconds(90), "a third of the crawl done",
+          view -> view.path("counts").path("fetched").asLong() >= total / 3);
+      nodes.get(2).kill(); // node 3: kill -9
+
+      awaitFinished(nodes.subList(0, 2));
+      Map<String, Integer> records = records();
+      assertEquals(reachable(web), new TreeSet<>(records.keySet()), "a URL was lost");
+      int duplicates = records.values().stream().mapToInt(count -> count - 1).sum();
+      // only fetches in flight on the killed node (each fetcher holds at most one uncommitted record)
+      assertTrue(duplicates <= FETCHERS, duplicates + " URLs recorded twice");
+      assertPolite(web);
+    }
+  }
+
+  @Test
+  void aNodeJoiningMidCrawlReceivesHosts() throws Exception {
+    try (FixtureWeb web = fixture(40)) {
+      startNode(1);
+      startNode(2);
+      awaitMembers(nodes.get(0), 2);
+      submit(nodes.get(0), web);
+      long total = reachable(web).size();
+      nodes.get(0).await("/api/jobs/" + job, Duration.ofSeconds(90), "a tenth of the crawl done",
+          view -> view.path("counts").path("fetched").asLong() >= total / 10);
+      ChildService third = startNode(3);
+      third.await("/api/cluster", Duration.ofSeconds(60), "the new node holds hosts of the crawl", cluster -> {
+        for (JsonNode member : cluster.path("members")) {
+          if (member.path("address").asText().contains("127.0.0.4") && member.path("hosts").asInt(0) > 0) {
+            return true;
+          }
+        }
+        return false;
+      });
+
+      awaitFinished(nodes);
+      assertFalse(lines(3).isEmpty(), "the node that joined recorded nothing");
+      Map<String, Integer> records = records();
+      assertEquals(reachable(web), new TreeSet<>(records.keySet()));
+      records.forEach((url, count) -> assertEquals(1, count, "records of " + url));
+      assertPolite(web);
+    }
+  }
+
+  private FixtureWeb fixture(int pagesPerHost) {
+    return FixtureWeb.start(FixtureSettings.builder().hosts(HOSTS).pagesPerHost(pagesPerHost).seed(7)
+        .pageSize(2_000, 8_000).linksPerPage(12).robots(RobotsProfile.ALLOW_ALL)
+        .latency(Duration.ofMillis(1), Duration.ofMillis(5)).build());
+  }
+
+  private ChildService startNode(int node) throws IOException {
+    String address = "127.0.0." + (node + 1);
+    Path work = Files.createDirectories(directory.resolve("node" + node));
+    var database = TestPostgres.settings();
+    ChildService service = ChildService.start(work, work.resolve("spindle.log"), List.of("--cluster",
+        "--set", "spindle.admin.host=" + address,
+        "--set", "spindle.cluster.host=" + address,
+        "--set", "spindle.cluster.port=" + (node == 1 ? seedPort : freePort(address)),
+        "--set", "spindle.cluster.seed-nodes=[\"127.0.0.2:" + seedPort + "\"]",
+        "--set", "spindle.cluster.management-port=0",
+        "--set", "spindle.cluster.node-name=node" + node,
+        "--set", "spindle.cluster.down-after=3s",
+        "--set", "spindle.cluster.job-poll-interval=300ms",
+        "--set", "spindle.store.postgres.url=" + database.url(),
+        "--set", "spindle.store.postgres.user=" + database.user(),
+        "--set", "spindle.store.postgres.password=" + database.password(),
+        "--set", "spindle.fetch.concurrency=" + FETCHERS));
+    nodes.add(service);
+    return service;
+  }
+
+  private void submit(ChildService node, FixtureWeb web) {
+    String seeds = web.seedUrls().stream().map(seed -> "\"" + seed + "\"").collect(Collectors.joining(", "));
+    String body = "spindle.job { name = \"" + job + "\", seeds = [" + seeds + "] }\n"
+        + "spindle.politeness.delay = " + DELAY.toMillis() + "ms\n"
+        + "spindle.output.path = \"out/crawl.jsonl\"\n";
+    ChildService.Answer created = node.post("/api/jobs", "application/hocon", body);
+    assertEquals(201, created.status(), created.body());
+  }
+
+  private static void awaitMembers(ChildService node, int count) {
+    node.await("/api/cluster", Duration.ofSeconds(60), count + " members up", cluster -> {
+      int up = 0;
+      for (JsonNode member : cluster.path("members")) {
+        up += member.path("status").asText().equals("up") ? 1 : 0;
+      }
+      return up == count;
+    });
+  }
+
+  private void awaitFinished(List<ChildService> running) {
+    for (ChildService node : running) {
+      node.await("/api/jobs/" + job, Duration.ofSeconds(180), "the job finished on every node",
+          view -> view.path("state").asText().equals("finished"));
+    }
+  }
+
+  private Set<String> reachable(FixtureWeb web) {
+    return web.reachableUrls().stream().map(ReachableUrl::url).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private List<String> lines(int node) throws IOException {
+    Path output = directory.resolve("node" + node).resolve("out").resolve("crawl.node" + node + ".jsonl");
+    return Files.exists(output) ? Files.readAllLines(output) : List.of();
+  }
+
+  /** Records per URL over every node's output. */
+  private Map<String, Integer> records() throws IOException {
+    Map<String, Integer> records = new HashMap<>();
+    for (int node = 1; node <= 3; node++) {
+      for (String line : lines(node)) {
+        records.merge(JSON.readTree(line).get("url").asText(), 1, Integer::sum);
+      }
+    }
+    return records;
+  }
+
+  /** No request to a host started sooner than the delay after the previous one to it ended, on any node. */
+  private static void assertPolite(FixtureWeb web) throws InterruptedException {
+    assertTrue(web.awaitIdle(Duration.ofSeconds(10)));
+    for (int host = 0; host < HOSTS; host++) {
+      List<RequestRecord> requests = web.requests(host);
+      for (int i = 1; i < requests.size(); i++) {
+        long gap = requests.get(i).startNanos() - requests.get(i - 1).endNanos();
+        assertTrue(gap >= DELAY.toNanos(), "host " + host + ": request " + requests.get(i).target() + " started "
+            + gap / 1_000_000.0 + " ms after the previous one ended (delay " + DELAY.toMillis() + " ms)");
+      }
+    }
+  }
+
+  private static int freePort(String address) throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+      return socket.getLocalPort();
+    }
+  }
+
+}

@@ -1,0 +1,108 @@
+package spindle.cluster;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import spindle.store.PostgresSettings;
+import spindle.store.StoreException;
+
+/**
+ * The jobs of the cluster, in one table of the shared PostgreSQL ({@code spindle_cluster_jobs}): the body each
+ * was submitted with and its state ({@code running}, {@code stopped} by an operator, {@code finished}). A job
+ * submitted to any node is announced here; every node's {@link JobWatcher} runs the running ones and stops the
+ * stopped ones. The generation counts submissions, so a job submitted again after it ended runs again everywhere.
+ * Calls block: run them on a blocking dispatcher.
+ */
+final class ClusterJobs {
+  /** A job as the table holds it. */
+  record Row(String name, String body, String syntax, String state, long generation) {}
+
+  private final PostgresSettings database;
+
+  ClusterJobs(PostgresSettings database) {
+    this.database = database;
+  }
+
+  /** Creates the table (and the durable-state table of host entities) when missing. */
+  void createTables() {
+    run("create the cluster's tables", connection -> {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("CREATE TABLE IF NOT EXISTS spindle_cluster_jobs (name TEXT PRIMARY KEY, body TEXT NOT NULL, "
+            + "syntax TEXT NOT NULL, state TEXT NOT NULL, generation BIGINT NOT NULL, "
+            + "updated_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        // pekko-persistence-jdbc's durable_state table, as its schema/postgres/postgres-create-schema.sql has it
+        statement.execute("CREATE TABLE IF NOT EXISTS public.durable_state (global_offset BIGSERIAL, "
+            + "persistence_id VARCHAR(255) NOT NULL, revision BIGINT NOT NULL, state_payload BYTEA NOT NULL, "
+            + "state_serial_id INTEGER NOT NULL, state_serial_manifest VARCHAR(255), tag VARCHAR, "
+            + "state_timestamp BIGINT NOT NULL, PRIMARY KEY(persistence_id))");
+        statement.execute("CREATE INDEX IF NOT EXISTS state_tag_idx ON public.durable_state (tag)");
+        statement.execute("CREATE INDEX IF NOT EXISTS state_global_offset_idx ON public.durable_state (global_offset)");
+      }
+      return null;
+    });
+  }
+
+  /** Records that job {@code name} runs; a job that was not running (new, stopped, finished) gets a new generation. */
+  void announce(String name, String body, String syntax) {
+    run("announce job " + name, connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("INSERT INTO spindle_cluster_jobs "
+          + "(name, body, syntax, state, generation) VALUES (?, ?, ?, 'running', 1) ON CONFLICT (name) DO UPDATE SET "
+          + "body = EXCLUDED.body, syntax = EXCLUDED.syntax, state = 'running', "
+          + "generation = spindle_cluster_jobs.generation + 1, updated_at = now() "
+          + "WHERE spindle_cluster_jobs.state <> 'running'")) {
+        statement.setString(1, name);
+        statement.setString(2, body);
+        statement.setString(3, syntax);
+        statement.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Moves a running job to {@code state} ({@code stopped} or {@code finished}). */
+  void end(String name, String state) {
+    run("mark job " + name + " " + state, connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("UPDATE spindle_cluster_jobs SET state = ?, "
+          + "updated_at = now() WHERE name = ? AND state = 'running'")) {
+        statement.setString(1, state);
+        statement.setString(2, name);
+        statement.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Every job the cluster knows. */
+  List<Row> rows() {
+    return run("read the cluster's jobs", connection -> {
+      List<Row> rows = new ArrayList<>();
+      try (Statement statement = connection.createStatement();
+           ResultSet result = statement.executeQuery("SELECT name, body, syntax, state, generation "
+               + "FROM spindle_cluster_jobs ORDER BY name")) {
+        while (result.next()) {
+          rows.add(new Row(result.getString(1), result.getString(2), result.getString(3), result.getString(4),
+              result.getLong(5)));
+        }
+      }
+      return rows;
+    });
+  }
+
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private <T> T run(String what, Work<T> work) {
+    try (Connection connection = DriverManager.getConnection(database.url(), database.user(),
+        database.password())) {
+      return work.run(connection);
+    } catch (SQLException failed) {
+      throw new StoreException("cannot " + what + " in " + database.url() + ": " + failed.getMessage(), failed);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package spindle.cluster;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import spindle.admin.BodySyntax;
+import spindle.admin.ClusterView;
+import spindle.admin.JobManager;
+import spindle.engine.ClusterHosts;
+import spindle.store.PostgresSettings;
+
+/**
+ * This process as a node of a Spindle cluster: started on the service's actor system once it has joined, it
+ * creates the shared tables, starts Pekko Management's HTTP endpoint, runs the cluster's jobs here
+ * ({@link JobWatcher}), answers for {@code GET /api/cluster}, and gives each job what its crawl needs to run its
+ * hosts as sharding entities.
+ */
+public final class ClusterNode {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+  private final ActorSystem<?> system;
+  private final ClusterSettings settings;
+  private final ClusterJobs jobs;
+  private final Executor blockingIo;
+  private final ClusterStatus status;
+
+  private ClusterNode(ActorSystem<?> system, ClusterSettings settings, ClusterJobs jobs) {
+    this.system = system;
+    this.settings = settings;
+    this.jobs = jobs;
+    this.blockingIo = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
+    this.status = new ClusterStatus(system, settings.nodeName(), Duration.ofSeconds(3));
+  }
+
+  /**
+   * Starts the node's parts on {@code system}, whose job manager is {@code manager}. Throws
+   * {@link spindle.store.StoreException} when the database cannot be reached.
+   */
+  public static ClusterNode start(ActorSystem<?> system, ActorRef<JobManager.Command> manager,
+      ClusterSettings settings, PostgresSettings database) {
+    ClusterJobs jobs = new ClusterJobs(database);
+    jobs.createTables();
+    PekkoManagement.get(system).start().toCompletableFuture().join();
+    ClusterNode node = new ClusterNode(system, settings, jobs);
+    system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval()), "cluster-jobs",
+        Props.empty());
+    system.systemActorOf(NodeReporter.create(settings.nodeName(), manager, Duration.ofSeconds(3)),
+        "cluster-node-reporter", Props.empty());
+    LOG.info("cluster node started node={} address={} seed_nodes={} management_port={}", settings.nodeName(),
+        Cluster.get(system).selfMember().address(), settings.seedNodes(), settings.managementPort());
+    return node;
+  }
+
+  /** This node's stable name. */
+  public String nodeName() {
+    return settings.nodeName();
+  }
+
+  /** The lease owner of this process: its address and this incarnation's uid. */
+  public String owner() {
+    return ClusterHosts.ownerOf(Cluster.get(system).selfMember().uniqueAddress());
+  }
+
+  /** What job {@code job}'s crawl needs to run its hosts as sharding entities on the shared frontier. */
+  public ClusterHosts hosts(String job, ClusterHosts.LeaseRecovery leases) {
+    return new ClusterHosts(new JdbcHostMemory(system, job), leases, settings.shardBy(), settings.numberOfShards(),
+        settings.silentOwnerTimeout());
+  }
+
+  /** Announces that job {@code name} runs (submitted here): every node runs it. May block. */
+  public void announce(String name, String body, BodySyntax syntax) {
+    jobs.announce(name, body, syntax.name());
+  }
+
+  /** An operator stopped job {@code name} here: every node stops it. Does not block. */
+  public void stopped(String name) {
+    later(() -> jobs.end(name, "stopped"), "mark job " + name + " stopped");
+  }
+
+  /** Job {@code name} finished here: nothing is left to crawl anywhere. Does not block. */
+  public void finished(String name) {
+    later(() -> jobs.end(name, "finished"), "mark job " + name + " finished");
+  }
+
+  private void later(Runnable work, String what) {
+    CompletableFuture.runAsync(work, blockingIo).whenComplete((done, failure) -> {
+      if (failure != null) {
+        LOG.warn("cluster: could not {}: {}", what, failure.getMessage());
+      }
+    });
+  }
+
+  /** What {@code GET /api/cluster} shows. */
+  public ClusterView view() {
+    return status;
+  }
+}

@@ -1,0 +1,199 @@
+package spindle.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import spindle.core.HostKey;
+
+/**
+ * The cluster counterpart of {@link HostRegion}: it takes the same messages, but each host's queue is a Cluster
+ * Sharding entity, so it runs on exactly one node of the cluster at a time, wherever sharding placed it. A message
+ * for a host goes to its entity on whichever node; a broadcast reaches the entities on this node. Fetchers pull
+ * work from the broker of their own node, to which the entities this node hosts offer it.
+ *
+ * <p>It also recovers the work of nodes that died: when a member is removed from the cluster (downed by the
+ * split-brain resolver after a crash), the URLs that member had leased go back to their queues in the shared
+ * frontier, and every host with queued work is woken, so the hosts whose entity lived on the dead node start
+ * again on the others. A process silent for {@code silentOwnerTimeout} (a whole cluster restarted after a crash)
+ * has its leases requeued the same way.
+ */
+final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
+  /** An entity of this job started on this node. */
+  record Registered(HostKey host, ActorRef<HostQueue.Command> entity, ActorRef<ClusterSharding.ShardCommand> shard)
+      implements HostRegion.Command {}
+
+  private record EntityStopped(HostKey host, ActorRef<HostQueue.Command> entity) implements HostRegion.Command {}
+
+  private record MemberRemoved(ClusterEvent.MemberRemoved event) implements HostRegion.Command {}
+
+  private enum CheckSilentOwners implements HostRegion.Command { INSTANCE }
+
+  private record LeasesRecovered(String from, List<HostKey> hosts, Throwable failure) implements HostRegion.Command {}
+
+  private record Local(ActorRef<HostQueue.Command> entity, ActorRef<ClusterSharding.ShardCommand> shard) {}
+
+  private final String job;
+  private final HostQueue.Dependencies deps;
+  private final ClusterHosts cluster;
+  private final ActorRef<ShardingEnvelope<HostQueue.Command>> region;
+  private final HostEntities.Run run;
+  private final Map<HostKey, Local> local = new HashMap<>();
+
+  private ShardedHostRegion(ActorContext<HostRegion.Command> context, TimerScheduler<HostRegion.Command> timers,
+      String job, HostQueue.Dependencies deps, ClusterHosts cluster) {
+    super(context);
+    this.job = job;
+    this.deps = deps;
+    this.cluster = cluster;
+    this.run = new HostEntities.Run(deps, context.getSelf());
+    this.region = HostEntities.get(context.getSystem()).start(job, run, cluster);
+    Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(
+        context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new), ClusterEvent.MemberRemoved.class));
+    Duration every = cluster.silentOwnerTimeout().dividedBy(3);
+    timers.startTimerWithFixedDelay(CheckSilentOwners.INSTANCE, every.compareTo(Duration.ofSeconds(1)) < 0
+        ? Duration.ofSeconds(1) : every);
+  }
+
+  /** The hosts of {@code job} as sharding entities; their queues share {@code deps}, which must carry a memory. */
+  static Behavior<HostRegion.Command> create(String job, HostQueue.Dependencies deps, ClusterHosts cluster) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new ShardedHostRegion(context, timers, job, deps, cluster)));
+  }
+
+  @Override
+  public Receive<HostRegion.Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(HostRegion.Envelope.class, this::onEnvelope)
+        .onMessage(HostRegion.Broadcast.class, this::onBroadcast)
+        .onMessage(Registered.class, this::onRegistered)
+        .onMessage(EntityStopped.class, this::onEntityStopped)
+        .onMessage(HostRegion.Passivate.class, this::onPassivate)
+        .onMessage(HostRegion.Idle.class, idle -> this)
+        .onMessage(HostRegion.SessionSpent.class, this::onSessionSpent)
+        .onMessage(HostRegion.CountHosts.class, this::onCountHosts)
+        .onMessage(HostRegion.Collect.class, this::onCollect)
+        .onMessage(MemberRemoved.class, this::onMemberRemoved)
+        .onMessageEquals(CheckSilentOwners.INSTANCE, this::onCheckSilentOwners)
+        .onMessage(LeasesRecovered.class, this::onLeasesRecovered)
+        .onSignal(PostStop.class, signal -> onPostStop())
+        .build();
+  }
+
+  private Behavior<HostRegion.Command> onEnvelope(HostRegion.Envelope envelope) {
+    region.tell(new ShardingEnvelope<>(envelope.host().name(), envelope.message()));
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onBroadcast(HostRegion.Broadcast broadcast) {
+    local.values().forEach(entity -> entity.entity().tell(broadcast.message()));
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onRegistered(Registered registered) {
+    local.put(registered.host(), new Local(registered.entity(), registered.shard()));
+    getContext().watchWith(registered.entity(), new EntityStopped(registered.host(), registered.entity()));
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onEntityStopped(EntityStopped stopped) {
+    Local entry = local.get(stopped.host());
+    if (entry != null && entry.entity().equals(stopped.entity())) {
+      local.remove(stopped.host());
+    }
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onPassivate(HostRegion.Passivate passivate) {
+    Local entry = local.get(passivate.host());
+    if (entry != null && entry.entity().equals(passivate.queue())) {
+      entry.shard().tell(new ClusterSharding.Passivate<>(passivate.queue())); // sharding answers with Stop
+    }
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onSessionSpent(HostRegion.SessionSpent spent) {
+    // sharding has no waiting hosts: an entity runs as long as its host has work
+    spent.queue().tell(HostQueue.Continue.INSTANCE);
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onCountHosts(HostRegion.CountHosts count) {
+    count.replyTo().tell(local.size());
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onCollect(HostRegion.Collect collect) {
+    if (collect.hosts().isEmpty()) { // the entities on this node
+      List<ActorRef<HostQueue.Command>> targets = new ArrayList<>();
+      local.values().forEach(entry -> targets.add(entry.entity()));
+      ActorRef<HostQueue.HostStatus> collector = getContext().spawnAnonymous(
+          StatusCollector.create(targets.size(), 0, collect.timeout(), collect.replyTo()));
+      targets.forEach(entity -> entity.tell(new HostQueue.GetStatus(collector)));
+    } else { // named hosts: wherever they live
+      ActorRef<HostQueue.HostStatus> collector = getContext().spawnAnonymous(
+          StatusCollector.create(collect.hosts().get().size(), 0, collect.timeout(), collect.replyTo()));
+      collect.hosts().get().forEach(host ->
+          region.tell(new ShardingEnvelope<>(host.name(), new HostQueue.GetStatus(collector))));
+    }
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onMemberRemoved(MemberRemoved removed) {
+    String owner = ClusterHosts.ownerOf(removed.event().member().uniqueAddress());
+    getContext().getLog().info("member removed job={} member={}: requeueing its leases", job,
+        removed.event().member().address());
+    recover(owner, () -> cluster.leases().requeueLeasesOf(owner));
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onCheckSilentOwners() {
+    recover("silent processes", () -> cluster.leases().requeueLeasesOfSilentOwners(cluster.silentOwnerTimeout()));
+    return this;
+  }
+
+  private void recover(String from, java.util.function.Supplier<List<HostKey>> requeue) {
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(requeue, deps.storeExecutor()),
+        (hosts, failure) -> new LeasesRecovered(from, hosts == null ? List.of() : hosts, failure));
+  }
+
+  private Behavior<HostRegion.Command> onLeasesRecovered(LeasesRecovered recovered) {
+    if (recovered.failure() != null) {
+      getContext().getLog().error("could not requeue the leases of {} job={}", recovered.from(), job,
+          recovered.failure());
+      return this;
+    }
+    if (recovered.hosts().isEmpty() && !recovered.from().contains("#")) {
+      return this; // the periodic check found nobody silent
+    }
+    getContext().getLog().info("leases requeued job={} from={} hosts={}; waking every host with work", job,
+        recovered.from(), recovered.hosts().size());
+    // every host with queued work, not only those: a dead node also took with it the entities of hosts that had
+    // queued URLs but nothing leased, and any "work available" message in flight to it
+    var frontier = deps.frontier();
+    ActorRef<ShardingEnvelope<HostQueue.Command>> hosts = region;
+    CompletableFuture.runAsync(() -> frontier.forEachHostWithWork(host ->
+        hosts.tell(new ShardingEnvelope<>(host.name(), HostQueue.WorkAvailable.INSTANCE))), deps.storeExecutor());
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onPostStop() {
+    HostEntities.get(getContext().getSystem()).end(job, run);
+    return this;
+  }
+}
