@@ -89,6 +89,13 @@ import spindle.core.HostKey;
  * requeued while it was in fact alive (a long pause) may complete them later: a complete is accepted whoever holds
  * the lease, so the URL is counted once, but it may be fetched (and its record written) twice.
  *
+ * <h2>Durability</h2>
+ * A call returns once its transaction committed, so a node killed with {@code kill -9} loses nothing it was told was
+ * written. How a crash of the database server is survived is the server's setting: with the default
+ * {@code synchronous_commit = on} every commit waits for the server's write-ahead log to reach the disk. Adding
+ * {@code options=-c%20synchronous_commit%3Doff} to the URL makes calls faster and lets a server crash lose the last
+ * moments of commits, always at a transaction boundary (as the RocksDB frontier with {@code sync-writes} off).
+ *
  * <h2>What blocks</h2>
  * Every method except {@link #counts()} and {@link #committedOutputBytes()} runs SQL and blocks: call it from the
  * store dispatcher. {@link #counts()} returns a snapshot read in one statement; it is refreshed after every write that
@@ -1168,7 +1175,7 @@ public final class PostgresFrontier implements Frontier {
           connection.setAutoCommit(true);
         }
         if (changed.test(result)) {
-          refreshCounts(connection);
+          refreshAfterCommit(operation, connection);
         }
         return result;
       } catch (SQLException failure) {
@@ -1177,6 +1184,16 @@ public final class PostgresFrontier implements Frontier {
         }
         throw failure(operation, failure);
       }
+    }
+  }
+
+  /** Refreshes the counts after a commit; a failure is not retried, since the write must not run twice. */
+  private void refreshAfterCommit(String operation, Connection connection) {
+    try {
+      refreshCounts(connection);
+    } catch (SQLException failure) {
+      throw new StoreException(settings.displayUrl() + " " + schema + ": " + operation
+          + " was committed, but reading the counts after it failed: " + firstLine(failure), failure);
     }
   }
 

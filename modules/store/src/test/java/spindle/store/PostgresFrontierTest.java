@@ -90,7 +90,7 @@ class PostgresFrontierTest extends FrontierContract {
   }
 
   /** The counts (read after the last write of {@code frontier}) equal what a scan of the tables finds. */
-  private static void assertCountsMatchTheData(PostgresFrontier frontier) throws SQLException {
+  static void assertCountsMatchTheData(PostgresFrontier frontier) throws SQLException {
     FrontierCounts counts = frontier.counts();
     assertCountsAddUp(counts);
     Map<Integer, Long> states = new HashMap<>();
