@@ -15,7 +15,8 @@ import spindle.core.HostKey;
 import spindle.core.url.UrlNormalizer;
 
 /**
- * Measures {@link RocksDbFrontier}: enqueue with dedup of N synthetic URLs (about 30 % duplicates) over H hosts in
+ * Measures {@link RocksDbFrontier} (or, with {@code --backend postgres}, {@link PostgresFrontier} on the server
+ * {@link TestPostgres} names, in a job of its own dropped afterwards unless {@code --keep}): enqueue with dedup of N synthetic URLs (about 30 % duplicates) over H hosts in
  * batches, the bytes on disk per URL, the time to reopen a full store until the first lease, and lease-and-complete
  * of every URL. With {@code --heap} it prints the heap after a GC at 10 %, 50 % and 100 % of each phase. Run it
  * with {@code bench/frontier/run}; {@code --help} lists the options.
@@ -62,6 +63,7 @@ public final class FrontierBenchmark {
     boolean sync = false;
     boolean enqueueOnly = false;
     int loopbackPort = 0;
+    String backend = "rocksdb";
     Optional<Path> dir = Optional.empty();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -75,6 +77,7 @@ public final class FrontierBenchmark {
         case "--sync" -> sync = true;
         case "--enqueue-only" -> enqueueOnly = true;
         case "--loopback-port" -> loopbackPort = Integer.parseInt(args[++i]);
+        case "--backend" -> backend = args[++i];
         case "--help", "-h" -> {
           System.out.println("""
               options: --urls N (candidates, default 10000000; about 70 % are new) --hosts H (default 10000)
@@ -83,11 +86,20 @@ public final class FrontierBenchmark {
                        --heap (heap after GC at 10/50/100 % of each phase; slows the phases) --sync (sync-writes on)
                        --loopback-port P (hosts 127.0.x.y:P instead of www.host-N.example.com)
                        --enqueue-only (stop after the enqueue phase; with --keep, a store full of queued URLs,
-                       for measuring a crawl's resume cost)""");
+                       for measuring a crawl's resume cost)
+                       --backend rocksdb|postgres (default rocksdb; postgres uses the server of
+                       spindle.test.postgres.url or SPINDLE_TEST_POSTGRES_URL, else 127.0.0.1:5432/spindle)""");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "; try --help");
       }
+    }
+    if (backend.equals("postgres")) {
+      new FrontierBenchmark(urls, hostCount, batchSize, leaseSize, heap, loopbackPort).runPostgres(keep, enqueueOnly);
+      return;
+    }
+    if (!backend.equals("rocksdb")) {
+      throw new IllegalArgumentException("unknown backend " + backend + "; rocksdb or postgres");
     }
     Path directory = dir.isPresent() ? dir.get() : Files.createTempDirectory("spindle-frontier-bench-");
     StoreSettings settings = StoreSettings.DEFAULTS.withSyncWrites(sync);
@@ -134,7 +146,49 @@ public final class FrontierBenchmark {
     }
   }
 
-  private long enqueue(RocksDbFrontier frontier) {
+  private void runPostgres(boolean keep, boolean enqueueOnly) {
+    PostgresSettings settings = TestPostgres.settings(4);
+    String job = TestPostgres.newJob("bench");
+    System.out.printf(Locale.ROOT, "frontier benchmark (postgres): %,d candidate URLs, %,d hosts, batches of %d, "
+            + "leases of %d, %d cores, max heap %d MiB, %s job %s%n", urls, hostCount, batchSize, leaseSize,
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, settings.displayUrl(),
+        job);
+    try (PostgresFrontier frontier = PostgresFrontier.open(settings, job, "bench", "bench#1", FrontierLimits.NONE,
+        UrlNormalizer::fingerprint)) {
+      long admitted = enqueue(frontier);
+      reportPostgres("after enqueue", frontier, admitted);
+      if (!enqueueOnly) {
+        leaseAndComplete(frontier, List.of());
+        reportPostgres("after lease-and-complete", frontier, admitted);
+      }
+    } finally {
+      if (!keep) {
+        PostgresFrontier.drop(settings, job);
+      }
+    }
+  }
+
+  private static void reportPostgres(String when, PostgresFrontier frontier, long admitted) {
+    PostgresSettings settings = TestPostgres.settings(1);
+    long bytes;
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(settings.url(), settings.user(),
+        settings.password());
+        java.sql.PreparedStatement statement = connection.prepareStatement("SELECT coalesce(sum("
+            + "pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE n.nspname = ? AND c.relkind = 'r'")) {
+      statement.setString(1, frontier.schema());
+      try (java.sql.ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        bytes = rows.getLong(1);
+      }
+    } catch (java.sql.SQLException failure) {
+      throw new IllegalStateException(failure);
+    }
+    System.out.printf(Locale.ROOT, "database %s: %,d bytes (tables, indexes, TOAST; not vacuumed), %.1f bytes per "
+        + "admitted URL; %s; %s%n", when, bytes, (double) bytes / Math.max(1, admitted), frontier.counts(), memory());
+  }
+
+  private long enqueue(Frontier frontier) {
     long unique = 0;
     long admitted = 0;
     long start = System.nanoTime();
@@ -162,7 +216,9 @@ public final class FrontierBenchmark {
     return admitted;
   }
 
-  private void leaseAndComplete(RocksDbFrontier frontier, List<CrawlUrl> first) {
+  private void leaseAndComplete(Frontier frontier, List<CrawlUrl> first) {
+    // the RocksDB frontier answers queued(host) from memory; the shared one would query: lease tells as much
+    boolean askFirst = frontier instanceof RocksDbFrontier;
     long total = frontier.counts().queued() + first.size();
     long done = 0;
     long output = 0;
@@ -172,7 +228,7 @@ public final class FrontierBenchmark {
     Checkpoints checkpoints = new Checkpoints("lease+complete", total);
     while (frontier.counts().queued() > 0) {
       for (HostKey host : hosts) {
-        if (frontier.queued(host) == 0) {
+        if (askFirst && frontier.queued(host) == 0) {
           continue;
         }
         for (CrawlUrl url : frontier.lease(host, leaseSize)) {
