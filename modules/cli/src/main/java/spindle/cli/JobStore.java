@@ -138,12 +138,12 @@ final class JobStore implements AutoCloseable {
    * cut back to the length this node last committed.
    */
   static JobStore openShared(CrawlSettings settings, Config config, List<CrawlUrl> seeds, PrintWriter err,
-      String startOver, String node, String owner) throws IOException {
+      String startOver, String storeName, String node, String owner) throws IOException {
     Path output = nodeOutput(settings.output().path(), node);
     PostgresSettings database = settings.store().postgres();
     PostgresFrontier frontier;
     try {
-      frontier = PostgresFrontier.open(database, settings.job().name(), node, owner, settings.limits(),
+      frontier = PostgresFrontier.open(database, storeName, node, owner, settings.limits(),
           UrlNormalizer::fingerprint);
     } catch (StoreException failed) {
       throw new UsageException("spindle.store.postgres.url: " + failed.getMessage());

@@ -228,7 +228,7 @@ final class ServiceJobLauncher implements JobLauncher {
       try {
         StringWriter warnings = new StringWriter();
         JobStore store = JobStore.openShared(settings, config, seeds, new PrintWriter(warnings, true),
-            "stop the other crawl of that name first", node.nodeName(), node.owner());
+            "stop the other crawl of that name first", node.storeName(name()), node.nodeName(), node.owner());
         if (!warnings.toString().isBlank()) {
           LOG.warn("job={} {}", name(), warnings.toString().strip().replaceFirst("^spindle: warning: ", ""));
         }

@@ -12,29 +12,31 @@ import spindle.store.PostgresSettings;
 import spindle.store.StoreException;
 
 /**
- * The jobs of the cluster, in one table of the shared PostgreSQL ({@code spindle_cluster_jobs}): the body each
- * was submitted with and its state ({@code running}, {@code stopped} by an operator, {@code finished}). A job
- * submitted to any node is announced here; every node's {@link JobWatcher} runs the running ones and stops the
- * stopped ones. The generation counts submissions, so a job submitted again after it ended runs again everywhere.
- * Calls block: run them on a blocking dispatcher.
+ * The jobs of the cluster, in one table of the shared PostgreSQL ({@code spindle_jobs}, keyed by the cluster's name
+ * and the job's): the body each was submitted with and its state ({@code running}, {@code stopped} by an operator,
+ * {@code finished}). A job submitted to any node is announced here; every node's {@link JobWatcher} runs the running
+ * ones and stops the stopped ones. The generation counts submissions, so a job submitted again after it ended runs
+ * again everywhere. Calls block: run them on a blocking dispatcher.
  */
 final class ClusterJobs {
   /** A job as the table holds it. */
   record Row(String name, String body, String syntax, String state, long generation) {}
 
   private final PostgresSettings database;
+  private final String cluster;
 
-  ClusterJobs(PostgresSettings database) {
+  ClusterJobs(PostgresSettings database, String cluster) {
     this.database = database;
+    this.cluster = cluster;
   }
 
   /** Creates the table (and the durable-state table of host entities) when missing. */
   void createTables() {
     run("create the cluster's tables", connection -> {
       try (Statement statement = connection.createStatement()) {
-        statement.execute("CREATE TABLE IF NOT EXISTS spindle_cluster_jobs (name TEXT PRIMARY KEY, body TEXT NOT NULL, "
-            + "syntax TEXT NOT NULL, state TEXT NOT NULL, generation BIGINT NOT NULL, "
-            + "updated_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        statement.execute("CREATE TABLE IF NOT EXISTS spindle_jobs (cluster TEXT NOT NULL, name TEXT NOT NULL, "
+            + "body TEXT NOT NULL, syntax TEXT NOT NULL, state TEXT NOT NULL, generation BIGINT NOT NULL, "
+            + "updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (cluster, name))");
         // pekko-persistence-jdbc's durable_state table, as its schema/postgres/postgres-create-schema.sql has it
         statement.execute("CREATE TABLE IF NOT EXISTS public.durable_state (global_offset BIGSERIAL, "
             + "persistence_id VARCHAR(255) NOT NULL, revision BIGINT NOT NULL, state_payload BYTEA NOT NULL, "
@@ -50,14 +52,15 @@ final class ClusterJobs {
   /** Records that job {@code name} runs; a job that was not running (new, stopped, finished) gets a new generation. */
   void announce(String name, String body, String syntax) {
     run("announce job " + name, connection -> {
-      try (PreparedStatement statement = connection.prepareStatement("INSERT INTO spindle_cluster_jobs "
-          + "(name, body, syntax, state, generation) VALUES (?, ?, ?, 'running', 1) ON CONFLICT (name) DO UPDATE SET "
-          + "body = EXCLUDED.body, syntax = EXCLUDED.syntax, state = 'running', "
-          + "generation = spindle_cluster_jobs.generation + 1, updated_at = now() "
-          + "WHERE spindle_cluster_jobs.state <> 'running'")) {
-        statement.setString(1, name);
-        statement.setString(2, body);
-        statement.setString(3, syntax);
+      try (PreparedStatement statement = connection.prepareStatement("INSERT INTO spindle_jobs "
+          + "(cluster, name, body, syntax, state, generation) VALUES (?, ?, ?, ?, 'running', 1) "
+          + "ON CONFLICT (cluster, name) DO UPDATE SET body = EXCLUDED.body, syntax = EXCLUDED.syntax, "
+          + "state = 'running', generation = spindle_jobs.generation + 1, updated_at = now() "
+          + "WHERE spindle_jobs.state <> 'running'")) {
+        statement.setString(1, cluster);
+        statement.setString(2, name);
+        statement.setString(3, body);
+        statement.setString(4, syntax);
         statement.executeUpdate();
       }
       return null;
@@ -67,10 +70,11 @@ final class ClusterJobs {
   /** Moves a running job to {@code state} ({@code stopped} or {@code finished}). */
   void end(String name, String state) {
     run("mark job " + name + " " + state, connection -> {
-      try (PreparedStatement statement = connection.prepareStatement("UPDATE spindle_cluster_jobs SET state = ?, "
-          + "updated_at = now() WHERE name = ? AND state = 'running'")) {
+      try (PreparedStatement statement = connection.prepareStatement("UPDATE spindle_jobs SET state = ?, "
+          + "updated_at = now() WHERE cluster = ? AND name = ? AND state = 'running'")) {
         statement.setString(1, state);
-        statement.setString(2, name);
+        statement.setString(2, cluster);
+        statement.setString(3, name);
         statement.executeUpdate();
       }
       return null;
@@ -81,9 +85,10 @@ final class ClusterJobs {
   List<Row> rows() {
     return run("read the cluster's jobs", connection -> {
       List<Row> rows = new ArrayList<>();
-      try (Statement statement = connection.createStatement();
-           ResultSet result = statement.executeQuery("SELECT name, body, syntax, state, generation "
-               + "FROM spindle_cluster_jobs ORDER BY name")) {
+      try (PreparedStatement statement = connection.prepareStatement("SELECT name, body, syntax, state, generation "
+          + "FROM spindle_jobs WHERE cluster = ? ORDER BY name")) {
+        statement.setString(1, cluster);
+        ResultSet result = statement.executeQuery();
         while (result.next()) {
           rows.add(new Row(result.getString(1), result.getString(2), result.getString(3), result.getString(4),
               result.getLong(5)));
@@ -102,7 +107,8 @@ final class ClusterJobs {
         database.password())) {
       return work.run(connection);
     } catch (SQLException failed) {
-      throw new StoreException("cannot " + what + " in " + database.url() + ": " + failed.getMessage(), failed);
+      throw new StoreException("cannot " + what + " in " + database.displayUrl() + ": " + failed.getMessage(),
+          failed);
     }
   }
 }

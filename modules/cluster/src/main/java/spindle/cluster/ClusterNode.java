@@ -46,7 +46,7 @@ public final class ClusterNode {
    */
   public static ClusterNode start(ActorSystem<?> system, ActorRef<JobManager.Command> manager,
       ClusterSettings settings, PostgresSettings database) {
-    ClusterJobs jobs = new ClusterJobs(database);
+    ClusterJobs jobs = new ClusterJobs(database, settings.name());
     jobs.createTables();
     PekkoManagement.get(system).start().toCompletableFuture().join();
     ClusterNode node = new ClusterNode(system, settings, jobs);
@@ -57,6 +57,14 @@ public final class ClusterNode {
     LOG.info("cluster node started node={} address={} seed_nodes={} management_port={}", settings.nodeName(),
         Cluster.get(system).selfMember().address(), settings.seedNodes(), settings.managementPort());
     return node;
+  }
+
+  /**
+   * The name of job {@code job}'s store in the shared database: {@code <cluster>.<job>}, so that clusters of other
+   * names never share a store.
+   */
+  public String storeName(String job) {
+    return settings.name() + "." + job;
   }
 
   /** This node's stable name. */
@@ -71,7 +79,7 @@ public final class ClusterNode {
 
   /** What job {@code job}'s crawl needs to run its hosts as sharding entities on the shared frontier. */
   public ClusterHosts hosts(String job, ClusterHosts.LeaseRecovery leases) {
-    return new ClusterHosts(new JdbcHostMemory(system, job), leases, settings.shardBy(), settings.numberOfShards(),
+    return new ClusterHosts(new JdbcHostMemory(system, storeName(job)), leases, settings.shardBy(), settings.numberOfShards(),
         settings.silentOwnerTimeout());
   }
 

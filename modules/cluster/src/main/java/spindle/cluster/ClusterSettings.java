@@ -14,6 +14,7 @@ import spindle.engine.ClusterHosts;
  * The {@code spindle.cluster} section: where this node listens, which nodes it joins, how hosts are placed, and when
  * a silent member is given up. {@link #pekkoConfig} turns it into Pekko's settings.
  *
+ * @param name the cluster's name: nodes of one name share their jobs (in one database)
  * @param host the address this node listens on for other nodes and advertises to them
  * @param port the port of that address (Pekko Artery over TCP)
  * @param seedNodes the nodes to join, as {@code host:port}
@@ -25,7 +26,7 @@ import spindle.engine.ClusterHosts;
  * @param silentOwnerTimeout leases of a process silent this long are requeued (a whole cluster restarted)
  * @param jobPollInterval how often a node looks for jobs submitted to other nodes
  */
-public record ClusterSettings(String host, int port, List<String> seedNodes, int managementPort, String nodeName,
+public record ClusterSettings(String name, String host, int port, List<String> seedNodes, int managementPort, String nodeName,
     ClusterHosts.ShardBy shardBy, int numberOfShards, Duration downAfter, Duration silentOwnerTimeout,
     Duration jobPollInterval) {
   /** The name of the actor system on every node: seed node addresses include it. */
@@ -45,6 +46,10 @@ public record ClusterSettings(String host, int port, List<String> seedNodes, int
         throw new SettingsException("spindle.cluster.seed-nodes[" + i + "]", "must be host:port, was \""
             + seedNodes.get(i) + "\"");
       }
+    }
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw new SettingsException("spindle.cluster.name",
+          "must be 1-64 letters, digits, '.', '_' or '-', was \"" + name + "\"");
     }
     if (numberOfShards < 1) {
       throw new SettingsException("spindle.cluster.number-of-shards", "must be at least 1, was " + numberOfShards);
@@ -69,7 +74,7 @@ public record ClusterSettings(String host, int port, List<String> seedNodes, int
       default -> throw new SettingsException("spindle.cluster.shard-by",
           "must be \"host\" or \"domain\", was \"" + shardBy + "\"");
     };
-    return new ClusterSettings(host, port, cluster.getStringList("seed-nodes"), cluster.getInt("management-port"),
+    return new ClusterSettings(cluster.getString("name"), host, port, cluster.getStringList("seed-nodes"), cluster.getInt("management-port"),
         name, placement, cluster.getInt("number-of-shards"), positive(cluster, "down-after"),
         positive(cluster, "silent-owner-timeout"), positive(cluster, "job-poll-interval"));
   }

@@ -10,7 +10,7 @@ import spindle.engine.HostMemory;
 
 /**
  * The durable state of host entities in Pekko Persistence's JDBC durable-state store (pekko-persistence-jdbc) on
- * the cluster's PostgreSQL: one row per host of a job, {@code spindle|<job>|<host>}, serialised as CBOR, written
+ * the cluster's PostgreSQL: one row per host of a job, {@code spindle|<cluster>.<job>|<host>}, serialised as CBOR, written
  * only when an operator changes the host. Whichever node owns the host next reads it back.
  */
 final class JdbcHostMemory implements HostMemory {

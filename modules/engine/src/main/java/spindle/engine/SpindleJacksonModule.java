@@ -1,4 +1,4 @@
-package spindle.cluster;
+package spindle.engine;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

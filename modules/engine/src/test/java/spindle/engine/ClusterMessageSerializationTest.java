@@ -1,0 +1,85 @@
+package spindle.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import spindle.core.HostKey;
+
+/**
+ * Every message that crosses nodes in a cluster, and the saved state of a host entity, goes through Jackson CBOR
+ * (never Java serialisation) and comes back equal, with the bindings and the Jackson module the cluster's
+ * configuration uses ({@code spindle-cluster.conf}).
+ */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClusterMessageSerializationTest {
+  @JUnit5TestKit
+  public ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(ConfigFactory.parseString("""
+      pekko.actor.serialization-bindings { "spindle.engine.ClusterMessage" = jackson-cbor }
+      pekko.actor.allow-java-serialization = off
+      pekko.serialization.jackson.jackson-modules += "spindle.engine.SpindleJacksonModule"
+      """).withFallback(ConfigFactory.load()).resolve()).build();
+
+  private List<Object> samples() {
+    HostKey host = HostKey.of("127.0.1.7", 8080);
+    HostControl control = new HostControl(Optional.of(Duration.ofMillis(1500)), Optional.of(2), Optional.of(true),
+        Optional.empty());
+    return List.of(
+        HostQueue.WorkAvailable.INSTANCE,
+        new HostQueue.GetStatus(testKit.<HostQueue.HostStatus>createTestProbe().ref()),
+        new HostQueue.ControlsChanged(control),
+        new HostQueue.ControlsChanged(HostControl.NONE),
+        new HostQueue.HostStatus(host, 3, 1, "ready", Duration.ofSeconds(1),
+            Optional.of(Instant.parse("2026-11-25T10:00:00.250Z")), Optional.empty(), Optional.empty(),
+            OptionalInt.of(200), false, true, 1, List.of(new HostReport.Lease("http://127.0.1.7:8080/a",
+                Duration.ofMillis(42))), true, false),
+        new HostMemory.HostState(control));
+  }
+
+  @Test
+  void everyClusterMessageRoundTripsThroughJacksonCbor() {
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    for (Object message : samples()) {
+      Serializer serializer = serialization.findSerializerFor(message);
+      assertTrue(serializer instanceof JacksonCborSerializer, message.getClass() + " uses " + serializer);
+      byte[] bytes = serialization.serialize(message).get();
+      String manifest = org.apache.pekko.serialization.Serializers.manifestFor(serializer, message);
+      Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+      assertEquals(message, back, message.getClass().getName());
+    }
+  }
+
+  @Test
+  void everyClusterMessageTypeHasASample() {
+    Set<Class<?>> sampled = samples().stream().map(Object::getClass).collect(Collectors.toSet());
+    List<Class<?>> missing = new ArrayList<>();
+    Stream.of(HostQueue.class, HostMemory.class, HostReport.class, HostRegion.class)
+        .flatMap(owner -> Stream.of(owner.getDeclaredClasses()))
+        .filter(ClusterMessage.class::isAssignableFrom)
+        .filter(type -> !sampled.contains(type))
+        .forEach(missing::add);
+    assertEquals(List.of(), missing, "cluster messages without a serialisation sample");
+  }
+}
