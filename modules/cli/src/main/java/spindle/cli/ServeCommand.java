@@ -81,18 +81,27 @@ final class ServeCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicReference<ClusterNode> node = new AtomicReference<>();
     Config jobDefaults = operator;
-    AdminService service = CrawlCommand.withOrigin(config, () -> clusterSettings.isEmpty()
-        ? AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults), registry)
-        : AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults, node), registry,
-            system -> {
-              PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
-              try {
-                node.set(ClusterNode.start(system, system, clusterSettings.get(), database));
-              } catch (StoreException unreachable) {
-                throw new UsageException("spindle.store.postgres.url: " + unreachable.getMessage());
-              }
-              return Optional.of(node.get().view());
-            }));
+    AdminService service;
+    try {
+      service = CrawlCommand.withOrigin(config, () -> clusterSettings.isEmpty()
+          ? AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults), registry)
+          : AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults, node), registry,
+              system -> {
+                PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
+                try {
+                  node.set(ClusterNode.start(system, system, clusterSettings.get(), database));
+                } catch (StoreException unreachable) {
+                  throw new UsageException("spindle.store.postgres.url: " + unreachable.getMessage());
+                }
+                return Optional.of(node.get().view());
+              }));
+    } catch (RuntimeException failed) {
+      if (clusterSettings.isPresent() && causedByBindFailure(failed)) { // Pekko Artery could not bind the node's port
+        throw new UsageException("spindle.cluster.port: cannot listen on " + clusterSettings.get().host() + ":"
+            + clusterSettings.get().port() + " (in use, or not an address of this machine)");
+      }
+      throw failed;
+    }
     InetSocketAddress address = service.address();
     String host = address.getAddress().getHostAddress();
     err.println("spindle: serving on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
@@ -111,5 +120,15 @@ final class ServeCommand implements Callable<Integer> {
     err.println("spindle: stopped");
     err.flush();
     return 0;
+  }
+
+  private static boolean causedByBindFailure(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.BindException
+          || cause.getClass().getName().equals("org.apache.pekko.remote.RemoteTransportException")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -44,7 +44,7 @@ import spindle.store.PostgresFrontier;
 class ClusterCrawlTest {
   private static final Duration DELAY = Duration.ofMillis(150);
   /** Long enough a crawl that the third node has joined, and shards have moved to it, well before it ends. */
-  private static final Duration SLOW_DELAY = Duration.ofMillis(400);
+  private static final Duration SLOW_DELAY = Duration.ofSeconds(1);
   private static final int HOSTS = 50;
   private static final int FETCHERS = 8;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,14 +121,14 @@ class ClusterCrawlTest {
 
   @Test
   void aNodeJoiningMidCrawlReceivesHosts() throws Exception {
-    try (FixtureWeb web = fixture(60)) {
+    try (FixtureWeb web = fixture(50)) { // at least 50 s: a host's 50 pages, one a second
       startNode(1);
       startNode(2);
       awaitMembers(nodes.get(0), 2);
       submit(nodes.get(0), web, SLOW_DELAY);
       long total = reachable(web).size();
-      nodes.get(0).await("/api/jobs/" + job, Duration.ofSeconds(90), "a tenth of the crawl done",
-          view -> view.path("counts").path("fetched").asLong() >= total / 10);
+      nodes.get(0).await("/api/jobs/" + job, Duration.ofSeconds(90), "the crawl under way",
+          view -> view.path("counts").path("fetched").asLong() >= total / 50);
       ChildService third = startNode(3);
       third.await("/api/cluster", Duration.ofSeconds(60), "the new node holds hosts of the crawl", cluster -> {
         for (JsonNode member : cluster.path("members")) {

@@ -60,4 +60,33 @@ class ServeCommandErrorsTest {
     String line = onlyLineOfFailedRun("--set", "spindle.admin.prot=9000");
     assertTrue(line.contains("unknown key spindle.admin.prot (did you mean spindle.admin.port?)"), line);
   }
+
+  @Test
+  void aClusterNodeWhosePortIsTakenSaysWhichKey() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String line = onlyLineOfFailedRun("--cluster", "--set", "spindle.cluster.port=" + taken.getLocalPort(),
+          "--set", "spindle.cluster.management-port=0", "--set", "spindle.admin.port=0");
+      assertEquals("spindle: error: spindle.cluster.port: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+          + " (in use, or not an address of this machine)", line);
+    }
+  }
+
+  @Test
+  void aClusterNodeThatCannotReachItsDatabaseSaysWhichKey() throws Exception {
+    int closed;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      closed = free.getLocalPort(); // nothing listens there once the socket is closed
+    }
+    String line = onlyLineOfFailedRun("--cluster", "--set", "spindle.cluster.port=0",
+        "--set", "spindle.cluster.management-port=0", "--set", "spindle.admin.port=0",
+        "--set", "spindle.store.postgres.url=jdbc:postgresql://127.0.0.1:" + closed + "/spindle");
+    assertTrue(line.startsWith("spindle: error: spindle.store.postgres.url: ") && line.contains("127.0.0.1:" + closed),
+        line);
+  }
+
+  @Test
+  void aBadClusterSettingIsNamed() {
+    String line = onlyLineOfFailedRun("--cluster", "--set", "spindle.cluster.shard-by=url");
+    assertTrue(line.contains("spindle.cluster.shard-by") && line.contains("\"host\" or \"domain\""), line);
+  }
 }
