@@ -49,21 +49,36 @@ final class ClusterJobs {
     });
   }
 
-  /** Records that job {@code name} runs; a job that was not running (new, stopped, finished) gets a new generation. */
-  void announce(String name, String body, String syntax) {
-    run("announce job " + name, connection -> {
+  /**
+   * Records that job {@code name} runs, and returns its generation: a job that was not running (new, stopped,
+   * finished) gets a new one.
+   */
+  long announce(String name, String body, String syntax) {
+    return run("announce job " + name, connection -> {
       try (PreparedStatement statement = connection.prepareStatement("INSERT INTO spindle_jobs "
           + "(cluster, name, body, syntax, state, generation) VALUES (?, ?, ?, ?, 'running', 1) "
           + "ON CONFLICT (cluster, name) DO UPDATE SET body = EXCLUDED.body, syntax = EXCLUDED.syntax, "
           + "state = 'running', generation = spindle_jobs.generation + 1, updated_at = now() "
-          + "WHERE spindle_jobs.state <> 'running'")) {
+          + "WHERE spindle_jobs.state <> 'running' RETURNING generation")) {
         statement.setString(1, cluster);
         statement.setString(2, name);
         statement.setString(3, body);
         statement.setString(4, syntax);
-        statement.executeUpdate();
+        try (ResultSet announced = statement.executeQuery()) {
+          if (announced.next()) {
+            return announced.getLong(1);
+          }
+        }
       }
-      return null;
+      try (PreparedStatement running = connection.prepareStatement(
+          "SELECT generation FROM spindle_jobs WHERE cluster = ? AND name = ?")) { // it was running already
+        running.setString(1, cluster);
+        running.setString(2, name);
+        try (ResultSet row = running.executeQuery()) {
+          row.next();
+          return row.getLong(1);
+        }
+      }
     });
   }
 

@@ -31,6 +31,8 @@ public final class ClusterNode {
   private final ClusterJobs jobs;
   private final Executor blockingIo;
   private final ClusterStatus status;
+  /** The generation of each job this node opened itself (submitted here, or restored), for its JobWatcher. */
+  private final java.util.Map<String, Long> openedHere = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ClusterNode(ActorSystem<?> system, ClusterSettings settings, ClusterJobs jobs) {
     this.system = system;
@@ -50,8 +52,8 @@ public final class ClusterNode {
     jobs.createTables();
     PekkoManagement.get(system).start().toCompletableFuture().join();
     ClusterNode node = new ClusterNode(system, settings, jobs);
-    system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval()), "cluster-jobs",
-        Props.empty());
+    system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval(), node.openedHere),
+        "cluster-jobs", Props.empty());
     system.systemActorOf(NodeReporter.create(settings.nodeName(), manager, Duration.ofSeconds(3)),
         "cluster-node-reporter", Props.empty());
     LOG.info("cluster node started node={} address={} seed_nodes={} management_port={}", settings.nodeName(),
@@ -85,7 +87,7 @@ public final class ClusterNode {
 
   /** Announces that job {@code name} runs (submitted here): every node runs it. May block. */
   public void announce(String name, String body, BodySyntax syntax) {
-    jobs.announce(name, body, syntax.name());
+    openedHere.merge(name, jobs.announce(name, body, syntax.name()), Math::max);
   }
 
   /** An operator stopped job {@code name} here: every node stops it. Does not block. */

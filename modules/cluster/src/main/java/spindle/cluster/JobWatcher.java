@@ -43,20 +43,25 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   private final Executor blockingIo;
   /** The generation of each job this node has run or joined. */
   private final Map<String, Long> handled = new HashMap<>();
+  /** The generation of each job this node opened itself, as announced (written off the actor, read here). */
+  private final Map<String, Long> openedHere;
   private boolean polling;
 
-  private JobWatcher(ActorContext<Command> context, ClusterJobs jobs, ActorRef<JobManager.Command> manager) {
+  private JobWatcher(ActorContext<Command> context, ClusterJobs jobs, ActorRef<JobManager.Command> manager,
+      Map<String, Long> openedHere) {
     super(context);
+    this.openedHere = openedHere;
     this.jobs = jobs;
     this.manager = manager;
     this.blockingIo = context.getSystem().dispatchers()
         .lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
   }
 
-  static Behavior<Command> create(ClusterJobs jobs, ActorRef<JobManager.Command> manager, Duration every) {
+  static Behavior<Command> create(ClusterJobs jobs, ActorRef<JobManager.Command> manager, Duration every,
+      Map<String, Long> openedHere) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Poll.INSTANCE, every);
-      return new JobWatcher(context, jobs, manager);
+      return new JobWatcher(context, jobs, manager, openedHere);
     }));
   }
 
@@ -97,6 +102,10 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
     for (ClusterJobs.Row row : listed.rows()) {
       JobView here = local.get(row.name());
       boolean active = here != null && here.state().active();
+      Long opened = openedHere.get(row.name());
+      if (opened != null) { // opened here (perhaps still starting, so not listed yet): not to be joined again
+        handled.merge(row.name(), opened, Math::max);
+      }
       Long seen = handled.get(row.name());
       if (seen == null && here != null) {
         handled.put(row.name(), row.generation()); // this node ran it already (submitted here, or restored)

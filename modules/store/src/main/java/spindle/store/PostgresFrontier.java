@@ -98,9 +98,10 @@ import spindle.core.HostKey;
  *
  * <h2>What blocks</h2>
  * Every method except {@link #counts()} and {@link #committedOutputBytes()} runs SQL and blocks: call it from the
- * store dispatcher. {@link #counts()} returns a snapshot read in one statement; it is refreshed after every write that
- * changed something (so it reflects that write when the call returns) and every 500 ms in the background (so it shows
- * the other nodes' progress). The per-host reads ({@link #tally}, {@link #hosts}, {@link #hostCount},
+ * store dispatcher. {@link #counts()} returns a snapshot read in one statement; it is refreshed after every
+ * {@link #add} and every other write that changed something (so it reflects that write, and an add of URLs another
+ * node admitted first, when the call returns) and every 500 ms in the background (so it shows the other nodes'
+ * progress). The per-host reads ({@link #tally}, {@link #hosts}, {@link #hostCount},
  * {@link #busiestHosts}, {@link #queued}, {@link #forEachHostWithWork}) query the {@code hosts} table, which has no
  * index but its key: they read every host row, which is fine up to some 100,000 hosts.
  *
@@ -277,8 +278,9 @@ public final class PostgresFrontier implements Frontier {
     for (int i = 0; i < prints.length; i++) {
       prints[i] = fingerprint.applyAsLong(candidates.get(i).url());
     }
-    Admission admission = write("add", connection -> admit(connection, candidates, prints),
-        result -> result.wrote);
+    // the counts are read again even when nothing was admitted: the candidates may have been admitted by another
+    // node, and a caller that adds seeds and then sees counts().idle() must not be shown a snapshot from before
+    Admission admission = write("add", connection -> admit(connection, candidates, prints), result -> true);
     return admission.accepted;
   }
 

@@ -168,6 +168,18 @@ class PostgresFrontierTest extends FrontierContract {
   }
 
   @Test
+  void aNodeWhoseSeedsAnotherNodeAdmittedFirstSeesThemCountedWhenItsAddReturns() {
+    String job = newJob();
+    PostgresFrontier joiner = open(job, "node-2"); // opened first: its snapshot says nothing was discovered
+    PostgresFrontier first = open(job, "node-1");
+    first.add(List.of(url(A, "/"), url(B, "/")));
+    assertEquals(List.of(), joiner.add(List.of(url(A, "/"), url(B, "/")))); // the same seeds: nothing new
+    // a crawl that added its seeds and then saw "idle" here would end at once and strand its shards' hosts
+    assertEquals(2, joiner.counts().queued());
+    assertFalse(joiner.counts().idle());
+  }
+
+  @Test
   void concurrentAddsFromSeveralNodesAdmitEachUrlOnceAndTheCountsMatchTheData() throws Exception {
     String job = newJob();
     List<PostgresFrontier> nodes = List.of(open(job, "node-1"), open(job, "node-2"), open(job, "node-3"));
