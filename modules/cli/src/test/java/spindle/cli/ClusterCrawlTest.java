@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -59,11 +63,13 @@ class ClusterCrawlTest {
   /** A cluster of its own: other clusters on the same database (other tests, benchmarks) never see its jobs. */
   private final String cluster = "test-" + UUID.randomUUID().toString().substring(0, 8);
   private int seedPort;
+  private int managementPort;
 
   @BeforeEach
   void requirePostgres() throws IOException {
     TestPostgres.requireServer();
     seedPort = freePort("127.0.0.2");
+    managementPort = freePort("127.0.0.2");
   }
 
   @AfterEach
@@ -85,6 +91,7 @@ class ClusterCrawlTest {
         startNode(node);
       }
       awaitMembers(nodes.get(0), 3);
+      assertManagementListsMembers(3);
       submit(nodes.get(1), web); // to any node: the others join it
       awaitFinished(nodes);
 
@@ -165,7 +172,7 @@ class ClusterCrawlTest {
         "--set", "spindle.cluster.host=" + address,
         "--set", "spindle.cluster.port=" + (node == 1 ? seedPort : freePort(address)),
         "--set", "spindle.cluster.seed-nodes=[\"127.0.0.2:" + seedPort + "\"]",
-        "--set", "spindle.cluster.management-port=0",
+        "--set", "spindle.cluster.management-port=" + (node == 1 ? managementPort : 0),
         "--set", "spindle.cluster.node-name=node" + node,
         "--set", "spindle.cluster.name=" + cluster,
         "--set", "spindle.cluster.down-after=3s",
@@ -189,6 +196,16 @@ class ClusterCrawlTest {
         + "spindle.output.path = \"out/" + job + ".jsonl\"\n";
     ChildService.Answer created = node.post("/api/jobs", "application/hocon", body);
     assertEquals(201, created.status(), created.body());
+  }
+
+  /** Pekko Management's cluster HTTP endpoint of the first node lists every member. */
+  private void assertManagementListsMembers(int count) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> members = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:"
+        + managementPort + "/cluster/members")).timeout(Duration.ofSeconds(20)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, members.statusCode(), members.body());
+    assertEquals(count, JSON.readTree(members.body()).path("members").size(), members.body());
   }
 
   private static void awaitMembers(ChildService node, int count) {

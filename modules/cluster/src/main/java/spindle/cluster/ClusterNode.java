@@ -50,14 +50,14 @@ public final class ClusterNode {
       ClusterSettings settings, PostgresSettings database) {
     ClusterJobs jobs = new ClusterJobs(database, settings.name());
     jobs.createTables();
-    PekkoManagement.get(system).start().toCompletableFuture().join();
+    var management = PekkoManagement.get(system).start().toCompletableFuture().join();
     ClusterNode node = new ClusterNode(system, settings, jobs);
     system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval(), node.openedHere),
         "cluster-jobs", Props.empty());
     system.systemActorOf(NodeReporter.create(settings.nodeName(), manager, Duration.ofSeconds(3)),
         "cluster-node-reporter", Props.empty());
-    LOG.info("cluster node started node={} address={} seed_nodes={} management_port={}", settings.nodeName(),
-        Cluster.get(system).selfMember().address(), settings.seedNodes(), settings.managementPort());
+    LOG.info("cluster node started node={} address={} seed_nodes={} management={}", settings.nodeName(),
+        Cluster.get(system).selfMember().address(), settings.seedNodes(), management);
     return node;
   }
 

@@ -32,6 +32,11 @@ import spindle.core.HostKey;
  * frontier, and every host with queued work is woken, so the hosts whose entity lived on the dead node start
  * again on the others. A process silent for {@code silentOwnerTimeout} (a whole cluster restarted after a crash)
  * has its leases requeued the same way.
+ *
+ * <p>A wake sent right after the removal can still reach the dead node's region (sharding has not moved its shards
+ * yet, or a rebalance it took part in is waiting for its hand-off timeout), so every host with work is woken again
+ * {@link #REWAKES} after a removal. And when no URL was finished over a whole {@code silentOwnerTimeout / 3} while
+ * URLs are queued, every host with work is woken too: a crawl never waits for ever on a message that was lost.
  */
 final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
   /** An entity of this job started on this node. */
@@ -44,6 +49,13 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
 
   private enum CheckSilentOwners implements HostRegion.Command { INSTANCE }
 
+  /** Wakes every host with queued work (after a removal, and when the crawl stalls). */
+  private record WakeAll(String why) implements HostRegion.Command {}
+
+  /** When hosts are woken again after a member was removed. */
+  static final List<Duration> REWAKES = List.of(Duration.ofSeconds(5), Duration.ofSeconds(20),
+      Duration.ofSeconds(70));
+
   private record LeasesRecovered(String from, List<HostKey> hosts, Throwable failure) implements HostRegion.Command {}
 
   private record Local(ActorRef<HostQueue.Command> entity, ActorRef<ClusterSharding.ShardCommand> shard) {}
@@ -54,10 +66,14 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
   private final ActorRef<ShardingEnvelope<HostQueue.Command>> region;
   private final HostEntities.Run run;
   private final Map<HostKey, Local> local = new HashMap<>();
+  private final TimerScheduler<HostRegion.Command> timers;
+  private long finishedAtLastCheck = -1;
+  private long removals;
 
   private ShardedHostRegion(ActorContext<HostRegion.Command> context, TimerScheduler<HostRegion.Command> timers,
       String job, HostQueue.Dependencies deps, ClusterHosts cluster) {
     super(context);
+    this.timers = timers;
     this.job = job;
     this.deps = deps;
     this.cluster = cluster;
@@ -91,6 +107,10 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onMessageEquals(CheckSilentOwners.INSTANCE, this::onCheckSilentOwners)
         .onMessage(LeasesRecovered.class, this::onLeasesRecovered)
+        .onMessage(WakeAll.class, wake -> {
+          wakeAll(wake.why());
+          return this;
+        })
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
@@ -164,6 +184,13 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
 
   private Behavior<HostRegion.Command> onCheckSilentOwners() {
     recover("silent processes", () -> cluster.leases().requeueLeasesOfSilentOwners(cluster.silentOwnerTimeout()));
+    var counts = deps.frontier().counts();
+    if (counts.queued() > 0 && counts.finished() == finishedAtLastCheck) {
+      getContext().getLog().info("no URL finished since the last check while {} are queued job={}: waking every "
+          + "host with work", counts.queued(), job);
+      wakeAll("a stall");
+    }
+    finishedAtLastCheck = counts.finished();
     return this;
   }
 
@@ -185,11 +212,24 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
         recovered.from(), recovered.hosts().size());
     // every host with queued work, not only those: a dead node also took with it the entities of hosts that had
     // queued URLs but nothing leased, and any "work available" message in flight to it
+    wakeAll("a removed member");
+    if (recovered.from().contains("#")) { // a member was removed: again once sharding has surely moved its shards
+      removals++;
+      for (int i = 0; i < REWAKES.size(); i++) {
+        timers.startSingleTimer("rewake-" + removals + "-" + i, new WakeAll("a removed member, again"),
+            REWAKES.get(i));
+      }
+    }
+    return this;
+  }
+
+  /** Tells every host with queued work that it has work (off the actor: it reads the frontier). */
+  private void wakeAll(String why) {
+    getContext().getLog().debug("waking every host with work job={} after {}", job, why);
     var frontier = deps.frontier();
     ActorRef<ShardingEnvelope<HostQueue.Command>> hosts = region;
     CompletableFuture.runAsync(() -> frontier.forEachHostWithWork(host ->
         hosts.tell(new ShardingEnvelope<>(host.name(), HostQueue.WorkAvailable.INSTANCE))), deps.storeExecutor());
-    return this;
   }
 
   private Behavior<HostRegion.Command> onPostStop() {
