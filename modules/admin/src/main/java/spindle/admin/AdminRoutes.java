@@ -303,7 +303,7 @@ public final class AdminRoutes extends AllDirectives {
 
   private Route clusterStatus() {
     if (cluster.isEmpty()) {
-      return complete(respond(404, json.error("this service is not a node of a cluster (spindle serve --cluster)")));
+      return complete(respond(409, json.error("this service is not a node of a cluster (spindle serve --cluster)")));
     }
     return onComplete(cluster.get().describe(), described -> described.isSuccess()
         ? complete(HttpResponse.create().withStatus(200).withEntity(ContentTypes.APPLICATION_JSON, described.get()))

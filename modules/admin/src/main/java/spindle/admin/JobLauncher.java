@@ -22,6 +22,12 @@ public interface JobLauncher {
    */
   default void stoppedByOperator(String name) {}
 
+  /** An operator paused job {@code name} here: a cluster pauses it on every node. Must not block. */
+  default void pausedByOperator(String name) {}
+
+  /** An operator resumed job {@code name} here: a cluster resumes it on every node. Must not block. */
+  default void resumedByOperator(String name) {}
+
   /** Job {@code name} finished here: nothing was left to crawl. Called from the job manager's actor: must not block. */
   default void finished(String name) {}
 }

@@ -498,6 +498,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           job.state = JobState.PAUSED;
           getContext().getLog().info("job paused job={}", job.id);
           save(job);
+          dependencies.launcher().pausedByOperator(job.id);
         }
       }
       case RESUME -> {
@@ -510,6 +511,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
           job.state = JobState.RUNNING;
           getContext().getLog().info("job resumed job={}", job.id);
           save(job);
+          dependencies.launcher().resumedByOperator(job.id);
         }
       }
       case STOP -> {

@@ -150,6 +150,14 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void theClusterOfAServiceThatIsNotANodeIsAConflictThatSaysHowToRunOne() {
+    TestRouteResult result = route.run(HttpRequest.GET("/api/cluster"));
+    result.assertStatusCode(409);
+    assertEquals("this service is not a node of a cluster (spindle serve --cluster)",
+        json(result).get("error").asText());
+  }
+
+  @Test
   void aJsonJobIsReadAsStrictJsonWithNestedKeys() {
     TestRouteResult result = route.run(postJson("/api/jobs",
         "{\"spindle\": {\"job\": {\"name\": \"json-job\", \"seeds\": [\"http://a.example/\"]}}}"));

@@ -72,6 +72,20 @@ final class ServiceJobLauncher implements JobLauncher {
   }
 
   @Override
+  public void pausedByOperator(String name) {
+    if (cluster != null && cluster.get() != null) {
+      cluster.get().paused(name);
+    }
+  }
+
+  @Override
+  public void resumedByOperator(String name) {
+    if (cluster != null && cluster.get() != null) {
+      cluster.get().resumed(name);
+    }
+  }
+
+  @Override
   public void finished(String name) {
     if (cluster != null && cluster.get() != null) {
       cluster.get().finished(name);

@@ -93,6 +93,15 @@ class ClusterCrawlTest {
       awaitMembers(nodes.get(0), 3);
       assertManagementListsMembers(3);
       submit(nodes.get(1), web); // to any node: the others join it
+      for (ChildService node : nodes) {
+        node.await("/api/jobs/" + job, Duration.ofSeconds(60), "every node runs the job",
+            view -> view.path("state").asText().equals("running"));
+      }
+      // an operator's pause on one node pauses the job on every node, and a resume on another resumes it
+      assertEquals(200, nodes.get(2).post("/api/jobs/" + job + "/pause").status());
+      awaitState(nodes, "paused");
+      assertEquals(200, nodes.get(0).post("/api/jobs/" + job + "/resume").status());
+      awaitState(nodes, "running");
       awaitFinished(nodes);
 
       Map<String, Integer> records = records();
@@ -216,6 +225,13 @@ class ClusterCrawlTest {
       }
       return up == count;
     });
+  }
+
+  private void awaitState(List<ChildService> running, String state) {
+    for (ChildService node : running) {
+      node.await("/api/jobs/" + job, Duration.ofSeconds(30), "the job " + state + " on every node",
+          view -> view.path("state").asText().equals(state) || view.path("state").asText().equals("finished"));
+    }
   }
 
   private void awaitFinished(List<ChildService> running) {

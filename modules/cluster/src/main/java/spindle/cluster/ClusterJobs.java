@@ -14,7 +14,7 @@ import spindle.store.StoreException;
 /**
  * The jobs of the cluster, in one table of the shared PostgreSQL ({@code spindle_jobs}, keyed by the cluster's name
  * and the job's): the body each was submitted with and its state ({@code running}, {@code stopped} by an operator,
- * {@code finished}). A job submitted to any node is announced here; every node's {@link JobWatcher} runs the running
+ * {@code paused}, {@code finished}). A job submitted to any node is announced here; every node's {@link JobWatcher} runs the running
  * ones and stops the stopped ones. The generation counts submissions, so a job submitted again after it ended runs
  * again everywhere. Calls block: run them on a blocking dispatcher.
  */
@@ -59,7 +59,7 @@ final class ClusterJobs {
           + "(cluster, name, body, syntax, state, generation) VALUES (?, ?, ?, ?, 'running', 1) "
           + "ON CONFLICT (cluster, name) DO UPDATE SET body = EXCLUDED.body, syntax = EXCLUDED.syntax, "
           + "state = 'running', generation = spindle_jobs.generation + 1, updated_at = now() "
-          + "WHERE spindle_jobs.state <> 'running' RETURNING generation")) {
+          + "WHERE spindle_jobs.state NOT IN ('running', 'paused') RETURNING generation")) {
         statement.setString(1, cluster);
         statement.setString(2, name);
         statement.setString(3, body);
@@ -82,14 +82,29 @@ final class ClusterJobs {
     });
   }
 
-  /** Moves a running job to {@code state} ({@code stopped} or {@code finished}). */
+  /** Moves an active (running or paused) job to {@code state} ({@code stopped} or {@code finished}). */
   void end(String name, String state) {
     run("mark job " + name + " " + state, connection -> {
       try (PreparedStatement statement = connection.prepareStatement("UPDATE spindle_jobs SET state = ?, "
-          + "updated_at = now() WHERE cluster = ? AND name = ? AND state = 'running'")) {
+          + "updated_at = now() WHERE cluster = ? AND name = ? AND state IN ('running', 'paused')")) {
         statement.setString(1, state);
         statement.setString(2, cluster);
         statement.setString(3, name);
+        statement.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  /** Moves a job from state {@code from} to {@code to} (paused and running), if it is in {@code from}. */
+  void change(String name, String from, String to) {
+    run("mark job " + name + " " + to, connection -> {
+      try (PreparedStatement statement = connection.prepareStatement("UPDATE spindle_jobs SET state = ?, "
+          + "updated_at = now() WHERE cluster = ? AND name = ? AND state = ?")) {
+        statement.setString(1, to);
+        statement.setString(2, cluster);
+        statement.setString(3, name);
+        statement.setString(4, from);
         statement.executeUpdate();
       }
       return null;

@@ -95,6 +95,16 @@ public final class ClusterNode {
     later(() -> jobs.end(name, "stopped"), "mark job " + name + " stopped");
   }
 
+  /** An operator paused job {@code name} here: every node pauses it. Does not block. */
+  public void paused(String name) {
+    later(() -> jobs.change(name, "running", "paused"), "mark job " + name + " paused");
+  }
+
+  /** An operator resumed job {@code name} here: every node resumes it. Does not block. */
+  public void resumed(String name) {
+    later(() -> jobs.change(name, "paused", "running"), "mark job " + name + " running");
+  }
+
   /** Job {@code name} finished here: nothing is left to crawl anywhere. Does not block. */
   public void finished(String name) {
     later(() -> jobs.end(name, "finished"), "mark job " + name + " finished");

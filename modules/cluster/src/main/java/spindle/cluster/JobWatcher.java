@@ -17,13 +17,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import spindle.admin.BodySyntax;
 import spindle.admin.JobManager;
+import spindle.admin.JobState;
 import spindle.admin.JobView;
 import spindle.admin.Reply;
 
 /**
  * Makes this node run the cluster's jobs: every {@code job-poll-interval} it reads {@link ClusterJobs} and its own
- * job manager's jobs, joins the running jobs it does not run (a job submitted to another node, or running since
- * before this node joined), and stops the jobs an operator stopped on another node.
+ * job manager's jobs, joins the active jobs it does not run (a job submitted to another node, or running since
+ * before this node joined), and pauses, resumes and stops the jobs an operator paused, resumed or stopped on another
+ * node.
  */
 final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   sealed interface Command {}
@@ -111,13 +113,22 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
         handled.put(row.name(), row.generation()); // this node ran it already (submitted here, or restored)
         seen = row.generation();
       }
-      if (row.state().equals("running") && !active && (seen == null || row.generation() > seen)) {
+      boolean wanted = row.state().equals("running") || row.state().equals("paused");
+      if (wanted && !active && (seen == null || row.generation() > seen)) {
         handled.put(row.name(), row.generation());
         getContext().getLog().info("joining job {} (generation {}) submitted to another node", row.name(),
             row.generation());
         String name = row.name();
         ask(name, replyTo -> new JobManager.Join(name, row.body(), BodySyntax.valueOf(row.syntax()), replyTo));
-      } else if (row.state().equals("stopped") && active && here.state() != spindle.admin.JobState.STOPPING) {
+      } else if (row.state().equals("paused") && active && here.state() == JobState.RUNNING) {
+        getContext().getLog().info("pausing job {}: an operator paused it on another node", row.name());
+        String name = row.name();
+        ask(name, replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.PAUSE, replyTo));
+      } else if (row.state().equals("running") && active && here.state() == JobState.PAUSED) {
+        getContext().getLog().info("resuming job {}: an operator resumed it on another node", row.name());
+        String name = row.name();
+        ask(name, replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.RESUME, replyTo));
+      } else if (row.state().equals("stopped") && active && here.state() != JobState.STOPPING) {
         getContext().getLog().info("stopping job {}: an operator stopped it on another node", row.name());
         String name = row.name();
         ask(name, replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.STOP, replyTo));
