@@ -3,10 +3,7 @@ package spindle.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -48,22 +45,7 @@ class PostgresFrontierKillTest {
         .redirectError(temp.resolve("child.err").toFile())
         .start();
     try {
-      long lastDiscovered = -1;
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          String[] fields = line.split(" ");
-          lastDiscovered = Long.parseLong(fields[2]);
-          if (Long.parseLong(fields[1]) == 151) { // just after an add: the next call is a lease
-            child.destroyForcibly();
-            break;
-          }
-        }
-      } finally {
-        child.destroyForcibly();
-        assertTrue(child.waitFor(20, TimeUnit.SECONDS), "the child ended");
-      }
+      long lastDiscovered = FrontierKillChild.killAfterCall(child, 151); // just after an add: the next is a lease
       assertTrue(lastDiscovered > 0, "the child wrote before it was killed; see " + temp.resolve("child.err"));
 
       long leasedAtTheKill;

@@ -23,12 +23,15 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,14 +147,31 @@ class PostgresFrontierTest extends FrontierContract {
     }
   }
 
+  /**
+   * Waits until {@code condition}, which a background daemon makes true, holds: it is checked every 20 ms on a
+   * scheduler, and the test waits for the check that finds it true, at most {@code timeout}.
+   */
   private static void awaitCondition(Duration timeout, BooleanSupplier condition, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+    CompletableFuture<Void> met = new CompletableFuture<>();
+    ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor();
+    checks.scheduleWithFixedDelay(() -> {
+      try {
+        if (condition.getAsBoolean()) {
+          met.complete(null);
+        }
+      } catch (RuntimeException failed) {
+        met.completeExceptionally(failed);
       }
-      Thread.sleep(20); // polls a condition that a background daemon makes true
+    }, 0, 20, TimeUnit.MILLISECONDS);
+    try {
+      met.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException late) {
+      throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+    } catch (ExecutionException failed) {
+      throw new AssertionError("checking whether " + what + " failed", failed.getCause());
+    } finally {
+      checks.shutdownNow();
     }
   }
 

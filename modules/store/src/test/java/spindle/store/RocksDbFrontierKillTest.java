@@ -3,10 +3,7 @@ package spindle.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,22 +27,7 @@ class RocksDbFrontierKillTest {
         directory.toString(), "1000000")
         .redirectError(temp.resolve("child.err").toFile())
         .start();
-    long lastDiscovered = -1;
-    try (BufferedReader lines = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = lines.readLine()) != null) {
-        String[] fields = line.split(" ");
-        lastDiscovered = Long.parseLong(fields[2]);
-        if (Long.parseLong(fields[1]) == 601) { // just after an add: the next call is a lease
-          child.destroyForcibly();
-          break;
-        }
-      }
-    } finally {
-      child.destroyForcibly();
-      assertTrue(child.waitFor(20, TimeUnit.SECONDS), "the child ended");
-    }
+    long lastDiscovered = FrontierKillChild.killAfterCall(child, 601); // just after an add: the next is a lease
     assertTrue(lastDiscovered > 0, "the child wrote before it was killed; see " + temp.resolve("child.err"));
 
     FrontierStatus beforeReopen = RocksDbFrontier.readStatus(directory);
