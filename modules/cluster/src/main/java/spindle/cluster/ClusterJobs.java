@@ -82,29 +82,15 @@ final class ClusterJobs {
     });
   }
 
-  /** Moves an active (running or paused) job to {@code state} ({@code stopped} or {@code finished}). */
-  void end(String name, String state) {
-    run("mark job " + name + " " + state, connection -> {
-      try (PreparedStatement statement = connection.prepareStatement("UPDATE spindle_jobs SET state = ?, "
-          + "updated_at = now() WHERE cluster = ? AND name = ? AND state IN ('running', 'paused')")) {
-        statement.setString(1, state);
-        statement.setString(2, cluster);
-        statement.setString(3, name);
-        statement.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  /** Moves a job from state {@code from} to {@code to} (paused and running), if it is in {@code from}. */
-  void change(String name, String from, String to) {
+  /** Moves job {@code name} to state {@code to} if it is in one of the states {@code from}. */
+  void move(String name, String to, String... from) {
     run("mark job " + name + " " + to, connection -> {
       try (PreparedStatement statement = connection.prepareStatement("UPDATE spindle_jobs SET state = ?, "
-          + "updated_at = now() WHERE cluster = ? AND name = ? AND state = ?")) {
+          + "updated_at = now() WHERE cluster = ? AND name = ? AND state = ANY (?)")) {
         statement.setString(1, to);
         statement.setString(2, cluster);
         statement.setString(3, name);
-        statement.setString(4, from);
+        statement.setArray(4, connection.createArrayOf("text", from));
         statement.executeUpdate();
       }
       return null;

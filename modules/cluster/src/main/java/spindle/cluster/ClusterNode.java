@@ -92,28 +92,29 @@ public final class ClusterNode {
 
   /** An operator stopped job {@code name} here: every node stops it. Does not block. */
   public void stopped(String name) {
-    later(() -> jobs.end(name, "stopped"), "mark job " + name + " stopped");
+    move(name, "stopped", "running", "paused");
   }
 
   /** An operator paused job {@code name} here: every node pauses it. Does not block. */
   public void paused(String name) {
-    later(() -> jobs.change(name, "running", "paused"), "mark job " + name + " paused");
+    move(name, "paused", "running");
   }
 
   /** An operator resumed job {@code name} here: every node resumes it. Does not block. */
   public void resumed(String name) {
-    later(() -> jobs.change(name, "paused", "running"), "mark job " + name + " running");
+    move(name, "running", "paused");
   }
 
   /** Job {@code name} finished here: nothing is left to crawl anywhere. Does not block. */
   public void finished(String name) {
-    later(() -> jobs.end(name, "finished"), "mark job " + name + " finished");
+    move(name, "finished", "running", "paused");
   }
 
-  private void later(Runnable work, String what) {
-    CompletableFuture.runAsync(work, blockingIo).whenComplete((done, failure) -> {
+  /** Moves the job's state in the jobs table, off the caller's thread (a failure is logged: the job goes on here). */
+  private void move(String name, String to, String... from) {
+    CompletableFuture.runAsync(() -> jobs.move(name, to, from), blockingIo).whenComplete((done, failure) -> {
       if (failure != null) {
-        LOG.warn("cluster: could not {}: {}", what, failure.getMessage());
+        LOG.warn("cluster: could not mark job {} {}: {}", name, to, failure.getMessage());
       }
     });
   }

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
@@ -66,7 +65,7 @@ final class ClusterStatus implements ClusterView {
     Set<Member> unreachable = state.getUnreachable();
     String leader = state.getLeader() == null ? null : state.getLeader().toString();
     List<Map<String, Object>> members = new ArrayList<>();
-    for (Member member : StreamSupport.stream(state.getMembers().spliterator(), false).toList()) {
+    for (Member member : state.getMembers()) {
       Map<String, Object> entry = new LinkedHashMap<>();
       String address = member.address().toString();
       NodeReporter.NodeReport report = reports.get(address);

@@ -114,6 +114,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
       this(broker, frontier, storeExecutor, politeness, robots, robotsAgent, window, idleTimeout, metrics, controls,
           sessionRequests, sessionTime, Optional.empty());
     }
+
+    /** Whether the queues are Cluster Sharding entities: those, and only those, keep a memory across nodes. */
+    boolean sharded() {
+      return memory.isPresent();
+    }
   }
 
   /**
@@ -489,7 +494,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     if (isIdle() || retiredCleanly()) {
       return Behaviors.stopped();
     }
-    if (deps.memory().isPresent()) {
+    if (deps.sharded()) {
       // Cluster Sharding cannot take a refusal (a passivation or a handoff to another node): finish the requests
       // in flight, give the window back, stop, and wake the host, whose next message starts its next entity
       stopWhenRetired = true;

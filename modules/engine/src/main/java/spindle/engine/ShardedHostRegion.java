@@ -56,7 +56,9 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
   static final List<Duration> REWAKES = List.of(Duration.ofSeconds(5), Duration.ofSeconds(20),
       Duration.ofSeconds(70));
 
-  private record LeasesRecovered(String from, List<HostKey> hosts, Throwable failure) implements HostRegion.Command {}
+  /** Leases of {@code from} went back to their queues; {@code memberRemoved}: from a removed member's process. */
+  private record LeasesRecovered(String from, boolean memberRemoved, List<HostKey> hosts, Throwable failure)
+      implements HostRegion.Command {}
 
   private record Local(ActorRef<HostQueue.Command> entity, ActorRef<ClusterSharding.ShardCommand> shard) {}
 
@@ -178,12 +180,13 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
     String owner = ClusterHosts.ownerOf(removed.event().member().uniqueAddress());
     getContext().getLog().info("member removed job={} member={}: requeueing its leases", job,
         removed.event().member().address());
-    recover(owner, () -> cluster.leases().requeueLeasesOf(owner));
+    recover(owner, true, () -> cluster.leases().requeueLeasesOf(owner));
     return this;
   }
 
   private Behavior<HostRegion.Command> onCheckSilentOwners() {
-    recover("silent processes", () -> cluster.leases().requeueLeasesOfSilentOwners(cluster.silentOwnerTimeout()));
+    recover("silent processes", false,
+        () -> cluster.leases().requeueLeasesOfSilentOwners(cluster.silentOwnerTimeout()));
     var counts = deps.frontier().counts();
     if (counts.queued() > 0 && counts.finished() == finishedAtLastCheck) {
       getContext().getLog().info("no URL finished since the last check while {} are queued job={}: waking every "
@@ -194,9 +197,9 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
     return this;
   }
 
-  private void recover(String from, java.util.function.Supplier<List<HostKey>> requeue) {
+  private void recover(String from, boolean memberRemoved, java.util.function.Supplier<List<HostKey>> requeue) {
     getContext().pipeToSelf(CompletableFuture.supplyAsync(requeue, deps.storeExecutor()),
-        (hosts, failure) -> new LeasesRecovered(from, hosts == null ? List.of() : hosts, failure));
+        (hosts, failure) -> new LeasesRecovered(from, memberRemoved, hosts == null ? List.of() : hosts, failure));
   }
 
   private Behavior<HostRegion.Command> onLeasesRecovered(LeasesRecovered recovered) {
@@ -205,7 +208,7 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
           recovered.failure());
       return this;
     }
-    if (recovered.hosts().isEmpty() && !recovered.from().contains("#")) {
+    if (recovered.hosts().isEmpty() && !recovered.memberRemoved()) {
       return this; // the periodic check found nobody silent
     }
     getContext().getLog().info("leases requeued job={} from={} hosts={}; waking every host with work", job,
@@ -213,7 +216,7 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
     // every host with queued work, not only those: a dead node also took with it the entities of hosts that had
     // queued URLs but nothing leased, and any "work available" message in flight to it
     wakeAll("a removed member");
-    if (recovered.from().contains("#")) { // a member was removed: again once sharding has surely moved its shards
+    if (recovered.memberRemoved()) { // again, once sharding has surely moved the removed member's shards
       removals++;
       for (int i = 0; i < REWAKES.size(); i++) {
         timers.startSingleTimer("rewake-" + removals + "-" + i, new WakeAll("a removed member, again"),
