@@ -36,7 +36,7 @@ async function finish(ok, line) {
   finished = true;
   if (!ok && jobPaused && context) {
     await withTimeout(context.request.post(`${args.baseUrl}/api/jobs/${encodeURIComponent(args.jobId)}/resume`,
-      { headers: authHeaders() }), 3000).catch(() => {});
+      { headers: { ...authHeaders(), 'Content-Type': 'application/json' } }), 3000).catch(() => {});
   }
   if (browser) await withTimeout(browser.close(), 5000).catch(() => {});
   if (ok) console.log(`status-page: ok: ${line}`);

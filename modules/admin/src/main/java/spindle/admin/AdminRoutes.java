@@ -35,6 +35,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
@@ -97,6 +98,10 @@ public final class AdminRoutes extends AllDirectives {
       "png", MediaTypes.IMAGE_PNG.toContentType(),
       "ico", MediaTypes.IMAGE_X_ICON.toContentType(),
       "txt", ContentTypes.TEXT_PLAIN_UTF8);
+  /** The content types a mutation may carry: none that a browser sends across sites without a preflight. */
+  private static final java.util.Set<String> MUTATION_TYPES = java.util.Set.of("application/json", "application/hocon");
+  /** An IPv4 address, or an IPv6 address (with or without its brackets). */
+  private static final Pattern IP_LITERAL = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|\\[?[0-9a-f:.]*:[0-9a-f:.]*]?");
   private static final int DEFAULT_HOST_LIMIT = 50;
   private static final int MAX_HOST_LIMIT = 1000;
   private static final int DEFAULT_WHY_LIMIT = 50;
@@ -216,7 +221,16 @@ public final class AdminRoutes extends AllDirectives {
     if (invalid.isPresent()) {
       return complete(respond(400, json.error(invalid.get())));
     }
-    if (!chosen.method().equals(HttpMethods.GET) && !authorised(request)) {
+    Optional<HttpResponse> foreign = foreignHost(request);
+    if (foreign.isPresent()) {
+      return complete(foreign.get());
+    }
+    boolean mutation = !chosen.method().equals(HttpMethods.GET);
+    Optional<HttpResponse> crossSite = mutation ? crossSite(request) : Optional.empty();
+    if (crossSite.isPresent()) {
+      return complete(crossSite.get());
+    }
+    if (mutation && !authorised(request)) {
       return complete(respond(401, json.error(request.getHeader("Authorization").isPresent()
           ? "wrong bearer token" : "this request needs \"Authorization: Bearer <token>\" (spindle.admin.token)"))
           .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spindle\"")));
@@ -270,6 +284,48 @@ public final class AdminRoutes extends AllDirectives {
     String file = parameters.get("file");
     if (file != null && !UI_FILE.matcher(file).matches()) {
       return Optional.of("invalid file name \"" + shorten(file) + "\"");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A 403 for a request whose {@code Host} is a name that is not this service's, on a service without a token: a
+   * web page whose name an attacker re-pointed at 127.0.0.1 (DNS rebinding) would otherwise be same-origin with us.
+   * Addresses, {@code localhost} and {@code spindle.admin.host} are ours.
+   */
+  private Optional<HttpResponse> foreignHost(HttpRequest request) {
+    if (token.isPresent()) {
+      return Optional.empty(); // served beyond loopback under any name; mutations need the token anyway
+    }
+    String host = request.getUri().host().address().toLowerCase(Locale.ROOT);
+    if (host.isEmpty() || host.equals("localhost") || host.endsWith(".localhost")
+        || host.equalsIgnoreCase(settings.host()) || IP_LITERAL.matcher(host).matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(respond(403, json.error("requests must name this service by address or as localhost, not \""
+        + shorten(host) + "\" (a name that points here from elsewhere is how a web page reaches a local service)")));
+  }
+
+  /**
+   * A 403 or 415 for a request that changes something and that a web page on another site could have sent: one with
+   * an {@code Origin} other than this service's own, or with a content type a browser sends across sites without
+   * asking first (a form's, {@code text/plain}, or none). Tools such as curl send no {@code Origin}.
+   */
+  private Optional<HttpResponse> crossSite(HttpRequest request) {
+    Optional<String> origin = request.getHeader("Origin").map(HttpHeader::value);
+    String own = "http://" + request.getUri().host().address() + (request.getUri().port() > 0
+        ? ":" + request.getUri().port() : "");
+    if (origin.isPresent() && !origin.get().equalsIgnoreCase(own)) {
+      return Optional.of(respond(403, json.error("cross-origin request refused: Origin " + shorten(origin.get())
+          + " is not this service (" + own + ")")));
+    }
+    if (request.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE)
+        || !MUTATION_TYPES.contains(request.entity().getContentType().mediaType().toString())) {
+      String given = request.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE) ? "none"
+          : request.entity().getContentType().mediaType().toString();
+      return Optional.of(respond(415, json.error(request.method().name() + " needs Content-Type: application/json "
+          + "(or application/hocon for a HOCON job), was " + given + "; a browser cannot send those from another "
+          + "site without asking first")));
     }
     return Optional.empty();
   }
@@ -558,7 +614,9 @@ public final class AdminRoutes extends AllDirectives {
 
   /** The body as a strict entity, within the size limit (413 beyond it). */
   private Route body(Function<HttpEntity.Strict, Route> inner) {
-    return extractRequestEntity(entity -> extractMaterializer(materializer -> onComplete(
+    return extractRequestEntity(entity -> entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes()
+        ? complete(tooLarge()) // declared too long: refused before reading (toStrict has its own, larger, limit)
+        : extractMaterializer(materializer -> onComplete(
         entity.withSizeLimit(settings.maxBodyBytes()).toStrict(Duration.ofSeconds(30).toMillis(), materializer),
         strict -> strict.isSuccess() ? inner.apply(strict.get()) : complete(unreadableBody(strict.failed().get())))));
   }

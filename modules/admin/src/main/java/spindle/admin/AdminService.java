@@ -159,8 +159,10 @@ public final class AdminService {
       system.getWhenTerminated().toCompletableFuture().join();
       gcMetrics.close();
       Throwable cause = failed instanceof ExecutionException && failed.getCause() != null ? failed.getCause() : failed;
+      boolean bind = cause.getMessage() != null && cause.getMessage().contains("BindException");
       throw new SettingsException("spindle.admin.port", "cannot listen on " + settings.host() + ":"
-          + settings.port() + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+          + settings.port() + ": " + (bind ? "the port is in use, or the address is not one of this machine's"
+          : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       system.terminate();

@@ -18,9 +18,11 @@ import spindle.core.SettingsException;
  * @param metricsTopHosts hosts per job with their own series in {@code /metrics}; the rest are summed as "other"
  * @param jobsDirectory where submitted jobs and their last state are kept
  * @param askTimeout how long a request waits for an actor's answer before it gets 503
+ * @param outputRoot the directory under which submitted jobs may write their outputs
+ * @param storeRoot the directory under which submitted jobs may keep their stores
  */
 public record AdminSettings(String host, int port, Optional<String> token, long maxBodyBytes, int metricsTopHosts,
-    Path jobsDirectory, Duration askTimeout) {
+    Path jobsDirectory, Duration askTimeout, Path outputRoot, Path storeRoot) {
   public AdminSettings {
     if (host.isBlank()) {
       throw new SettingsException("spindle.admin.host", "must not be empty");
@@ -44,6 +46,12 @@ public record AdminSettings(String host, int port, Optional<String> token, long 
     if (askTimeout.isNegative() || askTimeout.isZero()) {
       throw new SettingsException("spindle.admin.ask-timeout", "must be positive, was " + askTimeout);
     }
+    if (outputRoot.toString().isBlank()) {
+      throw new SettingsException("spindle.admin.output-root", "must name a directory, was empty");
+    }
+    if (storeRoot.toString().isBlank()) {
+      throw new SettingsException("spindle.admin.store-root", "must name a directory, was empty");
+    }
   }
 
   /**
@@ -55,7 +63,8 @@ public record AdminSettings(String host, int port, Optional<String> token, long 
     String token = c.getString("token").strip();
     return new AdminSettings(c.getString("host").strip(), c.getInt("port"),
         token.isEmpty() ? Optional.empty() : Optional.of(token), c.getBytes("max-body-size"),
-        c.getInt("metrics-top-hosts"), Path.of(c.getString("jobs-dir")), c.getDuration("ask-timeout"));
+        c.getInt("metrics-top-hosts"), Path.of(c.getString("jobs-dir")), c.getDuration("ask-timeout"),
+        Path.of(c.getString("output-root")), Path.of(c.getString("store-root")));
   }
 
   /**

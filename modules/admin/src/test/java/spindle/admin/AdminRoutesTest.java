@@ -23,7 +23,10 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
@@ -84,11 +87,16 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   static AdminSettings settings(Path directory, Optional<String> token) {
-    return new AdminSettings("127.0.0.1", 0, token, 4096, 2, directory.resolve("service"), Duration.ofSeconds(3));
+    return new AdminSettings("127.0.0.1", 0, token, 4096, 2, directory.resolve("service"), Duration.ofSeconds(3),
+        directory.resolve("out"), directory.resolve("data"));
   }
 
+  /** The content type of a HOCON job, which the service requires (with JSON's) on every POST and PATCH. */
+  static final ContentType.NonBinary HOCON = MediaTypes.applicationWithOpenCharset("hocon")
+      .toContentType(HttpCharsets.UTF_8);
+
   static HttpRequest post(String path, String body) {
-    return HttpRequest.POST(path).withEntity(ContentTypes.TEXT_PLAIN_UTF8, body);
+    return HttpRequest.POST(path).withEntity(HOCON, body);
   }
 
   static HttpRequest postJson(String path, String body) {

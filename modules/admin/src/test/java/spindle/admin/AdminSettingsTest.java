@@ -15,7 +15,8 @@ import spindle.core.SettingsException;
 /** The service's settings: defaults, validation, and no endpoint beyond loopback without a token. */
 class AdminSettingsTest {
   private static AdminSettings settings(String host, Optional<String> token) {
-    return new AdminSettings(host, 0, token, 1 << 20, 20, Path.of("data/service"), Duration.ofSeconds(5));
+    return new AdminSettings(host, 0, token, 1 << 20, 20, Path.of("data/service"), Duration.ofSeconds(5),
+        Path.of("out"), Path.of("data"));
   }
 
   @Test
@@ -48,12 +49,15 @@ class AdminSettingsTest {
   @Test
   void badValuesNameTheirKey() {
     assertEquals("spindle.admin.port", assertThrows(SettingsException.class, () -> new AdminSettings("127.0.0.1",
-        70000, Optional.empty(), 1 << 20, 20, Path.of("x"), Duration.ofSeconds(1))).key());
+        70000, Optional.empty(), 1 << 20, 20, Path.of("x"), Duration.ofSeconds(1), Path.of("out"), Path.of("data"))).key());
     assertEquals("spindle.admin.token", assertThrows(SettingsException.class, () -> settings("127.0.0.1",
         Optional.of("with space"))).key());
     assertEquals("spindle.admin.metrics-top-hosts", assertThrows(SettingsException.class, () -> new AdminSettings(
-        "127.0.0.1", 0, Optional.empty(), 1 << 20, -1, Path.of("x"), Duration.ofSeconds(1))).key());
+        "127.0.0.1", 0, Optional.empty(), 1 << 20, -1, Path.of("x"), Duration.ofSeconds(1), Path.of("out"), Path.of("data"))).key());
     assertEquals("spindle.admin.ask-timeout", assertThrows(SettingsException.class, () -> new AdminSettings(
-        "127.0.0.1", 0, Optional.empty(), 1 << 20, 1, Path.of("x"), Duration.ZERO)).key());
+        "127.0.0.1", 0, Optional.empty(), 1 << 20, 1, Path.of("x"), Duration.ZERO, Path.of("out"), Path.of("data"))).key());
+    assertEquals("spindle.admin.output-root", assertThrows(SettingsException.class, () -> new AdminSettings(
+        "127.0.0.1", 0, Optional.empty(), 1 << 20, 1, Path.of("x"), Duration.ofSeconds(1), Path.of(""),
+        Path.of("data"))).key());
   }
 }

@@ -1,5 +1,7 @@
 package spindle.admin;
 
+import org.apache.pekko.http.javadsl.model.headers.Host;
+import org.apache.pekko.http.javadsl.testkit.DefaultHostInfo;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -30,6 +32,12 @@ abstract class JUnit5RouteTest extends RouteTest {
   @Override
   public Materializer materializer() {
     return Materializer.matFromSystem(typedSystem());
+  }
+
+  /** Requests name the service by its loopback address, as a browser or curl on this machine does. */
+  @Override
+  public DefaultHostInfo defaultHostInfo() {
+    return new DefaultHostInfo(Host.create("127.0.0.1", 8080), false);
   }
 
   @Override

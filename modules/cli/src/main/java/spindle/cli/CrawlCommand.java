@@ -1,17 +1,15 @@
 package spindle.cli;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import spindle.core.CrawlUrl;
-import spindle.core.SettingsException;
+import spindle.core.url.WebUrl;
 import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlJob;
 import spindle.engine.CrawlSettings;
@@ -71,27 +69,28 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     if (jobFile == null && seeds.isEmpty()) {
       throw new UsageException("give a job file or at least one --seed URL (see spindle crawl --help)");
     }
-    Map<String, Object> flags = new LinkedHashMap<>();
+    Config flags = ConfigFactory.empty();
     if (!seeds.isEmpty()) {
-      flags.put("spindle.job.seeds", JobConfigLoader.seedList(seeds));
+      flags = flags.withValue("spindle.job.seeds", ConfigValueFactory.fromIterable(seeds, "--seed"));
     }
     if (out != null) {
-      flags.put("spindle.output.path", out.toString());
+      flags = flags.withValue("spindle.output.path", ConfigValueFactory.fromAnyRef(out.toString(), "--out"));
     }
-    if (jobFile == null) { // a quick run is named after its output, so running it again resumes it
-      flags.put("spindle.job.name", quickRunName(out));
+    if (jobFile == null) { // named after its output or its first seed's host, so running it again resumes it
+      flags = flags.withValue("spindle.job.name", ConfigValueFactory.fromAnyRef(quickRunName(out, seeds),
+          "the quick run's name"));
     }
     Config config = new JobConfigLoader().load(JobConfigLoader.operatorFile(operatorConfig), Optional.ofNullable(jobFile),
         sets, flags);
     CrawlSettings settings = settings(config);
-    DemoSite demo = DemoSite.fromConfig(config);
+    DemoSite demo = ConfigErrors.reading(config, () -> DemoSite.fromConfig(config));
     Path baseDirectory = jobFile == null ? Path.of("") : Optional.ofNullable(jobFile.toAbsolutePath().getParent())
         .orElse(Path.of(""));
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
 
-    FixtureWeb web = demo.enabled() ? demo.start(err) : null;
+    FixtureWeb web = demo.enabled() ? demo.start(config, err) : null;
     try {
-      List<CrawlUrl> seedUrls = withOrigin(config, () -> Seeds.resolve(
+      List<CrawlUrl> seedUrls = ConfigErrors.reading(config, () -> Seeds.resolve(
           new CrawlSettings.JobSettings(settings.job().name(), seedsOf(settings, web), settings.job().seedFile()),
           normalizer, baseDirectory));
       return run(config, settings, seedUrls, err);
@@ -142,54 +141,31 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     return summary.failure().isPresent() ? 1 : 0;
   }
 
-  /** The job name of a run without a job file: the output's file name without its extension, or "crawl". */
-  static String quickRunName(Path output) {
-    if (output == null || output.getFileName() == null) {
+  /**
+   * The job name of a run without a job file: the output's file name without its extension; without {@code --out},
+   * the first seed's host (and port), so that two quick runs of different sites never share a store; else "crawl".
+   */
+  static String quickRunName(Path output, List<String> seeds) {
+    String base = null;
+    if (output != null && output.getFileName() != null) {
+      String name = output.getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      base = dot > 0 ? name.substring(0, dot) : name;
+    } else if (!seeds.isEmpty()) {
+      base = WebUrl.parse(seeds.get(0).strip())
+          .map(url -> url.host() + (url.port().isPresent() ? "-" + url.port().getAsInt() : ""))
+          .orElse(null);
+    }
+    if (base == null) {
       return "crawl";
     }
-    String name = output.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    String base = (dot > 0 ? name.substring(0, dot) : name).replaceAll("[^A-Za-z0-9._-]", "-");
-    return base.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}") ? base : "crawl";
+    String name = base.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+    name = name.length() > 64 ? name.substring(0, 64) : name;
+    return name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}") ? name : "crawl";
   }
 
-  /** Reads the settings, turning a bad value into a one-line usage error that names its file and line. */
+  /** Reads the settings, turning a bad value into a one-line usage error that names its file, line and key. */
   static CrawlSettings settings(Config config) {
-    return withOrigin(config, () -> {
-      try {
-        return CrawlSettings.fromConfig(config);
-      } catch (ConfigException invalid) {
-        throw new UsageException(invalid.getMessage());
-      }
-    });
-  }
-
-  /** Runs {@code reading}, turning a {@link SettingsException} into a usage error that names where the key was set. */
-  static <T> T withOrigin(Config config, java.util.function.Supplier<T> reading) {
-    try {
-      return reading.get();
-    } catch (SettingsException invalid) {
-      throw new UsageException(origin(config, invalid.key()) + invalid.getMessage());
-    }
-  }
-
-  private static String origin(Config config, String key) {
-    String path = key.replaceAll("\\[\\d+]$", "");
-    if (!config.hasPathOrNull(path)) {
-      return "";
-    }
-    ConfigOrigin origin = config.getValue(path).origin();
-    if (origin.filename() != null && !origin.filename().endsWith("reference.conf")) {
-      return Path.of(origin.filename()).getFileName() + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "")
-          + ": ";
-    }
-    String description = origin.description();
-    if (origin.filename() == null && description.startsWith(JobConfigLoader.JOB_TEXT_ORIGIN + ":")) {
-      return JobConfigLoader.JOB_TEXT_ORIGIN + (origin.lineNumber() > 0 ? ":" + origin.lineNumber() : "") + ": ";
-    }
-    if (description.startsWith("--set")) { // "--set key: 1" when the value was parsed as HOCON: no line for a flag
-      return description.replaceFirst(": \\d+$", "") + ": ";
-    }
-    return description.equals("command line") ? description + ": " : "";
+    return ConfigErrors.reading(config, () -> CrawlSettings.fromConfig(config));
   }
 }

@@ -2,6 +2,7 @@ package spindle.cli;
 
 import com.typesafe.config.Config;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import spindle.fixture.FaultProfile;
 import spindle.fixture.FixtureSettings;
 import spindle.fixture.FixtureWeb;
@@ -20,9 +21,19 @@ record DemoSite(boolean enabled, int hosts, int pagesPerHost, int port, long see
         c.getLong("seed"));
   }
 
-  /** Starts the site and says where it runs. */
-  FixtureWeb start(PrintWriter err) {
-    FixtureWeb web = FixtureWeb.start(settings(hosts, pagesPerHost, port, seed).build());
+  /**
+   * Starts the site and says where it runs; a port that is taken is a usage error naming {@code
+   * spindle.demo-site.port} where {@code config} set it.
+   */
+  FixtureWeb start(Config config, PrintWriter err) {
+    FixtureWeb web;
+    try {
+      web = FixtureWeb.start(settings(hosts, pagesPerHost, port, seed).build());
+    } catch (UncheckedIOException unbound) {
+      throw ConfigErrors.at(config, "spindle.demo-site.port", "cannot start the demo site on port " + port + ": "
+          + "the port is in use (another crawl's demo site, or ./spindle demo-site?); choose another port, or 0 "
+          + "for any free one");
+    }
     err.println("spindle: demo site running on " + web.hostCount() + " loopback hosts, e.g. " + web.baseUrl(0));
     err.flush();
     return web;

@@ -24,7 +24,7 @@ final class DemoSiteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return FixtureCommand.serve(DemoSite.settings(hosts, pagesPerHost, port, 42).build(),
+    return FixtureCommand.serve(DemoSite.settings(hosts, pagesPerHost, port, 42).build(), "Spindle demo site",
         spec.commandLine().getOut(), null);
   }
 }

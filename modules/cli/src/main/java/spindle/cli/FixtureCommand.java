@@ -88,7 +88,7 @@ final class FixtureCommand implements Callable<Integer> {
       case "mixed" -> builder.faults(FaultProfile.MIXED);
       default -> throw new UsageException("--faults " + faults + ": expected none or mixed");
     }
-    return serve(builder.build(), spec.commandLine().getOut(), seedsFile);
+    return serve(builder.build(), "Spindle fixture web", spec.commandLine().getOut(), seedsFile);
   }
 
   /** Parses "MIN-MAX" (or a single number) into two non-negative numbers with MIN <= MAX. */
@@ -107,7 +107,8 @@ final class FixtureCommand implements Callable<Integer> {
   }
 
   /** Serves {@code settings} until SIGINT or SIGTERM; prints the description and the seeds. */
-  static int serve(FixtureSettings settings, PrintWriter out, java.nio.file.Path seedsFile) throws Exception {
+  static int serve(FixtureSettings settings, String title, PrintWriter out, java.nio.file.Path seedsFile)
+      throws Exception {
     FixtureWeb web;
     try {
       web = FixtureWeb.start(settings);
@@ -115,7 +116,7 @@ final class FixtureCommand implements Callable<Integer> {
       throw new UsageException("cannot start the fixture: " + cannotStart.getMessage());
     }
     try (web) {
-      out.println(web.describe());
+      out.println(web.describe(title));
       out.println("seeds:");
       web.seedUrls().forEach(out::println);
       out.flush();

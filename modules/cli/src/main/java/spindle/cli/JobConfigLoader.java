@@ -3,6 +3,13 @@ package spindle.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderClasspath;
+import com.typesafe.config.ConfigIncluderFile;
+import com.typesafe.config.ConfigIncluderURL;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
@@ -10,7 +17,6 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,9 +58,10 @@ final class JobConfigLoader {
    * @param operatorFile the operator's defaults; skipped when it does not exist
    * @param jobFile the job file, if any
    * @param overrides {@code key=value} pairs from {@code --set}, later ones winning
-   * @param cli values from other flags ({@code --seed}, {@code --out}), below {@code --set}
+   * @param flags values from other flags ({@code --seed}, {@code --out}), each with its flag as origin; a key that
+   *     a {@code --set} also sets is refused, since the two would name two values for one setting
    */
-  Config load(Optional<Path> operatorFile, Optional<Path> jobFile, List<String> overrides, Map<String, Object> cli) {
+  Config load(Optional<Path> operatorFile, Optional<Path> jobFile, List<String> overrides, Config flags) {
     Config operator = ConfigFactory.empty();
     if (operatorFile.isPresent() && Files.isRegularFile(operatorFile.get())) {
       operator = parseFile(operatorFile.get());
@@ -79,16 +86,23 @@ final class JobConfigLoader {
         }
       }
     }
-    Config flags = ConfigFactory.parseMap(cli, "command line");
     Config sets = ConfigFactory.empty();
     for (String override : overrides) {
       sets = parseOverride(override).withFallback(sets);
+    }
+    for (Map.Entry<String, ConfigValue> flag : flags.entrySet()) {
+      boolean userFlag = flag.getValue().origin().description().startsWith("--");
+      if (userFlag && sets.hasPathOrNull(flag.getKey())) {
+        throw new UsageException(flag.getValue().origin().description() + " and --set " + flag.getKey() + " both "
+            + "set " + flag.getKey() + " (" + flag.getValue().render() + " and " + sets.getValue(flag.getKey()).render()
+            + "); give one of them");
+      }
     }
     try {
       return sets.withFallback(flags).withFallback(job).withFallback(operator)
           .withFallback(pekkoSettings()).withFallback(defaults).resolve();
     } catch (ConfigException unresolved) {
-      throw new UsageException(unresolved.getMessage());
+      throw ConfigErrors.of(ConfigFactory.empty(), unresolved);
     }
   }
 
@@ -106,7 +120,12 @@ final class JobConfigLoader {
     for (String override : overrides) {
       sets = parseOverride(override).withFallback(sets);
     }
-    return sets.withFallback(operator);
+    try {
+      // the operator's ${?ENV} substitutions are resolved here, with the environment; jobs are resolved without it
+      return sets.withFallback(operator).resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    } catch (ConfigException unresolved) {
+      throw ConfigErrors.of(ConfigFactory.empty(), unresolved);
+    }
   }
 
   /** The service's own configuration: {@code operatorLayer} over Spindle's Pekko settings and the defaults. */
@@ -114,7 +133,7 @@ final class JobConfigLoader {
     try {
       return operatorLayer.withFallback(pekkoSettings()).withFallback(defaults).resolve();
     } catch (ConfigException unresolved) {
-      throw new UsageException(unresolved.getMessage());
+      throw ConfigErrors.of(ConfigFactory.empty(), unresolved);
     }
   }
 
@@ -131,9 +150,11 @@ final class JobConfigLoader {
       job = job.withValue("spindle.job.name", ConfigValueFactory.fromAnyRef(name.get(), "generated name"));
     }
     try {
-      return job.withFallback(operatorLayer).withFallback(pekkoSettings()).withFallback(defaults).resolve();
+      // no environment variables: a job's ${?SECRET} must not read the service's environment into a URL
+      return job.withFallback(operatorLayer).withFallback(pekkoSettings()).withFallback(defaults)
+          .resolve(ConfigResolveOptions.noSystem());
     } catch (ConfigException unresolved) {
-      throw new UsageException(unresolved.getMessage());
+      throw ConfigErrors.of(ConfigFactory.empty(), unresolved);
     }
   }
 
@@ -141,15 +162,16 @@ final class JobConfigLoader {
   Config parseJobText(String text, ConfigSyntax syntax) {
     Config job;
     try {
+      // no includes: a job submitted over HTTP must not read the service's files
       job = ConfigFactory.parseString(text, ConfigParseOptions.defaults().setSyntax(syntax)
-          .setOriginDescription(JOB_TEXT_ORIGIN));
+          .setOriginDescription(JOB_TEXT_ORIGIN).setIncluder(NoIncludes.INSTANCE));
     } catch (ConfigException invalid) {
-      throw new UsageException(invalid.getMessage());
+      throw ConfigErrors.of(ConfigFactory.empty(), invalid);
     }
     for (Map.Entry<String, ConfigValue> entry : job.entrySet()) {
       String key = entry.getKey();
       if (SERVICE_PREFIXES.stream().anyMatch(key::startsWith)) {
-        throw new UsageException(where(JOB_TEXT_ORIGIN, entry.getValue()) + key + " is a setting of the service, "
+        throw new UsageException(where(JOB_TEXT_ORIGIN, entry.getValue()) + key + ": a setting of the service, "
             + "not of a job (set it in application.conf or with serve --set)");
       }
     }
@@ -169,7 +191,7 @@ final class JobConfigLoader {
       return ConfigFactory.parseFile(file.toFile(),
           ConfigParseOptions.defaults().setAllowMissing(false).setSyntax(ConfigSyntax.CONF));
     } catch (ConfigException invalid) {
-      throw new UsageException(invalid.getMessage());
+      throw ConfigErrors.of(ConfigFactory.empty(), invalid);
     }
   }
 
@@ -201,25 +223,28 @@ final class JobConfigLoader {
     for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
       String key = entry.getKey();
       if (!key.startsWith("spindle.") && !key.startsWith("pekko.")) {
-        throw new UsageException(where(source, entry.getValue()) + "unknown key " + key
-            + " (job keys start with \"spindle.\")");
+        throw new UsageException(where(source, entry.getValue()) + key + ": unknown key (job keys start with "
+            + "\"spindle.\")");
       }
       if (!key.startsWith("spindle.") || OPEN_PREFIXES.stream().anyMatch(key::startsWith)) {
         continue;
       }
       if (!reference.hasPathOrNull(key)) {
-        throw new UsageException(where(source, entry.getValue()) + "unknown key " + key + suggestion(key));
+        throw new UsageException(where(source, entry.getValue()) + key + ": unknown key" + suggestion(key));
       }
       ConfigValue expected = reference.getValue(key);
       if (expected.valueType() == ConfigValueType.OBJECT) {
-        throw new UsageException(where(source, entry.getValue()) + key + " is a section; set one of its keys");
+        throw new UsageException(where(source, entry.getValue()) + key + ": a section; set one of its keys");
       }
     }
   }
 
   private static String where(String source, ConfigValue value) {
+    if (source.startsWith("--set")) {
+      return "--set ";
+    }
     int line = value.origin().lineNumber();
-    return source + (line > 0 && !source.startsWith("--set") ? ":" + line : "") + ": ";
+    return source + (line > 0 ? ":" + line : "") + ": ";
   }
 
   private String suggestion(String key) {
@@ -268,8 +293,42 @@ final class JobConfigLoader {
     return launcherDefault == null ? Optional.empty() : Optional.of(Path.of(launcherDefault));
   }
 
-  /** The seeds from {@code --seed} flags as a config value. */
-  static Object seedList(List<String> seeds) {
-    return new ArrayList<>(seeds);
+  /**
+   * A HOCON includer that refuses every {@code include}, also {@code file(...)}, {@code url(...)} and
+   * {@code classpath(...)} (an includer without those interfaces falls back to Typesafe Config's own, which reads
+   * them): job text comes from outside and must not read the service's files or make it fetch URLs.
+   */
+  private enum NoIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
+    INSTANCE;
+
+    @Override
+    public ConfigIncluder withFallback(ConfigIncluder fallback) {
+      return this;
+    }
+
+    @Override
+    public ConfigObject include(ConfigIncludeContext context, String what) {
+      throw refused(what);
+    }
+
+    @Override
+    public ConfigObject includeFile(ConfigIncludeContext context, java.io.File what) {
+      throw refused("file(" + what + ")");
+    }
+
+    @Override
+    public ConfigObject includeURL(ConfigIncludeContext context, java.net.URL what) {
+      throw refused("url(" + what + ")");
+    }
+
+    @Override
+    public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+      throw refused("classpath(" + what + ")");
+    }
+
+    private static ConfigException refused(String what) {
+      return new ConfigException.Generic(JOB_TEXT_ORIGIN + ": include " + what + ": a job submitted to the service "
+          + "cannot include anything; put the keys in the job itself");
+    }
   }
 }

@@ -68,59 +68,84 @@ final class JobStore implements AutoCloseable {
 
   /**
    * Opens the job's store and output. {@code fresh} deletes both first (saying so on {@code err}). Throws
-   * {@link UsageException} for a store in use, a store of another crawl, or a directory that is not a store.
+   * {@link UsageException} for a store in use, a store of another crawl, a directory that is not a store, an output
+   * path that cannot be a file, and an output file this job did not write; in each case before anything is created.
    */
   static JobStore open(CrawlSettings settings, Config config, List<CrawlUrl> seeds, boolean fresh, PrintWriter err)
       throws IOException {
-    return open(settings, config, seeds, fresh, err, "run again with --fresh to delete it and start over");
+    return open(settings, config, seeds, fresh, err, "run again with --fresh to delete it and start over",
+        "choose another path, or --fresh to replace it");
   }
 
   /**
    * {@link #open(CrawlSettings, Config, List, boolean, PrintWriter)}, where {@code startOver} tells the user how to
-   * start over when the store holds another crawl (the service has no {@code --fresh}).
+   * start over when the store holds another crawl, and {@code replace} what to do about an output file the job did
+   * not write (the service has no {@code --fresh}).
    */
   static JobStore open(CrawlSettings settings, Config config, List<CrawlUrl> seeds, boolean fresh, PrintWriter err,
-      String startOver) throws IOException {
+      String startOver, String replace) throws IOException {
     Path output = settings.output().path();
     CrawlSettings.StoreConfig store = settings.store();
+    if (store.backend() == CrawlSettings.StoreConfig.Backend.POSTGRES) {
+      throw ConfigErrors.at(config, "spindle.store.backend", "\"postgres\" is the store of a cluster's nodes "
+          + "(spindle serve --cluster); a single crawl uses \"rocksdb\" or \"memory\"");
+    }
+    JobPaths.checkOutput(config, output);
+    boolean durable = store.backend() == CrawlSettings.StoreConfig.Backend.ROCKSDB;
+    if (durable) {
+      JobPaths.checkStore(config, store.dir(), output);
+    }
     if (fresh) {
       deleteForFresh(store, output, err);
     }
-    if (store.backend() == CrawlSettings.StoreConfig.Backend.POSTGRES) {
-      throw new UsageException("spindle.store.backend: \"postgres\" is the store of a cluster's nodes (spindle serve "
-          + "--cluster); a single crawl uses \"rocksdb\" or \"memory\"");
+    boolean storeExists = durable && Files.isDirectory(store.dir()) && isNotEmpty(store.dir());
+    if (!storeExists && Files.exists(output)) { // a new crawl's store cannot have written it
+      throw notWrittenByThisJob(config, output, replace);
     }
-    if (store.backend() == CrawlSettings.StoreConfig.Backend.MEMORY) {
-      return new JobStore(new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint), create(output),
+    if (!durable) {
+      return new JobStore(new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint), create(config, output),
           Optional.empty());
     }
     RocksDbFrontier frontier;
     try {
       frontier = RocksDbFrontier.open(store.dir(), settings.limits(), UrlNormalizer::fingerprint, store.settings());
     } catch (NotAStoreException notAStore) {
-      throw new UsageException("spindle.store.dir: " + notAStore.getMessage());
+      throw ConfigErrors.at(config, "spindle.store.dir", notAStore.getMessage());
     } catch (StoreException failed) {
       String message = failed.getMessage().toLowerCase(Locale.ROOT).contains("lock")
           ? store.dir() + " is in use by another Spindle process (one crawl per store directory)"
           : failed.getMessage();
-      throw new UsageException("spindle.store.dir: " + message);
+      throw ConfigErrors.at(config, "spindle.store.dir", message);
     }
     try {
       String fingerprint = fingerprint(config, seeds);
       Optional<String> stored = frontier.meta(RocksDbFrontier.JOB_FINGERPRINT);
       FrontierCounts counts = frontier.counts();
       if (stored.isPresent() && !stored.get().equals(fingerprint)) {
-        throw new UsageException(store.dir() + " holds a crawl with other seeds or another scope (spindle.job seeds, "
-            + "spindle.scope or spindle.normalization changed); " + startOver + ", or set spindle.store.dir to "
-            + "another directory");
+        throw ConfigErrors.at(config, "spindle.store.dir", store.dir() + " holds a crawl with other seeds or "
+            + "another scope (spindle.job seeds, spindle.scope or spindle.normalization changed); " + startOver
+            + ", or set spindle.store.dir to another directory");
+      }
+      boolean wroteRecords = counts.discovered() > 0 || frontier.committedOutputBytes() > 0;
+      String outputKey = JobPaths.relativeTo(store.dir(), output);
+      Optional<String> written = frontier.meta(OUTPUT_PATH)
+          .or(() -> wroteRecords ? Optional.of(outputKey) : Optional.empty()); // a store from before the key
+      if (written.isPresent() && !written.get().equals(outputKey) && wroteRecords) {
+        throw ConfigErrors.at(config, "spindle.output.path", "this job's records are in "
+            + store.dir().resolve(written.get()).normalize() + " (its output when the store was created); set it "
+            + "back to that file, or " + startOver.replaceFirst("^run again with ", ""));
+      }
+      if (!written.map(outputKey::equals).orElse(false) && Files.exists(output)) {
+        throw notWrittenByThisJob(config, output, replace);
       }
       if (stored.isEmpty()) {
         frontier.putMeta(RocksDbFrontier.JOB_FINGERPRINT, fingerprint);
       }
+      frontier.putMeta(OUTPUT_PATH, outputKey); // before the file exists: a kill in between leaves it ours
       if (counts.discovered() == 0) {
-        return new JobStore(frontier, create(output), Optional.empty());
+        return new JobStore(frontier, create(config, output), Optional.empty());
       }
-      String cut = alignOutput(output, frontier.committedOutputBytes(), err);
+      String cut = alignOutput(config, output, frontier.committedOutputBytes(), startOver);
       String note = String.format(Locale.ROOT, "resuming from %s: %,d URLs recorded, %,d queued, %,d leased when it "
           + "stopped (back in their queues)%s", store.dir(), counts.finished(), counts.queued(),
           frontier.recoveredLeases(), cut);
@@ -129,6 +154,15 @@ final class JobStore implements AutoCloseable {
       frontier.close();
       throw failed;
     }
+  }
+
+  /** The store's record of the output it writes: the output's path relative to the store directory. */
+  static final String OUTPUT_PATH = "output-path";
+
+  private static UsageException notWrittenByThisJob(Config config, Path output, String replace) {
+    String file = ConfigErrors.setByFlag(config, "spindle.output.path") ? "" : output + ": "; // --out names it
+    return ConfigErrors.at(config, "spindle.output.path", file + "the file exists and this job did not write it; "
+        + replace);
   }
 
   /**
@@ -146,7 +180,7 @@ final class JobStore implements AutoCloseable {
       frontier = PostgresFrontier.open(database, storeName, node, owner, settings.limits(),
           UrlNormalizer::fingerprint);
     } catch (StoreException failed) {
-      throw new UsageException("spindle.store.postgres.url: " + failed.getMessage());
+      throw ConfigErrors.at(config, "spindle.store.postgres.url", failed.getMessage());
     }
     try {
       String fingerprint = fingerprint(config, seeds);
@@ -161,9 +195,9 @@ final class JobStore implements AutoCloseable {
       }
       FrontierCounts counts = frontier.counts();
       if (counts.discovered() == 0 && frontier.committedOutputBytes() == 0) {
-        return new JobStore(frontier, create(output), Optional.empty());
+        return new JobStore(frontier, create(config, output), Optional.empty());
       }
-      String cut = alignOutput(output, frontier.committedOutputBytes(), err);
+      String cut = alignNodeOutput(output, frontier.committedOutputBytes(), err);
       String note = String.format(Locale.ROOT, "joining the crawl in %s as node %s: %,d URLs recorded, %,d queued, "
           + "%,d leased by this node's previous run (back in their queues)%s", database.displayUrl(), node,
           counts.finished(), counts.queued(), frontier.recoveredLeases(), cut);
@@ -182,31 +216,53 @@ final class JobStore implements AutoCloseable {
     return output.resolveSibling(nodeName);
   }
 
-  private static JsonLinesWriter create(Path output) {
+  private static JsonLinesWriter create(Config config, Path output) {
     try {
       return JsonLinesWriter.create(output);
     } catch (IOException unwritable) {
-      throw new UsageException("spindle.output.path: cannot write " + output + ": " + unwritable.getMessage());
+      throw ConfigErrors.at(config, "spindle.output.path", "cannot write " + output + ": "
+          + ConfigErrors.reason(unwritable));
     }
   }
 
   /**
    * Cuts the output back to the committed length: what lies beyond was written for URLs the store still has leased
-   * (they will be fetched and written again), or is a line torn by the kill.
+   * (they will be fetched and written again), or is a line torn by the kill. An output shorter than what the store
+   * committed lost records since (cut or edited by hand): resuming would append to it and count records it does not
+   * hold, so it is refused.
    */
-  private static String alignOutput(Path output, long committed, PrintWriter err) throws IOException {
+  private static String alignOutput(Config config, Path output, long committed, String startOver) throws IOException {
     long size = Files.exists(output) ? Files.size(output) : 0;
-    if (size > committed) {
-      try (FileChannel channel = FileChannel.open(output, StandardOpenOption.WRITE)) {
-        channel.truncate(committed);
-      }
-      return String.format(Locale.ROOT, "; cut %,d bytes of uncommitted records from %s", size - committed, output);
+    if (size < committed) {
+      throw ConfigErrors.at(config, "spindle.output.path", String.format(Locale.ROOT, "%s holds %,d bytes but this "
+          + "job recorded %,d there: records were removed since the last run (was it cut, edited or replaced?); "
+          + "restore the file to resume, or %s", output, size, committed, startOver.replaceFirst("^run again with ",
+          "")));
     }
+    return cutUncommitted(output, size, committed);
+  }
+
+  /**
+   * {@link #alignOutput} for a cluster node's own output, where a shorter file gets a warning instead: refusing would
+   * keep the node out of the crawl the other nodes go on with.
+   */
+  private static String alignNodeOutput(Path output, long committed, PrintWriter err) throws IOException {
+    long size = Files.exists(output) ? Files.size(output) : 0;
     if (size < committed) {
       err.printf(Locale.ROOT, "spindle: warning: %s holds %,d bytes but the store committed %,d: records written "
           + "before are missing from it (was it moved or edited?); new records are appended%n", output, size, committed);
     }
-    return "";
+    return cutUncommitted(output, size, committed);
+  }
+
+  private static String cutUncommitted(Path output, long size, long committed) throws IOException {
+    if (size <= committed) {
+      return "";
+    }
+    try (FileChannel channel = FileChannel.open(output, StandardOpenOption.WRITE)) {
+      channel.truncate(committed);
+    }
+    return String.format(Locale.ROOT, "; cut %,d bytes of uncommitted records from %s", size - committed, output);
   }
 
   /**

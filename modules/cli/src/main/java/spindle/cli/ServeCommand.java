@@ -1,7 +1,6 @@
 package spindle.cli;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -65,27 +64,23 @@ final class ServeCommand implements Callable<Integer> {
     }
     Config serviceConfig = loader.serviceConfig(operator);
     Optional<ClusterSettings> clusterSettings = cluster
-        ? Optional.of(CrawlCommand.withOrigin(serviceConfig, () -> ClusterSettings.fromConfig(serviceConfig)))
+        ? Optional.of(ConfigErrors.reading(serviceConfig, () -> ClusterSettings.fromConfig(serviceConfig)))
         : Optional.empty();
     Config config = clusterSettings.map(node -> node.pekkoConfig().withFallback(serviceConfig).resolve())
         .orElse(serviceConfig);
-    AdminSettings settings = CrawlCommand.withOrigin(config, () -> {
-      try {
-        AdminSettings read = AdminSettings.fromConfig(config);
-        read.requireTokenBeyondLoopback();
-        return read;
-      } catch (ConfigException invalid) {
-        throw new UsageException(invalid.getMessage());
-      }
+    AdminSettings settings = ConfigErrors.reading(config, () -> {
+      AdminSettings read = AdminSettings.fromConfig(config);
+      read.requireTokenBeyondLoopback();
+      return read;
     });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicReference<ClusterNode> node = new AtomicReference<>();
     Config jobDefaults = operator;
     AdminService service;
     try {
-      service = CrawlCommand.withOrigin(config, () -> clusterSettings.isEmpty()
-          ? AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults), registry)
-          : AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults, node), registry,
+      service = ConfigErrors.reading(config, () -> clusterSettings.isEmpty()
+          ? AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults, settings), registry)
+          : AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults, settings, node), registry,
               system -> {
                 PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
                 try {

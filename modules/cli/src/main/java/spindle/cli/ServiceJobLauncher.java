@@ -16,6 +16,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import spindle.admin.AdminSettings;
 import spindle.admin.BodySyntax;
 import spindle.admin.JobBody;
 import spindle.admin.JobDefinition;
@@ -46,21 +47,27 @@ final class ServiceJobLauncher implements JobLauncher {
 
   private final JobConfigLoader loader;
   private final Config operatorLayer;
+  private final AdminSettings service;
   /** The node this service is in a cluster; null on a single service. Set once the node has started. */
   private final AtomicReference<ClusterNode> cluster;
 
-  /** Jobs over the service's operator layer ({@link JobConfigLoader#operatorLayer}). */
-  ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer) {
-    this(loader, operatorLayer, null);
+  /**
+   * Jobs over the service's operator layer ({@link JobConfigLoader#operatorLayer}), writing only under the roots of
+   * {@code service}.
+   */
+  ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer, AdminSettings service) {
+    this(loader, operatorLayer, service, null);
   }
 
   /**
    * Jobs of a cluster node: each opens its share of the crawl in the shared PostgreSQL frontier, writes this node's
    * own output, and is announced to the other nodes, which run it too. {@code cluster} holds the node once started.
    */
-  ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer, AtomicReference<ClusterNode> cluster) {
+  ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer, AdminSettings service,
+      AtomicReference<ClusterNode> cluster) {
     this.loader = loader;
     this.operatorLayer = operatorLayer;
+    this.service = service;
     this.cluster = cluster;
   }
 
@@ -101,7 +108,8 @@ final class ServiceJobLauncher implements JobLauncher {
           : Optional.of(body.assignedName().orElseGet(() -> generateName(body.text(), syntax, nameTaken)));
       Config config = loader.loadJobText(operatorLayer, body.text(), syntax, name);
       CrawlSettings settings = CrawlCommand.settings(config);
-      DemoSite demo = DemoSite.fromConfig(config);
+      confine(config, settings);
+      DemoSite demo = ConfigErrors.reading(config, () -> DemoSite.fromConfig(config));
       boolean seedsFromDemo = demo.enabled() && settings.job().seeds().isEmpty() && settings.job().seedFile().isBlank();
       List<CrawlUrl> seeds = seedsFromDemo ? List.of() : seeds(config, settings, settings.job().seeds());
       if (cluster != null && demo.enabled()) {
@@ -117,9 +125,32 @@ final class ServiceJobLauncher implements JobLauncher {
     }
   }
 
+  /**
+   * Refuses a job that would write outside the service's roots, or into the service's own jobs directory, or read a
+   * seed file: a job comes from whoever can reach the endpoint, and must not touch the machine's other files.
+   */
+  private void confine(Config config, CrawlSettings settings) {
+    if (!settings.job().seedFile().isBlank()) {
+      throw ConfigErrors.at(config, "spindle.job.seed-file", "the service does not read seed files; list the URLs in "
+          + "spindle.job.seeds (or add them later with POST /api/jobs/NAME/seeds)");
+    }
+    JobPaths.confine(config, "spindle.output.path", settings.output().path(), service.outputRoot(),
+        "spindle.admin.output-root");
+    if (settings.store().backend() == CrawlSettings.StoreConfig.Backend.ROCKSDB) {
+      Path store = settings.store().dir();
+      JobPaths.confine(config, "spindle.store.dir", store, service.storeRoot(), "spindle.admin.store-root");
+      Path jobs = service.jobsDirectory().toAbsolutePath().normalize();
+      Path absolute = store.toAbsolutePath().normalize();
+      if (absolute.startsWith(jobs) || jobs.startsWith(absolute)) {
+        throw ConfigErrors.at(config, "spindle.store.dir", store + " holds the service's own files "
+            + "(spindle.admin.jobs-dir " + service.jobsDirectory() + "); give the job another name or store");
+      }
+    }
+  }
+
   private List<CrawlUrl> seeds(Config config, CrawlSettings settings, List<String> seeds) {
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
-    return CrawlCommand.withOrigin(config, () -> Seeds.resolve(new CrawlSettings.JobSettings(settings.job().name(),
+    return ConfigErrors.reading(config, () -> Seeds.resolve(new CrawlSettings.JobSettings(settings.job().name(),
         seeds, settings.job().seedFile()), normalizer, Path.of("")));
   }
 
@@ -193,12 +224,7 @@ final class ServiceJobLauncher implements JobLauncher {
         List<CrawlUrl> jobSeeds = seeds;
         if (demo.enabled()) {
           StringWriter said = new StringWriter();
-          try {
-            web = demo.start(new PrintWriter(said));
-          } catch (UncheckedIOException unbound) {
-            throw new UsageException("spindle.demo-site: cannot start the demo site on port " + demo.port() + ": "
-                + unbound.getCause().getMessage());
-          }
+          web = demo.start(config, new PrintWriter(said));
           LOG.info("job={} {}", name(), said.toString().strip().replaceFirst("^spindle: ", ""));
           if (jobSeeds.isEmpty()) {
             jobSeeds = seeds(config, settings, web.seedUrls());
@@ -206,7 +232,7 @@ final class ServiceJobLauncher implements JobLauncher {
         }
         StringWriter warnings = new StringWriter();
         JobStore store = JobStore.open(settings, config, jobSeeds, false, new PrintWriter(warnings, true),
-            "delete that directory to start over");
+            "delete that directory to start over", "choose another spindle.output.path");
         if (!warnings.toString().isBlank()) {
           LOG.warn("job={} {}", name(), warnings.toString().strip().replaceFirst("^spindle: warning: ", ""));
         }

@@ -1,6 +1,7 @@
 package spindle.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private Path storeDirOf(Path jobFile) {
-    Config config = new JobConfigLoader().load(JobConfigLoader.operatorFile(null), Optional.of(jobFile), sets, Map.of());
+    Config config = new JobConfigLoader().load(JobConfigLoader.operatorFile(null), Optional.of(jobFile), sets, ConfigFactory.empty());
     return Path.of(config.getString("spindle.store.dir"));
   }
 

@@ -57,7 +57,8 @@ class CommandLineErrorsTest {
     Outcome outcome = run("crawl", file.toString());
     assertEquals(2, outcome.exitCode());
     String line = outcome.onlyLine();
-    assertTrue(line.contains("job.conf: 2") && line.contains("concurrency"), line);
+    assertEquals("spindle: error: " + file + ":2: spindle.fetch.concurrency: expected a number, was a string "
+        + "(\"many\")", line);
   }
 
   @Test
@@ -65,7 +66,7 @@ class CommandLineErrorsTest {
     Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.fetch.concurrency = 0\n");
     Outcome outcome = run("crawl", file.toString());
     assertEquals(2, outcome.exitCode());
-    assertEquals("spindle: error: job.conf:2: spindle.fetch.concurrency: must be at least 1, was 0",
+    assertEquals("spindle: error: " + file + ":2: spindle.fetch.concurrency: must be at least 1, was 0",
         outcome.onlyLine());
   }
 

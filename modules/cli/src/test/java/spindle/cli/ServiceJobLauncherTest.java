@@ -9,11 +9,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import spindle.admin.AdminSettings;
 import spindle.admin.BodySyntax;
 import spindle.admin.JobBody;
 import spindle.admin.JobDefinition;
@@ -34,8 +36,12 @@ class ServiceJobLauncherTest {
   @BeforeEach
   void createLauncher() {
     Config operator = ConfigFactory.parseString("spindle.store.dir = \"" + directory.resolve("data") + "/\"${spindle.job.name}\n"
-        + "spindle.output.path = \"" + directory.resolve("out") + "/\"${spindle.job.name}\".jsonl\"\n");
-    launcher = new ServiceJobLauncher(new JobConfigLoader(), operator);
+        + "spindle.output.path = \"" + directory.resolve("out") + "/\"${spindle.job.name}\".jsonl\"\n"
+        + "spindle.admin.output-root = \"" + directory.resolve("out") + "\"\n"
+        + "spindle.admin.store-root = \"" + directory.resolve("data") + "\"\n"
+        + "spindle.admin.jobs-dir = \"" + directory.resolve("data/service") + "\"\n");
+    JobConfigLoader loader = new JobConfigLoader();
+    launcher = new ServiceJobLauncher(loader, operator, AdminSettings.fromConfig(loader.serviceConfig(operator)));
   }
 
   private JobDefinition read(String text) throws JobRejected {
@@ -49,7 +55,7 @@ class ServiceJobLauncherTest {
 
   @Test
   void aMisspeltKeyIsRejectedWithTheJobLineAndTheNearestRealKey() {
-    assertEquals("job:3: unknown key spindle.fetch.concurency (did you mean spindle.fetch.concurrency?)",
+    assertEquals("job:3: spindle.fetch.concurency: unknown key (did you mean spindle.fetch.concurrency?)",
         rejection("spindle {\n  job.seeds = [\"http://127.0.0.1:9/\"]\n  fetch.concurency = 4\n}\n", BodySyntax.HOCON));
   }
 
@@ -69,10 +75,10 @@ class ServiceJobLauncherTest {
 
   @Test
   void settingsOfTheServiceAreRefusedInAJob() {
-    assertEquals("job:2: pekko.loglevel is a setting of the service, not of a job (set it in application.conf or "
+    assertEquals("job:2: pekko.loglevel: a setting of the service, not of a job (set it in application.conf or "
         + "with serve --set)", rejection("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\npekko.loglevel = DEBUG",
         BodySyntax.HOCON));
-    assertTrue(rejection("spindle.admin.port = 1", BodySyntax.HOCON).contains("spindle.admin.port is a setting of "
+    assertTrue(rejection("spindle.admin.port = 1", BodySyntax.HOCON).contains("spindle.admin.port: a setting of "
         + "the service"));
   }
 
@@ -82,7 +88,7 @@ class ServiceJobLauncherTest {
         + "[\"http://127.0.0.1:9/\"]}}}", BodySyntax.JSON, Optional.empty()), name -> false);
     assertEquals("j", job.name());
     String message = rejection("{\"spindle\": ", BodySyntax.JSON);
-    assertTrue(message.startsWith("job: 1:"), message);
+    assertTrue(message.startsWith("job:1: "), message);
     assertFalse(message.contains("\n"), message);
   }
 
@@ -124,5 +130,49 @@ class ServiceJobLauncherTest {
     assertTrue(message.contains("holds a crawl with other seeds"), message);
     assertTrue(message.contains("delete that directory to start over"), message);
     assertFalse(message.contains("--fresh"), message);
+  }
+
+  @Test
+  void anOutputOrStoreOutsideTheServicesRootsIsRefusedNamingTheKeyAndNothingIsCreated() throws Exception {
+    String seeds = "spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n";
+    Path outside = directory.resolve("elsewhere");
+    String absolute = rejection(seeds + "spindle.output.path = \"" + outside.resolve("x.jsonl") + "\"",
+        BodySyntax.HOCON);
+    assertTrue(absolute.startsWith("job:2: spindle.output.path: "), absolute);
+    assertTrue(absolute.contains("spindle.admin.output-root"), absolute);
+    String dotted = rejection(seeds + "spindle.store.dir = \"" + directory.resolve("data") + "/../elsewhere\"",
+        BodySyntax.HOCON);
+    assertTrue(dotted.startsWith("job:2: spindle.store.dir: "), dotted);
+    assertTrue(dotted.contains("spindle.admin.store-root"), dotted);
+    String ownFiles = rejection(seeds + "spindle.job.name = service", BodySyntax.HOCON);
+    assertTrue(ownFiles.contains("spindle.admin.jobs-dir"), ownFiles);
+    assertFalse(Files.exists(outside), "a refused job created something");
+  }
+
+  @Test
+  void aSymbolicLinkOutOfTheOutputRootIsRefused() throws Exception {
+    Path outside = Files.createDirectories(directory.resolve("secret"));
+    Files.createDirectories(directory.resolve("out"));
+    Files.createSymbolicLink(directory.resolve("out/link"), outside);
+    String message = rejection("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.output.path = \""
+        + directory.resolve("out/link/x.jsonl") + "\"", BodySyntax.HOCON);
+    assertTrue(message.contains("a symbolic link leads out of it"), message);
+  }
+
+  @Test
+  void aJobCannotReadTheServicesFilesOrEnvironment() throws Exception {
+    Path secret = Files.writeString(directory.resolve("secret.txt"), "spindle.job.name = leaked-secret\n");
+    String seedFile = rejection("spindle.job.seed-file = \"" + secret + "\"", BodySyntax.HOCON);
+    assertTrue(seedFile.startsWith("job:1: spindle.job.seed-file: the service does not read seed files"), seedFile);
+    for (String include : List.of("include \"" + secret + "\"", "include file(\"" + secret + "\")",
+        "include required(file(\"" + secret + "\"))", "include url(\"file://" + secret + "\")")) {
+      String message = rejection(include + "\nspindle.job.seeds = [\"http://127.0.0.1:9/\"]", BodySyntax.HOCON);
+      assertTrue(message.contains("cannot include anything"), include + " -> " + message);
+      assertFalse(message.contains("leaked-secret"), message);
+    }
+    assertTrue(System.getenv("PATH") != null, "the test needs an environment variable to try");
+    JobDefinition job = read("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.output.path = \""
+        + directory.resolve("out/x") + "\"${?PATH}\".jsonl\"");
+    assertEquals(directory.resolve("out/x.jsonl"), job.output(), "a job read the service's environment");
   }
 }

@@ -75,6 +75,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
 
   private record SeedsAdded(List<CrawlUrl> accepted, Throwable failure) implements Command {}
 
+  private record Explained(Explain explain, Set<String> offered) implements Command {}
+
   private enum Tick implements Command { INSTANCE }
 
   private enum CheckIdle implements Command { INSTANCE }
@@ -208,6 +210,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         .onMessage(ListHosts.class, this::onListHosts)
         .onMessage(ControlHost.class, this::onControlHost)
         .onMessage(Explain.class, this::onExplain)
+        .onMessage(Explained.class, this::onExplained)
         .build();
   }
 
@@ -310,8 +313,15 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   }
 
   private Behavior<Command> onExplain(Explain explain) {
-    getContext().spawnAnonymous(HostReports.why(reportSources, explain.limit(), paused, phase != Phase.RUNNING,
-        explain.replyTo()));
+    // items offered to the broker are leased by their hosts but not in flight (a pause holds them all there)
+    getContext().ask(WorkBroker.Offered.class, broker, reportSources.timeout(), WorkBroker.GetOffered::new,
+        (offered, failure) -> new Explained(explain, offered == null ? Set.of() : offered.urls()));
+    return this;
+  }
+
+  private Behavior<Command> onExplained(Explained explained) {
+    getContext().spawnAnonymous(HostReports.why(reportSources, explained.explain().limit(), paused,
+        phase != Phase.RUNNING, explained.offered(), explained.explain().replyTo()));
     return this;
   }
 

@@ -1,8 +1,10 @@
 package spindle.engine;
 
 import java.util.ArrayDeque;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -58,6 +60,16 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
   /** Reports fetchers busy and offers waiting. */
   record GetLoad(ActorRef<Load> replyTo) implements Command {}
 
+  /** Replies with the URLs offered and not yet handed to a fetcher (all of them while paused). */
+  record GetOffered(ActorRef<Offered> replyTo) implements Command {}
+
+  /** The URLs of the items waiting here for a fetcher: their hosts count them as leased, but no request runs. */
+  record Offered(Set<String> urls) {
+    public Offered {
+      urls = Set.copyOf(urls);
+    }
+  }
+
   /** Acknowledges a permit to the permit stream. */
   enum PermitAck { INSTANCE }
 
@@ -99,6 +111,7 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
         .onMessageEquals(PermitsEnded.INSTANCE, () -> this)
         .onMessage(Drain.class, this::onDrain)
         .onMessage(GetLoad.class, this::onGetLoad)
+        .onMessage(GetOffered.class, this::onGetOffered)
         .onMessageEquals(Pause.INSTANCE, this::onPause)
         .onMessageEquals(Resume.INSTANCE, this::onResume)
         .onMessage(FetcherLost.class, this::onFetcherLost)
@@ -157,6 +170,15 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
 
   private Behavior<Command> onGetLoad(GetLoad get) {
     get.replyTo().tell(new Load(fetcherCount - idle.size(), requests.size() + rejections.size()));
+    return this;
+  }
+
+  private Behavior<Command> onGetOffered(GetOffered get) {
+    Set<String> urls = new HashSet<>();
+    for (ArrayDeque<Offer> queue : List.of(requests, rejections)) {
+      queue.forEach(offer -> urls.add(offer.item().target()));
+    }
+    get.replyTo().tell(new Offered(urls));
     return this;
   }
 

@@ -8,11 +8,19 @@ public sealed interface WorkItem {
   /** Whether the item sends a request (and so counts against the global rate limit). */
   boolean sendsRequest();
 
+  /** The URL the item is about: the page's, or the robots.txt's; its host holds the item's lease under it. */
+  String target();
+
   /** Fetch a page; {@code attempt} is 1 for the first try and grows with each retry. */
   record PageFetch(CrawlUrl url, int attempt) implements WorkItem {
     @Override
     public boolean sendsRequest() {
       return true;
+    }
+
+    @Override
+    public String target() {
+      return url.url();
     }
   }
 
@@ -22,6 +30,11 @@ public sealed interface WorkItem {
     public boolean sendsRequest() {
       return true;
     }
+
+    @Override
+    public String target() {
+      return robotsUrl;
+    }
   }
 
   /** Write a failure record for a URL that will not be fetched (robots.txt disallows it, or is unavailable). */
@@ -29,6 +42,11 @@ public sealed interface WorkItem {
     @Override
     public boolean sendsRequest() {
       return false;
+    }
+
+    @Override
+    public String target() {
+      return url.url();
     }
   }
 }

@@ -318,6 +318,10 @@ class CrawlEngineTest {
             // an observation window: with a 50 ms delay, a running crawl would start several requests in it
             why.expectNoMessage(Duration.ofMillis(700));
             assertEquals(requestsWhenPaused, web.requestCount(), "a request started while the crawl was paused");
+            // the hosts' offers wait in the broker meanwhile: /why must not call them in flight
+            supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
+            WhyReport held = why.receiveMessage(Duration.ofSeconds(5));
+            assertEquals(List.of(), held.inFlight(), "in flight while paused and no request runs: " + held);
             supervisor.tell(CrawlSupervisor.Resume.INSTANCE);
           });
 

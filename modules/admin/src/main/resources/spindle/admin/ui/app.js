@@ -133,7 +133,9 @@ async function api(method, path, body) {
   const bearer = token();
   // The token goes with every request once set: harmless where reads are open, needed where they are not.
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // Every change carries a JSON content type, even without a body: the service refuses changes that a page of
+  // another site could send without asking first (a form's types, text/plain, or none).
+  if (method !== 'GET') headers['Content-Type'] = 'application/json';
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   let response;
