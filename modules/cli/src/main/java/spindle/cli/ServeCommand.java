@@ -86,14 +86,15 @@ final class ServeCommand implements Callable<Integer> {
                 try {
                   node.set(ClusterNode.start(system, system, clusterSettings.get(), database));
                 } catch (StoreException unreachable) {
-                  throw new UsageException("spindle.store.postgres.url: " + unreachable.getMessage());
+                  throw ConfigErrors.at(serviceConfig, "spindle.store.postgres.url", unreachable.getMessage());
                 }
                 return Optional.of(node.get().view());
               }));
     } catch (RuntimeException failed) {
       if (clusterSettings.isPresent() && causedByBindFailure(failed)) { // Pekko Artery could not bind the node's port
-        throw new UsageException("spindle.cluster.port: cannot listen on " + clusterSettings.get().host() + ":"
-            + clusterSettings.get().port() + " (in use, or not an address of this machine)");
+        throw ConfigErrors.at(serviceConfig, "spindle.cluster.port", "cannot listen on "
+            + clusterSettings.get().host() + ":" + clusterSettings.get().port()
+            + " (in use, or not an address of this machine)");
       }
       throw failed;
     }

@@ -7,7 +7,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -66,7 +69,7 @@ class ServeCommandErrorsTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       String line = onlyLineOfFailedRun("--cluster", "--set", "spindle.cluster.port=" + taken.getLocalPort(),
           "--set", "spindle.cluster.management-port=0", "--set", "spindle.admin.port=0");
-      assertEquals("spindle: error: spindle.cluster.port: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+      assertEquals("spindle: error: --set spindle.cluster.port: cannot listen on 127.0.0.1:" + taken.getLocalPort()
           + " (in use, or not an address of this machine)", line);
     }
   }
@@ -80,7 +83,7 @@ class ServeCommandErrorsTest {
     String line = onlyLineOfFailedRun("--cluster", "--set", "spindle.cluster.port=0",
         "--set", "spindle.cluster.management-port=0", "--set", "spindle.admin.port=0",
         "--set", "spindle.store.postgres.url=jdbc:postgresql://127.0.0.1:" + closed + "/spindle");
-    assertTrue(line.startsWith("spindle: error: spindle.store.postgres.url: ") && line.contains("127.0.0.1:" + closed),
+    assertTrue(line.startsWith("spindle: error: --set spindle.store.postgres.url: ") && line.contains("127.0.0.1:" + closed),
         line);
   }
 
@@ -88,5 +91,24 @@ class ServeCommandErrorsTest {
   void aBadClusterSettingIsNamed() {
     String line = onlyLineOfFailedRun("--cluster", "--set", "spindle.cluster.shard-by=url");
     assertTrue(line.contains("spindle.cluster.shard-by") && line.contains("\"host\" or \"domain\""), line);
+  }
+
+  @Test
+  void aPortInUseIsOneLineWithTheLaunchersLoggingToo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+      Path logback = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .resolve("logback.xml"); // the launcher's configuration, not the tests' logback-test.xml
+      Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx128m", "-Dlogback.configurationFile=" + logback, "-Dspindle.log.file=" + directory.resolve("log"),
+          "-cp", classPath, Main.class.getName(), "serve", "--set", "spindle.admin.port=" + taken.getLocalPort(),
+          "--set", "spindle.admin.jobs-dir=" + directory.resolve("service"))).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), output);
+      assertEquals(2, process.exitValue(), output);
+      assertEquals(List.of("spindle: error: --set spindle.admin.port: cannot listen on 127.0.0.1:"
+          + taken.getLocalPort() + ": the port is in use, or the address is not one of this machine's"),
+          output.strip().lines().toList());
+    }
   }
 }
