@@ -90,6 +90,7 @@ final class ServeCommand implements Callable<Integer> {
                 PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
                 try {
                   node.set(ClusterNode.start(system, system, clusterSettings.get(), database));
+                  node.get().bindMetrics(registry);
                 } catch (StoreException unreachable) {
                   throw new UsageException("spindle.store.postgres.url: " + unreachable.getMessage());
                 }
