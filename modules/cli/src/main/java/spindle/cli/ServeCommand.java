@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import spindle.admin.AdminService;
 import spindle.admin.AdminSettings;
+import spindle.cluster.ClusterMetrics;
 import spindle.cluster.ClusterNode;
 import spindle.cluster.ClusterSettings;
 import spindle.engine.CrawlSettings;
@@ -90,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
                 PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
                 try {
                   node.set(ClusterNode.start(system, system, clusterSettings.get(), database));
-                  node.get().bindMetrics(registry);
+                  ClusterMetrics.bind(system, registry);
                 } catch (StoreException unreachable) {
                   throw new UsageException("spindle.store.postgres.url: " + unreachable.getMessage());
                 }

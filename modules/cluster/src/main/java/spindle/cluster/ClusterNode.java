@@ -1,18 +1,12 @@
 package spindle.cluster;
 
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
@@ -123,35 +117,6 @@ public final class ClusterNode {
         LOG.warn("cluster: could not mark job {} {}: {}", name, to, failure.getMessage());
       }
     });
-  }
-
-  /** Member statuses with a series of their own in {@code spindle_cluster_members}, as {@code /api/cluster} names them. */
-  static final List<String> MEMBER_STATUSES = List.of("joining", "weaklyup", "up", "leaving", "exiting", "down");
-
-  /**
-   * Registers the cluster's gauges in {@code registry}, read from this node's view of the cluster at each scrape:
-   * {@code spindle_cluster_members{status}} and {@code spindle_cluster_members_unreachable} (the members this node's
-   * failure detector cannot reach, itself never among them).
-   */
-  public void bindMetrics(MeterRegistry registry) {
-    Cluster cluster = Cluster.get(system);
-    for (String status : MEMBER_STATUSES) {
-      Gauge.builder("spindle.cluster.members", cluster, members -> countMembers(members.state(), status))
-          .description("Members of the cluster, by status, as this node sees them").tag("status", status)
-          .register(registry);
-    }
-    Gauge.builder("spindle.cluster.members.unreachable", cluster, members -> members.state().getUnreachable().size())
-        .description("Members this node cannot reach").register(registry);
-  }
-
-  static long countMembers(ClusterEvent.CurrentClusterState state, String status) {
-    long count = 0;
-    for (Member member : state.getMembers()) {
-      if (member.status().toString().toLowerCase(Locale.ROOT).equals(status)) {
-        count++;
-      }
-    }
-    return count;
   }
 
   /** What {@code GET /api/cluster} shows. */
