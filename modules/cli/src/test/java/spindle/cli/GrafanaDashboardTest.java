@@ -68,8 +68,9 @@ class GrafanaDashboardTest {
       "Dead letters and supervisor restarts", "Output, WARC and download bytes/s", "JVM heap", "GC",
       "Store size and free disk");
 
+  /** The class's: the service writes in it until {@link #stopEverything} (a test's own would be deleted first). */
   @TempDir
-  Path directory;
+  static Path directory;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private FixtureWeb web;
