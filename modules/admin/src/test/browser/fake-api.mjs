@@ -57,7 +57,7 @@ function random(seed) {
 
 const iso = (ms) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const ENDED = new Set(['finished', 'stopped', 'failed']);
-const SERIES_SECONDS = 600;
+const SERIES_SECONDS = 900;
 
 class SimHost {
   constructor(name, delayMs, rnd) {
@@ -93,7 +93,7 @@ class SimJob {
     this.stoppingSince = null;
     this.error = null;
     this.discovered = 0;
-    this.samples = [];          // {t, done, queued, in_flight}
+    this.samples = [];          // {t, done, failed, queued, in_flight}
     this.lastSampleSecond = Math.floor(startMs / 1000);
     this.hosts = hosts.map((hostName, i) => new SimHost(hostName, delays(i, this.rnd), this.rnd));
     // Skewed weights: the first hosts get most links, so the top of the hosts table is stable but not static.
@@ -201,7 +201,8 @@ class SimJob {
     if (second > this.lastSampleSecond && !ENDED.has(this.state)) {
       this.lastSampleSecond = second;
       const c = this.counts();
-      this.samples.push({ t: second * 1000, done: c.fetched + c.failed, queued: c.queued, in_flight: c.in_flight });
+      this.samples.push({ t: second * 1000, done: c.fetched + c.failed, failed: c.failed, queued: c.queued,
+        in_flight: c.in_flight });
       while (this.samples.length > SERIES_SECONDS + 60) this.samples.shift();
     }
   }
@@ -285,8 +286,12 @@ class SimJob {
       while (j > 0 && s.t - this.samples[j - 1].t <= 60000) j--;
       const span = (s.t - this.samples[j].t) / 1000;
       const rate = span > 0 ? (s.done - this.samples[j].done) / span : 0;
-      samples.push({ t: iso(s.t), done: s.done, queued: s.queued, in_flight: s.in_flight,
-        pages_per_second: Math.round(rate * 100) / 100 });
+      // errors/s since the previous sample, as the real server computes them
+      const before = i > 0 ? this.samples[i - 1] : null;
+      const gap = before ? (s.t - before.t) / 1000 : 0;
+      const errors = gap > 0 ? Math.max(0, s.failed - before.failed) / gap : 0;
+      samples.push({ t: iso(s.t), done: s.done, failed: s.failed, queued: s.queued, in_flight: s.in_flight,
+        pages_per_second: Math.round(rate * 100) / 100, errors_per_second: Math.round(errors * 100) / 100 });
     }
     return { interval_seconds: 1, samples: samples.slice(-SERIES_SECONDS) };
   }

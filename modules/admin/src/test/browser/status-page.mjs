@@ -3,9 +3,10 @@
 //
 //   node status-page.mjs <baseUrl> <jobId> <screenshotPath>
 //
-// The job must be running. The check: the page lists the job; its fetched count rises; the job's Pause button
-// pauses it (the API answers state "paused" and the page shows it); a screenshot is taken; Resume makes it
-// running again. Exit 0 when all hold; otherwise one line on stderr saying what failed, and exit 1.
+// The job must be running. The check: the page lists the job; its fetched count rises; its three charts (pages/s,
+// errors/s, queued) have data points; a screenshot is taken, with the crawl running; the job's Pause button pauses
+// it (the API answers state "paused" and the page shows it); Resume makes it running again. Exit 0 when all hold;
+// otherwise one line on stderr saying what failed, and exit 1.
 // Environment: SPINDLE_TOKEN (a bearer token, when the server asks for one), CHROMIUM_PATH (default
 // /usr/bin/chromium), STATUS_PAGE_DEADLINE_MS (the whole check's deadline, default 60000).
 import { mkdir } from 'node:fs/promises';
@@ -15,6 +16,8 @@ const DEADLINE_MS = Number(process.env.STATUS_PAGE_DEADLINE_MS || 60000);
 const STEP_TIMEOUT_MS = 15000;     // one wait for the page or the API
 const POLL_MS = 250;
 const READINGS_APART_MS = 2000;    // the second reading of the fetched count comes at least this long after the first
+const CHARTS = ['chart-pages', 'chart-errors', 'chart-queued'];
+const MIN_CHART_POINTS = 3;        // each chart has at least this many data points before the screenshot
 
 let browser = null;
 let jobPaused = false;             // set while this check holds the job paused, so a failure resumes it
@@ -137,6 +140,21 @@ async function main() {
   const second = Number(await page.locator(fetchedSelector).getAttribute('data-value'));
   noPageErrors();
 
+  const points = await step(`waiting for the charts to have ${MIN_CHART_POINTS} data points each`, async () => {
+    await page.waitForFunction(([ids, min]) => ids.every((id) => {
+      const line = document.querySelector(`[data-testid="${id}"] path.line`);
+      return line && Number(line.getAttribute('data-points')) >= min && /L/.test(line.getAttribute('d') || '');
+    }), [CHARTS, MIN_CHART_POINTS], { polling: POLL_MS, timeout: STEP_TIMEOUT_MS });
+    return page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id,
+      Number(document.querySelector(`[data-testid="${id}"] path.line`).getAttribute('data-points'))])), CHARTS);
+  });
+  noPageErrors();
+
+  await step(`taking the screenshot ${screenshot}`, async () => {
+    await mkdir(path.dirname(screenshot), { recursive: true });
+    await page.screenshot({ path: screenshot, fullPage: true });
+  });
+
   jobPaused = true;   // from before the click: a failure from here on resumes the job (resuming a running job is harmless)
   await step('clicking Pause', () => page.locator(testid('pause-job')).click());
   await waitForApiState(context.request, 'paused');
@@ -147,11 +165,6 @@ async function main() {
     (sel) => document.querySelector(sel)?.disabled === false, testid('resume-job'),
     { polling: POLL_MS, timeout: STEP_TIMEOUT_MS }));
 
-  await step(`taking the screenshot ${screenshot}`, async () => {
-    await mkdir(path.dirname(screenshot), { recursive: true });
-    await page.screenshot({ path: screenshot, fullPage: true });
-  });
-
   await step('clicking Resume', () => page.locator(testid('resume-job')).click());
   await waitForApiState(context.request, 'running');
   jobPaused = false;
@@ -161,8 +174,9 @@ async function main() {
   noPageErrors();
 
   clearTimeout(deadline);
-  await finish(true, `job ${jobId}: fetched rose ${first} -> ${second}; paused and resumed through the page; `
-    + `screenshot ${screenshot}`);
+  const chartPoints = CHARTS.map((id) => `${id.replace('chart-', '')} ${points[id]}`).join(', ');
+  await finish(true, `job ${jobId}: fetched rose ${first} -> ${second}; chart points: ${chartPoints}; `
+    + `paused and resumed through the page; screenshot ${screenshot}`);
 }
 
 main().catch((error) => finish(false, error instanceof CheckFailure ? error.message

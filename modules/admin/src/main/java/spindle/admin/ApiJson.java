@@ -220,8 +220,9 @@ final class ApiJson {
     node.put("interval_seconds", 1);
     ArrayNode list = node.putArray("samples");
     samples.forEach(sample -> list.addObject().put("t", sample.time().toString()).put("done", sample.done())
-        .put("queued", sample.queued()).put("in_flight", sample.inFlight())
-        .put("pages_per_second", round(sample.pagesPerSecond())));
+        .put("failed", sample.failed()).put("queued", sample.queued()).put("in_flight", sample.inFlight())
+        .put("pages_per_second", round(sample.pagesPerSecond()))
+        .put("errors_per_second", round(sample.errorsPerSecond())));
     return node;
   }
 

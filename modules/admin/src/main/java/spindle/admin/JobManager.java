@@ -41,7 +41,7 @@ import spindle.engine.Progress;
 /**
  * Runs the service's jobs: one {@link CrawlSupervisor} child per running job, in one actor system. It reads and
  * opens submitted jobs through the {@link JobLauncher} (on the blocking-io dispatcher, one submission at a time),
- * keeps each job's state, counts and a ten-minute series of one-second samples, closes a job's store when its crawl
+ * keeps each job's state, counts and a fifteen-minute series of one-second samples, closes a job's store when its crawl
  * ends, saves every job to {@link JobFiles} so that jobs interrupted by a shutdown or a kill start again (resuming
  * from their stores) when the service starts, and on {@link Shutdown} stops every job gracefully and answers once
  * all have drained and closed.
@@ -78,7 +78,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Replies with a job and, while its crawl runs, its supervisor, for questions the crawl answers itself. */
   public record Lookup(String id, ActorRef<Reply<JobHandle>> replyTo) implements Command {}
 
-  /** Replies with a job's one-second samples of the last ten minutes, oldest first. */
+  /** Replies with a job's one-second samples of the last fifteen minutes, oldest first. */
   public record GetSeries(String id, ActorRef<Reply<List<Sample>>> replyTo) implements Command {}
 
   /** Replies with whether the service is ready for requests. */
@@ -133,7 +133,7 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
 
   /** For work off the actor (saving files, closing stores); handlers log through the context. */
   private static final Logger LOG = LoggerFactory.getLogger(JobManager.class);
-  private static final int SAMPLES = 600;
+  private static final int SAMPLES = 900; // fifteen minutes, what the status page's charts show
   private static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(1);
   private static final Duration RATE_WINDOW = Duration.ofMinutes(1);
 
@@ -578,8 +578,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
         job.samples.pollFirst();
       }
       Progress progress = report.progress();
-      job.samples.addLast(new Sample(now, progress.done(), progress.queued(), progress.inFlight(),
-          progress.pagesPerSecond()));
+      job.samples.addLast(new Sample(now, progress.done(), progress.failed(), progress.queued(), progress.inFlight(),
+          progress.pagesPerSecond(), errorsPerSecond(last, now, progress.failed())));
     }
     return this;
   }
@@ -726,14 +726,23 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
     return job.finalCounts == null ? JobCounts.NONE : job.finalCounts;
   }
 
+  /** Errors per second between {@code previous} (none: 0) and a sample at {@code now} with {@code failed} errors. */
+  static double errorsPerSecond(Sample previous, Instant now, long failed) {
+    if (previous == null) {
+      return 0;
+    }
+    double seconds = Duration.between(previous.time(), now).toNanos() / 1e9;
+    return seconds <= 0 ? 0 : Math.max(0, failed - previous.failed()) / seconds;
+  }
+
   /** Records per second between the oldest sample of the last minute and the latest progress report. */
   private double lastMinuteRate(Job job) {
     Sample last = job.samples.peekLast();
     if (last == null) {
       return 0;
     }
-    Sample newest = new Sample(job.lastProgressAt, job.lastProgress.done(), job.lastProgress.queued(),
-        job.lastProgress.inFlight(), job.lastProgress.pagesPerSecond());
+    Sample newest = new Sample(job.lastProgressAt, job.lastProgress.done(), job.lastProgress.failed(),
+        job.lastProgress.queued(), job.lastProgress.inFlight(), job.lastProgress.pagesPerSecond(), 0);
     Instant since = dependencies.clock().instant().minus(RATE_WINDOW);
     Sample oldest = newest;
     var descending = job.samples.descendingIterator();

@@ -431,6 +431,8 @@ class AdminRoutesTest extends JUnit5RouteTest {
       assertEquals(2, sample.get("queued").asLong());
       assertEquals(1, sample.get("in_flight").asInt());
       assertEquals(2.5, sample.get("pages_per_second").asDouble());
+      assertEquals(0, sample.get("failed").asLong());
+      assertEquals(0.0, sample.get("errors_per_second").asDouble(), "the first sample has no rate of errors");
       assertTrue(sample.has("t") && sample.has("done"));
       return null;
     });

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import spindle.admin.AdminService;
 import spindle.admin.AdminSettings;
+import spindle.cluster.ClusterMetrics;
 import spindle.cluster.ClusterNode;
 import spindle.cluster.ClusterSettings;
 import spindle.engine.CrawlSettings;
@@ -85,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
                 PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
                 try {
                   node.set(ClusterNode.start(system, system, clusterSettings.get(), database));
+                  ClusterMetrics.bind(system, registry);
                 } catch (StoreException unreachable) {
                   throw ConfigErrors.at(serviceConfig, "spindle.store.postgres.url", unreachable.getMessage());
                 }

@@ -92,6 +92,9 @@ class ClusterCrawlTest {
       }
       awaitMembers(nodes.get(0), 3);
       assertManagementListsMembers(3);
+      String metrics = nodes.get(0).get("/metrics").body(); // what ops/prometheus/alerts.yml watches
+      assertTrue(metrics.contains("spindle_cluster_members{status=\"up\"} 3.0"), metrics);
+      assertTrue(metrics.contains("spindle_cluster_members_unreachable 0.0"), metrics);
       submit(nodes.get(1), web); // to any node: the others join it
       for (ChildService node : nodes) {
         node.await("/api/jobs/" + job, Duration.ofSeconds(60), "every node runs the job",

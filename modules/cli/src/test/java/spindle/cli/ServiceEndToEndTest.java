@@ -145,7 +145,7 @@ class ServiceEndToEndTest {
   }
 
   @Test
-  void theStatusPageListsAJobAndPausesAndResumesItInABrowser() throws Exception {
+  void theStatusPageListsAJobChartsItsCrawlAndPausesAndResumesItInABrowser() throws Exception {
     Path browserCheck = Path.of("../admin/src/test/browser").toAbsolutePath().normalize();
     Path node = Path.of("/usr/bin/node");
     Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
@@ -156,12 +156,15 @@ class ServiceEndToEndTest {
     ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("browser", "1s", 3));
     assertEquals(201, created.status(), created.body());
     service.await("/api/jobs/browser", Duration.ofSeconds(30), "a page fetched", job -> fetched(job) >= 1);
+    // kept after the build as a test artefact: the status page with its charts during a crawl
+    Path screenshot = Path.of("target/browser/status-page.png").toAbsolutePath();
     Process check = new ProcessBuilder(node.toString(), "status-page.mjs", service.base(), "browser",
-        directory.resolve("status-page.png").toString()).directory(browserCheck.toFile()).redirectErrorStream(true)
-        .start();
+        screenshot.toString()).directory(browserCheck.toFile()).redirectErrorStream(true).start();
     String said = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(check.waitFor(90, TimeUnit.SECONDS), "the browser check did not end: " + said);
     assertEquals(0, check.exitValue(), said);
+    assertTrue(said.contains("chart points: pages "), said);
+    assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot);
     assertEquals("running", service.get("/api/jobs/browser").json().get("state").asText());
     assertEquals(200, service.post("/api/jobs/browser/stop").status());
   }

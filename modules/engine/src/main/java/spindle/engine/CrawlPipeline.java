@@ -149,12 +149,15 @@ final class CrawlPipeline {
       records.add(item.record());
       completions.add(new Frontier.Completion(item.url(), item.record().error().isPresent()));
     }
+    long before = writer.position();
     try {
       writer.write(records);
     } catch (IOException failed) {
       throw new UncheckedIOException("cannot write records: " + failed.getMessage(), failed);
     }
-    frontier.complete(completions, writer.position());
+    long after = writer.position();
+    frontier.complete(completions, after);
+    metrics.outputWritten(after - before);
     records.forEach(metrics::recorded);
     batch.forEach(item -> item.ack().committed());
     return batch;

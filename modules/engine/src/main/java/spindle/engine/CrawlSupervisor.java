@@ -123,6 +123,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     context.spawn(DeadLetterMonitor.create(metrics, context.getSelf().path()), "dead-letter-monitor");
 
     int fetchers = settings.fetch().concurrency();
+    metrics.inFlightLimit(fetchers);
+    job.frontier().diskDirectory().ifPresent(metrics::store);
     boolean rateLimited = settings.politeness().maxPagesPerSecond().isPresent();
     this.broker = context.spawn(Behaviors.supervise(WorkBroker.create(fetchers, rateLimited, metrics))
         .onFailure(SupervisorStrategy.resume()), "work-broker"); // resume: its queues are the hosts' outstanding offers
@@ -271,12 +273,14 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     lastTickNanos = System.nanoTime();
     lastTickDone = progress.done();
     job.progress().progress(progress);
+    region.tell(HostRegion.UpdateMetrics.INSTANCE);
     return this;
   }
 
   private Behavior<Command> onPause() {
     if (!paused) {
       paused = true;
+      metrics.paused(true);
       broker.tell(WorkBroker.Pause.INSTANCE);
       getContext().getLog().info("crawl paused: no request starts until resumed");
     }
@@ -286,6 +290,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   private Behavior<Command> onResume() {
     if (paused) {
       paused = false;
+      metrics.paused(false);
       broker.tell(WorkBroker.Resume.INSTANCE);
       getContext().getLog().info("crawl resumed");
     }

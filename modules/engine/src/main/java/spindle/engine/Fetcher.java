@@ -139,6 +139,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     current.host().tell(new HostQueue.FetchFinished(page.url(), page.attempt(), retry, result.status().orElse(-1)));
     requestEnded = true;
     if (retry.isPresent()) {
+      deps.metrics().retried();
       getContext().getLog().debug("retrying url={} attempt={} in={}", page.url(), page.attempt(), retry.get());
       becomeIdle();
     } else {

@@ -283,6 +283,9 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
       window.addFirst(new Pending(finished.url(), finished.attempt()));
       backoffUntilNanos = now + finished.retryAfter().get().toNanos();
       nextStartNanos = Math.max(nextStartNanos, backoffUntilNanos);
+      deps.metrics().backingOff(host, now);
+    } else if (finished.status() >= 100 && finished.status() < 500 && finished.status() != 429) {
+      deps.metrics().backoffEnded(host); // a good answer: the host works again
     }
     dispatch();
     return this;
@@ -526,6 +529,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   }
 
   private Behavior<Command> onPostStop() {
+    deps.metrics().backoffEnded(host); // a stopped queue backs off no more; its successor starts afresh
     if (!draining) { // stopped by failures or a handoff, not by the end of the crawl
       returnWindow();
       if (stopWhenRetired) {

@@ -56,6 +56,9 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   /** The queue asked to stop got work before it could: it stays, and messages held for it are delivered. */
   record PassivationCancelled(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
 
+  /** Updates the crawl's gauges of host queues running and of hosts waiting for a turn. */
+  enum UpdateMetrics implements Command { INSTANCE }
+
   /** Replies with the number of host queues running. */
   record CountHosts(ActorRef<Integer> replyTo) implements Command {}
 
@@ -112,6 +115,7 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
         .onMessage(Envelope.class, this::onEnvelope)
         .onMessage(Broadcast.class, this::onBroadcast)
         .onMessage(CountHosts.class, this::onCountHosts)
+        .onMessageEquals(UpdateMetrics.INSTANCE, this::onUpdateMetrics)
         .onMessage(Collect.class, this::onCollect)
         .onMessage(QueueStopped.class, this::onQueueStopped)
         .onMessage(Passivate.class, this::onPassivate)
@@ -187,6 +191,11 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
       waiting.remove(next.getKey());
       start(next.getKey(), next.getValue()).tell(HostQueue.WorkAvailable.INSTANCE);
     }
+  }
+
+  private Behavior<Command> onUpdateMetrics() {
+    deps.metrics().hosts(queues.size(), waiting.size());
+    return this;
   }
 
   private Behavior<Command> onCountHosts(CountHosts count) {

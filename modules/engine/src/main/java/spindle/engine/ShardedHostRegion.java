@@ -105,6 +105,7 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
         .onMessage(HostRegion.Idle.class, idle -> this)
         .onMessage(HostRegion.SessionSpent.class, this::onSessionSpent)
         .onMessage(HostRegion.CountHosts.class, this::onCountHosts)
+        .onMessageEquals(HostRegion.UpdateMetrics.INSTANCE, this::onUpdateMetrics)
         .onMessage(HostRegion.Collect.class, this::onCollect)
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onMessageEquals(CheckSilentOwners.INSTANCE, this::onCheckSilentOwners)
@@ -152,6 +153,11 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
   private Behavior<HostRegion.Command> onSessionSpent(HostRegion.SessionSpent spent) {
     // sharding has no waiting hosts: an entity runs as long as its host has work
     spent.queue().tell(HostQueue.Continue.INSTANCE);
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onUpdateMetrics() {
+    deps.metrics().hosts(local.size(), 0); // the entities on this node; sharding has no waiting hosts
     return this;
   }
 

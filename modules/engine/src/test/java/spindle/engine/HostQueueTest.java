@@ -60,8 +60,14 @@ class HostQueueTest {
 
   private ActorRef<HostQueue.Command> queue(TestProbe<WorkBroker.Command> broker, MemoryFrontier frontier,
       Duration delay, int perHost, boolean robotsEnabled, TestProbe<HostRegion.Command> region, Duration idle) {
+    return queue(broker, frontier, delay, perHost, robotsEnabled, region, idle,
+        new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts));
+  }
+
+  private ActorRef<HostQueue.Command> queue(TestProbe<WorkBroker.Command> broker, MemoryFrontier frontier,
+      Duration delay, int perHost, boolean robotsEnabled, TestProbe<HostRegion.Command> region, Duration idle,
+      CrawlMetrics metrics) {
     PolitenessSettings politeness = new PolitenessSettings(delay, ofSeconds(30), perHost, OptionalDouble.empty());
-    CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
     return testKit.spawn(HostQueue.create(HOST, new HostQueue.Dependencies(broker.ref(), frontier, Runnable::run,
         politeness, robots(robotsEnabled), "SpindleBot", 16, idle, metrics, controls, 100, ofSeconds(60)),
         region.ref()));
@@ -76,6 +82,38 @@ class HostQueueTest {
   private static WorkItem.PageFetch page(TestProbe<WorkBroker.Command> broker, Duration within) {
     WorkBroker.Offer offer = broker.expectMessageClass(WorkBroker.Offer.class, within);
     return assertInstanceOf(WorkItem.PageFetch.class, offer.item());
+  }
+
+  @Test
+  void countsTheHostAsBackingOffFromARetryUntilItAnswersWell() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    MemoryFrontier frontier = frontierWith("/a", "/b");
+    CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
+    ActorRef<HostQueue.Command> queue = queue(broker, frontier, Duration.ZERO, 1, false,
+        testKit.<HostRegion.Command>createTestProbe(), ofSeconds(60), metrics);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch first = page(broker, ofSeconds(1));
+    assertEquals(0, backingOff(metrics));
+
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.of(ofMillis(100)), 503));
+    WorkItem.PageFetch retry = page(broker, ofSeconds(1)); // the same URL again, after the backoff
+    assertEquals(first.url(), retry.url());
+    assertEquals(1, backingOff(metrics));
+    assertTrue(metrics.registry().get("spindle.host.backoff.longest").gauge().value() > 0);
+    queue.tell(new HostQueue.FetchFinished(retry.url(), 2, Optional.empty(), 503)); // retries spent, still failing
+    WorkItem.PageFetch second = page(broker, ofSeconds(1));
+    assertEquals(1, backingOff(metrics), "a 503 is no good answer");
+
+    queue.tell(new HostQueue.FetchFinished(second.url(), 1, Optional.empty(), 200));
+    testKit.createTestProbe().awaitAssert(ofSeconds(1), () -> {
+      assertEquals(0, backingOff(metrics));
+      assertEquals(0.0, metrics.registry().get("spindle.host.backoff.longest").gauge().value());
+      return null;
+    });
+  }
+
+  private static double backingOff(CrawlMetrics metrics) {
+    return metrics.registry().get("spindle.hosts.backing.off").gauge().value();
   }
 
   @Test

@@ -1,7 +1,9 @@
 package spindle.store;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
 
@@ -76,6 +78,11 @@ public interface Frontier extends AutoCloseable {
 
   /** The number of hosts ever admitted (those {@link #hosts} lists). */
   int hostCount();
+
+  /** The directory this frontier keeps its files in, when it keeps them on this machine's disk; else empty. */
+  default Optional<Path> diskDirectory() {
+    return Optional.empty();
+  }
 
   /** A finished URL and whether it failed. */
   record Completion(CrawlUrl url, boolean failed) {}

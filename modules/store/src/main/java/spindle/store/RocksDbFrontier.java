@@ -498,6 +498,11 @@ public final class RocksDbFrontier implements Frontier {
     return hosts.size();
   }
 
+  @Override
+  public Optional<Path> diskDirectory() {
+    return Optional.of(directory);
+  }
+
   /**
    * Puts back in their queues, at their original positions, the leased URLs whose deadline is at or before
    * {@code now}, and returns how many (0 when none expired). For a cluster, where a lease can outlive its holder.

@@ -1,4 +1,4 @@
-// Spindle status page: polls the admin API about once a second and draws jobs, a chart, hosts and "why".
+// Spindle status page: polls the admin API about once a second and draws jobs, charts, hosts and "why".
 // Plain ES2020, no framework, no build step; everything it loads comes from the server that served it.
 'use strict';
 
@@ -6,7 +6,7 @@ const POLL_MS = 1000;            // jobs, and the chart's live samples
 const DETAIL_EVERY = 2;          // hosts and /why are polled every 2nd tick: cheaper for a server with many hosts
 const REQUEST_TIMEOUT_MS = 5000;
 const MAX_RETRY_MS = 10000;      // back-off ceiling while the API is unreachable
-const CHART_WINDOW_S = 600;      // the chart shows at most the last 10 minutes (what /series keeps)
+const CHART_WINDOW_S = 900;      // the charts show at most the last 15 minutes (what /series keeps)
 const CHART_GAP_S = 5;           // samples further apart than this are not joined by a line
 const STOP_CONFIRM_MS = 5000;    // a second click on "Stop" within this time stops the job
 const HOST_LIMIT = 20;
@@ -21,7 +21,8 @@ const view = {
   jobRows: new Map(),     // id -> {row, cells}
   hostRows: new Map(),    // host -> {row, cells}
   selected: null,         // job id
-  samples: [],            // [{t (ms), rate, queued}]
+  samples: [],            // [{t (ms), rate, errors, queued}]
+  observed: null,         // {t, done, failed} of the last poll, for the live rates
   seededFor: null,        // job id the samples belong to
   tick: 0,
   lastOk: 0,
@@ -400,6 +401,7 @@ function selectJob(id) {
   if (view.selected === id) return;
   view.selected = id;
   view.samples = [];
+  view.observed = null;
   view.seededFor = null;
   for (const entry of view.hostRows.values()) entry.row.remove();
   view.hostRows.clear();
@@ -424,20 +426,41 @@ function renderDetailHeader() {
 async function seedSeries(id) {
   const data = await api('GET', `/api/jobs/${encodeURIComponent(id)}/series`);
   if (view.selected !== id) return;
-  const samples = (data.samples || []).map((s) => ({ t: toMs(s.t), rate: s.pages_per_second, queued: s.queued }))
-    .filter((s) => Number.isFinite(s.t));
+  const samples = (data.samples || []).map((s) => ({
+    t: toMs(s.t), rate: s.pages_per_second, errors: s.errors_per_second, queued: s.queued,
+  })).filter((s) => Number.isFinite(s.t));
   // Keep live samples taken while the series was on its way, newer than the series' last one.
   const last = samples.length ? samples[samples.length - 1].t : -Infinity;
   view.samples = samples.concat(view.samples.filter((s) => s.t > last));
   view.seededFor = id;
+  // The series' last sample is the previous reading of the first live point, so the lines go on without a gap.
+  const newest = (data.samples || [])[(data.samples || []).length - 1];
+  if (!view.observed && newest && Math.abs(Date.now() - last) <= CHART_GAP_S * 1000) {
+    view.observed = { t: last, done: newest.done, failed: newest.failed || 0 };
+  }
 }
 
+/**
+ * Adds a point from the job as GET /api/jobs shows it: pages/s and errors/s from its counts' change since the
+ * previous poll (the server's samples mean the same), and the queue depth.
+ */
 function addLiveSample(job) {
   if (ENDED.has(job.state)) return;   // the series from the server already ends where the job did
   const now = Date.now();
   const last = view.samples[view.samples.length - 1];
   if (last && now - last.t < POLL_MS / 2) return;
-  view.samples.push({ t: now, rate: job.pages_per_second, queued: job.counts?.queued });
+  const counts = job.counts || {};
+  const seen = { t: now, done: (counts.fetched || 0) + (counts.failed || 0), failed: counts.failed || 0 };
+  const before = view.observed;
+  view.observed = seen;
+  const seconds = before ? (now - before.t) / 1000 : 0;
+  const fresh = seconds >= 0.5 && seconds <= CHART_GAP_S;
+  view.samples.push({
+    t: now,
+    rate: fresh ? Math.max(0, seen.done - before.done) / seconds : undefined,
+    errors: fresh ? Math.max(0, seen.failed - before.failed) / seconds : undefined,
+    queued: counts.queued,
+  });
   const oldest = now - CHART_WINDOW_S * 1000;
   while (view.samples.length && view.samples[0].t < oldest) view.samples.shift();
 }
@@ -452,13 +475,14 @@ function niceMax(value) {
   return 10 * magnitude;
 }
 
+/** The three charts: one field of the samples each, with its own axis. */
+const CHARTS = [
+  { field: 'rate', id: 'chart-pages', label: 'pages/s', format: (v) => fmtRate(v), floor: 1 },
+  { field: 'errors', id: 'chart-errors', label: 'errors/s', format: (v) => fmtRate(v), floor: 1 },
+  { field: 'queued', id: 'chart-queued', label: 'queued', format: (v) => fmtInt(v), floor: 4 },   // 4: whole ticks
+];
+
 function renderChart() {
-  const svg = $('chart');
-  const width = Math.max(320, Math.round(svg.getBoundingClientRect().width) || 640);
-  const height = 220;
-  const pad = { left: 48, right: 64, top: 12, bottom: 26 };
-  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  svg.setAttribute('height', String(height));
   const samples = view.samples;
   const job = view.jobs.get(view.selected);
   const endedAt = job && ENDED.has(job.state) ? toMs(job.ended) : NaN;
@@ -467,43 +491,61 @@ function renderChart() {
   const first = samples.length ? samples[0].t : now;
   const span = Math.min(CHART_WINDOW_S, Math.max(60, (now - first) / 1000));
   const x0 = now - span * 1000;
+  const visible = samples.filter((s) => s.t >= x0);
+  for (const chart of CHARTS) renderOneChart(chart, visible, x0, span, ended);
+  document.querySelector('.figure-title').textContent = ended ? 'Until the job ended (at most 15 minutes)'
+    : 'Last 15 minutes';
+
+  const latest = (field) => {
+    for (let i = samples.length - 1; i >= 0; i--) {
+      if (typeof samples[i][field] === 'number' && Number.isFinite(samples[i][field])) return samples[i][field];
+    }
+    return undefined;
+  };
+  $('chart-summary').textContent = samples.length
+    ? `${ended ? `Ended ${fmtClock(endedAt)} at` : 'Now'} ${fmtRate(latest('rate'))} pages/s, ${fmtRate(latest('errors'))} `
+      + `errors/s and ${fmtInt(latest('queued'))} queued; highest in view ${fmtRate(highest(visible, 'rate'))} pages/s, `
+      + `${fmtRate(highest(visible, 'errors'))} errors/s and ${fmtInt(highest(visible, 'queued'))} queued.`
+    : 'No samples yet.';
+}
+
+function highest(samples, field) {
+  return Math.max(0, ...samples.map((s) => (Number.isFinite(s[field]) ? s[field] : 0)));
+}
+
+function renderOneChart(chart, visible, x0, span, ended) {
+  const svg = $(chart.id);
+  const width = Math.max(320, Math.round(svg.getBoundingClientRect().width) || 640);
+  const height = 96;
+  const pad = { left: 48, right: 12, top: 8, bottom: 20 };
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('height', String(height));
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
-  const rateMax = niceMax(Math.max(0, ...samples.map((s) => s.rate || 0)));
-  const queueMax = niceMax(Math.max(4, ...samples.map((s) => s.queued || 0)));   // 4: whole-number ticks
+  const max = niceMax(Math.max(chart.floor, highest(visible, chart.field)));
   const x = (t) => pad.left + ((t - x0) / (span * 1000)) * plotW;
-  const yRate = (v) => pad.top + plotH - (v / rateMax) * plotH;
-  const yQueue = (v) => pad.top + plotH - (v / queueMax) * plotH;
+  const y = (v) => pad.top + plotH - (v / max) * plotH;
 
   const nodes = [];
-  for (let i = 0; i <= 4; i++) {
-    const y = pad.top + (plotH * i) / 4;
-    nodes.push(svgEl('line', { class: 'grid', x1: pad.left, x2: pad.left + plotW, y1: y, y2: y }));
-    nodes.push(svgEl('text', { class: 'axis axis-rate', x: pad.left - 6, y: y + 4, 'text-anchor': 'end' },
-      tick(rateMax * (1 - i / 4))));
-    nodes.push(svgEl('text', { class: 'axis axis-queue', x: pad.left + plotW + 6, y: y + 4 },
-      compact(queueMax * (1 - i / 4))));
+  for (let i = 0; i <= 2; i++) {
+    const gy = pad.top + (plotH * i) / 2;
+    nodes.push(svgEl('line', { class: 'grid', x1: pad.left, x2: pad.left + plotW, y1: gy, y2: gy }));
+    nodes.push(svgEl('text', { class: 'axis', x: pad.left - 6, y: gy + 4, 'text-anchor': 'end' }, tick(max * (1 - i / 2))));
   }
   for (const fraction of [0, 0.5, 1]) {
     const secondsAgo = Math.round(span * (1 - fraction));
-    const label = secondsAgo === 0 ? (ended ? 'end' : 'now') : `−${secondsAgo >= 120 ? `${Math.round(secondsAgo / 60)} min` : `${secondsAgo} s`}`;
+    const label = secondsAgo === 0 ? (ended ? 'end' : 'now') : `−${secondsAgo >= 120 ? `${+(secondsAgo / 60).toFixed(1)} min` : `${secondsAgo} s`}`;
     nodes.push(svgEl('text', {
-      class: 'axis', x: pad.left + plotW * fraction, y: height - 6,
+      class: 'axis', x: pad.left + plotW * fraction, y: height - 5,
       'text-anchor': fraction === 0 ? 'start' : fraction === 1 ? 'end' : 'middle',
     }, label));
   }
-  const visible = samples.filter((s) => s.t >= x0);
-  nodes.push(svgEl('path', { class: 'line line-queue', d: linePath(visible, x, yQueue, 'queued') }));
-  nodes.push(svgEl('path', { class: 'line line-rate', d: linePath(visible, x, yRate, 'rate') }));
+  const line = linePath(visible, x, y, chart.field);
+  nodes.push(svgEl('path', { class: `line line-${chart.field}`, d: line.d, 'data-points': line.points }));
   svg.replaceChildren(...nodes);
-  document.querySelector('.figure-title').textContent = ended ? 'Until the job ended (at most 10 minutes)'
-    : 'Last 10 minutes';
-
-  const latest = samples[samples.length - 1];
-  $('chart-summary').textContent = latest
-    ? `${ended ? `Ended ${fmtClock(endedAt)} at` : 'Now'} ${fmtRate(latest.rate)} pages/s and ${fmtInt(latest.queued)} queued; highest in view ${fmtRate(
-      Math.max(...visible.map((s) => s.rate || 0)))} pages/s and ${fmtInt(Math.max(...visible.map((s) => s.queued || 0)))} queued.`
-    : 'No samples yet.';
+  svg.dataset.points = String(line.points);
+  const now = [...visible].reverse().find((s) => Number.isFinite(s[chart.field]));
+  $(`${chart.id}-now`).textContent = now ? chart.format(now[chart.field]) : '—';
 }
 
 /** An axis label: at most two decimals, none when whole. */
@@ -518,17 +560,20 @@ function compact(n) {
   return String(Math.round(n));
 }
 
+/** The path through the samples' values of {@code field}, and how many points it has. */
 function linePath(samples, x, y, field) {
   let d = '';
+  let points = 0;
   let previous = null;
   for (const s of samples) {
     const value = s[field];
     if (typeof value !== 'number' || !Number.isFinite(value)) { previous = null; continue; }
     const joined = previous !== null && s.t - previous <= CHART_GAP_S * 1000;
     d += `${joined ? 'L' : 'M'}${x(s.t).toFixed(1)},${y(value).toFixed(1)}`;
+    points++;
     previous = s.t;
   }
-  return d || 'M0,0';
+  return { d: d || 'M0,0', points };
 }
 
 // ---- hosts ----------------------------------------------------------------------------------------------------
