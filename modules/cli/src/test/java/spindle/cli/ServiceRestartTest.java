@@ -79,7 +79,7 @@ class ServiceRestartTest {
         assertEquals(0, third.awaitExit(60), third.transcript());
       }
 
-      List<String> lines = Files.readAllLines(directory.resolve("out/crawl.jsonl"), StandardCharsets.UTF_8);
+      List<String> lines = Files.readAllLines(directory.resolve("out/durable.jsonl"), StandardCharsets.UTF_8);
       Set<String> urls = new HashSet<>();
       for (String line : lines) {
         urls.add(JSON.readTree(line).get("url").asText());
