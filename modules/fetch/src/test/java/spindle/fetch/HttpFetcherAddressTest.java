@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import spindle.core.ErrorKind;
 import spindle.fetch.address.AddressPolicy;
 import spindle.fetch.address.TestResolver;
-import spindle.fetch.address.TrapServer;
+import spindle.fixture.ConnectionTrap;
 
 /**
  * The address policy on real fetches: the resolved address of each connection is judged before it is opened. Every
@@ -87,7 +87,7 @@ class HttpFetcherAddressTest {
 
   @Test
   void aNameThatResolvesToTheMetadataAddressIsRefusedBeforeAnyConnection() {
-    try (TrapServer trap = TrapServer.start()) {
+    try (ConnectionTrap trap = ConnectionTrap.start()) {
       TestResolver resolver = new TestResolver().route("meta.test", trap.address(), "169.254.169.254");
       assertBlocked(fetch(new AddressPolicy(true, Set.of()), resolver, "http://meta.test/latest/meta-data/"),
         "169.254.169.254 (meta.test) is the cloud metadata address, always refused");
@@ -119,12 +119,12 @@ class HttpFetcherAddressTest {
 
   @Test
   void theServicesOwnPortIsRefusedEvenWherePrivateAddressesAreAllowed() {
-    try (TrapServer trap = TrapServer.start()) {
+    try (ConnectionTrap trap = ConnectionTrap.start()) {
       theServicesOwnPortIsRefused(trap);
     }
   }
 
-  private void theServicesOwnPortIsRefused(TrapServer trap) {
+  private void theServicesOwnPortIsRefused(ConnectionTrap trap) {
     TestResolver resolver = new TestResolver().map("localhost", "127.0.0.1");
     AddressPolicy inService = new AddressPolicy(true, Set.of(trap.port()));
     assertBlocked(fetch(inService, resolver, "http://127.0.0.1:" + trap.port() + "/api/jobs"),
@@ -143,12 +143,12 @@ class HttpFetcherAddressTest {
 
   @Test
   void eachConnectionIsJudgedByWhatItsNameResolvesToThen() {
-    try (TrapServer trap = TrapServer.start()) {
+    try (ConnectionTrap trap = ConnectionTrap.start()) {
       eachConnectionIsJudgedByWhatItsNameResolvesTo(trap);
     }
   }
 
-  private void eachConnectionIsJudgedByWhatItsNameResolvesTo(TrapServer trap) {
+  private void eachConnectionIsJudgedByWhatItsNameResolvesTo(ConnectionTrap trap) {
     TestResolver resolver = new TestResolver().route("rebind.test", site.getAddress(), "93.184.216.34");
     AddressPolicy publicJob = new AddressPolicy(false, Set.of());
     String url = "http://rebind.test:" + sitePort() + "/";
