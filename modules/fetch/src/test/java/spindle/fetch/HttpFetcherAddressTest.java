@@ -55,9 +55,8 @@ class HttpFetcherAddressTest {
     });
     site.start();
     settings = FetchSettings.fromConfig(ConfigFactory.parseString("""
-        spindle.fetch.connect-timeout = 1s
-        spindle.fetch.response-timeout = 2s
-        spindle.fetch.total-timeout = 3s
+        spindle.fetch.response-timeout = 10s
+        spindle.fetch.total-timeout = 15s
         spindle.fetch.keep-alive = off
         """).withFallback(ConfigFactory.defaultReference()).resolve());
   }
@@ -75,7 +74,7 @@ class HttpFetcherAddressTest {
     HttpFetcher fetcher = HttpFetcher.create(testKit.system(), settings, policy, resolver);
     TestProbe<FetchResult> probe = testKit.createTestProbe();
     fetcher.fetch(url, 1 << 20).thenAccept(probe.ref()::tell);
-    return probe.expectMessageClass(FetchResult.class, Duration.ofSeconds(10));
+    return probe.expectMessageClass(FetchResult.class, Duration.ofSeconds(20));
   }
 
   private static void assertBlocked(FetchResult result, String message) {
@@ -157,7 +156,7 @@ class HttpFetcherAddressTest {
     HttpFetcher fetcher = HttpFetcher.create(testKit.system(), settings, publicJob, resolver);
     TestProbe<FetchResult> probe = testKit.createTestProbe();
     fetcher.fetch(url, 1 << 20).thenAccept(probe.ref()::tell);
-    assertBlocked(probe.expectMessageClass(FetchResult.class, Duration.ofSeconds(10)),
+    assertBlocked(probe.expectMessageClass(FetchResult.class, Duration.ofSeconds(20)),
         "169.254.169.254 (rebind.test) is the cloud metadata address, always refused");
     assertEquals(0, trap.connections(), "a connection was opened");
   }
