@@ -101,7 +101,7 @@ class AddressPolicyCommandTest {
   void theServiceRefusesAJobSeededOnlyAtItsOwnAdminPort() {
     String seed = "http://127.0.0.1:" + adminPort() + "/api/jobs";
     ChildService.Answer refused = service.post("/api/jobs", "application/json",
-        "{\"spindle.job.name\": \"itself\", \"spindle.job.seeds\": [\"" + seed + "\"]}");
+        "{\"spindle\": {\"job\": {\"name\": \"itself\", \"seeds\": [\"" + seed + "\"]}}}");
 
     assertEquals(400, refused.status(), refused.body());
     assertTrue(refused.body().contains("spindle.job.seeds: every seed is refused by the address policy "
