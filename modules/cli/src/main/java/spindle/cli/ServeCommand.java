@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -129,7 +130,7 @@ final class ServeCommand implements Callable<Integer> {
 
   /** The ports of this service that are known before it starts: admin, and on a cluster node Artery and management. */
   private static Set<Integer> servicePorts(AdminSettings admin, Optional<ClusterSettings> cluster) {
-    Set<Integer> ports = new java.util.HashSet<>(Set.of(admin.port()));
+    Set<Integer> ports = new HashSet<>(Set.of(admin.port()));
     cluster.ifPresent(node -> {
       ports.add(node.port());
       ports.add(node.managementPort());

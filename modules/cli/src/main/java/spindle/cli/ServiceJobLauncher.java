@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -75,7 +76,7 @@ final class ServiceJobLauncher implements JobLauncher {
    */
   void protectPorts(Set<Integer> ports) {
     servicePorts.accumulateAndGet(ports, (known, more) -> {
-      Set<Integer> all = new java.util.HashSet<>(known);
+      Set<Integer> all = new HashSet<>(known);
       all.addAll(more);
       all.remove(0); // a port still to be chosen protects nothing
       return Set.copyOf(all);
