@@ -19,6 +19,8 @@ import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlSettings;
 import spindle.engine.Seeds;
 import spindle.fetch.HttpFetcher;
+import spindle.fetch.address.AddressPolicy;
+import spindle.fetch.address.HostResolver;
 import spindle.store.JsonLinesWriter;
 import spindle.store.MemoryFrontier;
 
@@ -104,7 +106,8 @@ final class TestLauncher implements JobLauncher {
           MemoryFrontier frontier = new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint);
           opened.incrementAndGet();
           return new PreparedJob(jobName, settings, seeds, frontier, writer,
-              system -> HttpFetcher.create(system, settings.fetch()), Optional.empty(), () -> {
+              system -> HttpFetcher.create(system, settings.fetch(), AddressPolicy.forSeeds(settings.fetch(), seeds,
+                  HostResolver.system())), Optional.empty(), () -> {
                 writer.close();
                 frontier.close();
                 closed.incrementAndGet();

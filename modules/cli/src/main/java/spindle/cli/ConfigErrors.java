@@ -112,7 +112,9 @@ final class ConfigErrors {
       int at = Integer.parseInt(index.group(2));
       return at < values.size() ? values.get(at) : "";
     }
-    return String.valueOf(config.getValue(key).unwrapped());
+    Object value = config.getValue(key).unwrapped();
+    return value instanceof List<?> values ? values.stream().map(String::valueOf)
+        .collect(java.util.stream.Collectors.joining(", ")) : String.valueOf(value);
   }
 
   /**

@@ -28,6 +28,8 @@ import spindle.engine.CrawlSummary;
 import spindle.engine.CrawlSupervisor;
 import spindle.engine.Seeds;
 import spindle.fetch.HttpFetcher;
+import spindle.fetch.address.AddressPolicy;
+import spindle.fetch.address.HostResolver;
 import spindle.fixture.FixtureWeb;
 
 /**
@@ -112,6 +114,9 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
   private int run(Config config, CrawlSettings settings, List<CrawlUrl> seeds, PrintWriter err)
       throws IOException, InterruptedException {
     Path output = settings.output().path();
+    // the job's address policy, from its seeds (docs/security.md); every seed refused: one line, nothing created
+    AddressPolicy addresses = ConfigErrors.reading(config, () -> AddressPolicy.forSeeds(settings.fetch(), seeds,
+        HostResolver.system()));
     JobStore store = JobStore.open(settings, config, seeds, fresh, err);
     store.resumeNote().ifPresent(note -> {
       err.println("spindle: " + note);
@@ -123,7 +128,7 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     ConsoleProgress progress = new ConsoleProgress(System.err, terminal, settings.progress().logInterval());
     CompletableFuture<CrawlSummary> result = new CompletableFuture<>();
     CrawlJob job = new CrawlJob(settings, seeds, store.frontier(), store.writer(), registry,
-        system -> HttpFetcher.create(system, settings.fetch()), Optional.empty(), progress, result);
+        system -> HttpFetcher.create(system, settings.fetch(), addresses), Optional.empty(), progress, result);
     ActorSystem<CrawlSupervisor.Command> system = ActorSystem.create(CrawlSupervisor.create(job), "spindle", config);
     Signals.onStop(system, result);
     CrawlSummary summary;

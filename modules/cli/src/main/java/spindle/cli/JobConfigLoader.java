@@ -137,8 +137,12 @@ final class JobConfigLoader {
     }
   }
 
-  /** Keys a job submitted to the service may not set: they configure the one actor system all jobs share. */
-  private static final List<String> SERVICE_PREFIXES = List.of("pekko.", "spindle.admin.", "spindle.dispatchers.");
+  /**
+   * Keys a job submitted to the service may not set: they configure the one actor system all jobs share, or widen
+   * what the operator lets jobs reach (docs/security.md).
+   */
+  private static final List<String> SERVICE_PREFIXES = List.of("pekko.", "spindle.admin.", "spindle.dispatchers.",
+      "spindle.fetch.allow-private-addresses");
 
   /**
    * A job submitted to the service, as text: parsed with {@code syntax}, its keys checked like a job file's (messages

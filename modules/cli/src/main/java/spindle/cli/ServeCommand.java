@@ -8,8 +8,10 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -77,11 +79,14 @@ final class ServeCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicReference<ClusterNode> node = new AtomicReference<>();
     Config jobDefaults = operator;
+    ServiceJobLauncher launcher = clusterSettings.isEmpty() ? new ServiceJobLauncher(loader, jobDefaults, settings)
+        : new ServiceJobLauncher(loader, jobDefaults, settings, node);
+    launcher.protectPorts(servicePorts(settings, clusterSettings)); // no job may connect to them (docs/security.md)
     AdminService service;
     try {
       service = ConfigErrors.reading(config, () -> clusterSettings.isEmpty()
-          ? AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults, settings), registry)
-          : AdminService.start(config, settings, new ServiceJobLauncher(loader, jobDefaults, settings, node), registry,
+          ? AdminService.start(config, settings, launcher, registry)
+          : AdminService.start(config, settings, launcher, registry,
               system -> {
                 PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
                 try {
@@ -101,6 +106,7 @@ final class ServeCommand implements Callable<Integer> {
       throw failed;
     }
     InetSocketAddress address = service.address();
+    launcher.protectPorts(Set.of(address.getPort())); // the admin port as bound, when 0 was asked for
     String host = address.getAddress().getHostAddress();
     err.println("spindle: serving on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
         + address.getPort() + "/ (jobs saved in " + settings.jobsDirectory() + "; log in " + LogFiles.current()
@@ -118,6 +124,16 @@ final class ServeCommand implements Callable<Integer> {
     err.println("spindle: stopped");
     err.flush();
     return 0;
+  }
+
+  /** The ports of this service that are known before it starts: admin, and on a cluster node Artery and management. */
+  private static Set<Integer> servicePorts(AdminSettings admin, Optional<ClusterSettings> cluster) {
+    Set<Integer> ports = new HashSet<>(Set.of(admin.port()));
+    cluster.ifPresent(node -> {
+      ports.add(node.port());
+      ports.add(node.managementPort());
+    });
+    return ports;
   }
 
   private static boolean causedByBindFailure(Throwable failure) {

@@ -9,8 +9,10 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -32,6 +34,8 @@ import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlSettings;
 import spindle.engine.Seeds;
 import spindle.fetch.HttpFetcher;
+import spindle.fetch.address.AddressPolicy;
+import spindle.fetch.address.HostResolver;
 import spindle.fixture.FixtureWeb;
 
 /**
@@ -50,6 +54,8 @@ final class ServiceJobLauncher implements JobLauncher {
   private final AdminSettings service;
   /** The node this service is in a cluster; null on a single service. Set once the node has started. */
   private final AtomicReference<ClusterNode> cluster;
+  /** The service's own ports (admin, cluster), which no job may connect to on this machine (docs/security.md). */
+  private final AtomicReference<Set<Integer>> servicePorts = new AtomicReference<>(Set.of());
 
   /**
    * Jobs over the service's operator layer ({@link JobConfigLoader#operatorLayer}), writing only under the roots of
@@ -69,6 +75,19 @@ final class ServiceJobLauncher implements JobLauncher {
     this.operatorLayer = operatorLayer;
     this.service = service;
     this.cluster = cluster;
+  }
+
+  /**
+   * Adds {@code ports} to the service's own ports, refused to every job opened from now on, even where private
+   * addresses are allowed: the admin port and the cluster's ports, before the service starts and once bound.
+   */
+  void protectPorts(Set<Integer> ports) {
+    servicePorts.accumulateAndGet(ports, (known, more) -> {
+      Set<Integer> all = new HashSet<>(known);
+      all.addAll(more);
+      all.remove(0); // a port still to be chosen protects nothing
+      return Set.copyOf(all);
+    });
   }
 
   @Override
@@ -230,6 +249,7 @@ final class ServiceJobLauncher implements JobLauncher {
             jobSeeds = seeds(config, settings, web.seedUrls());
           }
         }
+        AddressPolicy addresses = addresses(jobSeeds);
         StringWriter warnings = new StringWriter();
         JobStore store = JobStore.open(settings, config, jobSeeds, false, new PrintWriter(warnings, true),
             "delete that directory to start over", "choose another spindle.output.path");
@@ -239,7 +259,7 @@ final class ServiceJobLauncher implements JobLauncher {
         store.resumeNote().ifPresent(note -> LOG.info("job={} {}", name(), note));
         FixtureWeb site = web;
         return new PreparedJob(name(), settings, jobSeeds, store.frontier(), store.writer(),
-            system -> HttpFetcher.create(system, settings.fetch()), store.resumeNote(), () -> {
+            system -> HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), () -> {
               try {
                 store.close();
               } finally {
@@ -266,6 +286,7 @@ final class ServiceJobLauncher implements JobLauncher {
         throw new JobRejected("the cluster node is still starting; submit the job again in a moment");
       }
       try {
+        AddressPolicy addresses = addresses(seeds);
         StringWriter warnings = new StringWriter();
         JobStore store = JobStore.openShared(settings, config, seeds, new PrintWriter(warnings, true),
             "stop the other crawl of that name first", node.storeName(name()), node.nodeName(), node.owner());
@@ -287,13 +308,22 @@ final class ServiceJobLauncher implements JobLauncher {
           }
         };
         return new PreparedJob(name(), settings, seeds, frontier, store.writer(),
-            system -> HttpFetcher.create(system, settings.fetch()), store.resumeNote(), store::close,
+            system -> HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), store::close,
             Optional.of(node.hosts(name(), leases)));
       } catch (UsageException invalid) {
         throw new JobRejected(invalid.getMessage());
       } catch (IOException | UncheckedIOException | spindle.store.StoreException failed) {
         throw new JobRejected(name() + ": cannot open the shared store or the output: " + failed.getMessage());
       }
+    }
+
+    /**
+     * The job's address policy, decided from its seeds with the service's ports refused; a job whose every seed is
+     * refused is rejected (400) with one line naming a seed and the rule, before anything is created.
+     */
+    private AddressPolicy addresses(List<CrawlUrl> jobSeeds) {
+      return ConfigErrors.reading(config, () -> AddressPolicy.forSeeds(
+          settings.fetch().withServicePorts(servicePorts.get()), jobSeeds, HostResolver.system()));
     }
 
     private void closeDemo(FixtureWeb web) {

@@ -80,6 +80,9 @@ class ServiceJobLauncherTest {
         BodySyntax.HOCON));
     assertTrue(rejection("spindle.admin.port = 1", BodySyntax.HOCON).contains("spindle.admin.port: a setting of "
         + "the service"));
+    // a submitter may not open what the operator closed: private addresses are the operator's to allow
+    assertTrue(rejection("spindle.fetch.allow-private-addresses = on", BodySyntax.HOCON)
+        .startsWith("job:1: spindle.fetch.allow-private-addresses: a setting of the service"));
   }
 
   @Test

@@ -49,6 +49,11 @@ public enum ErrorKind {
   CANCELLED,
   /** An operator blocked the URL's host while the crawl ran (admin API), so it was not fetched. */
   BLOCKED,
+  /**
+   * The address policy refused to connect to the URL's host: it resolves to a link-local or metadata address, to a
+   * port of the service itself, or to a private address in a job seeded on public ones (docs/security.md).
+   */
+  ADDRESS_BLOCKED,
   /** The URL cannot be sent as an HTTP request (the client refused its syntax). */
   INVALID_URL,
   /** A bug in Spindle; the log holds the stack trace. */

@@ -20,7 +20,8 @@ import spindle.store.RecordWriter;
  * @param frontier the URL store
  * @param writer the record output
  * @param registry where meters are registered
- * @param fetcherFactory builds the page fetcher on the crawl's actor system ({@code HttpFetcher::create} normally)
+ * @param fetcherFactory builds the page fetcher on the crawl's actor system (normally {@code HttpFetcher.create}
+ *     with the job's {@code AddressPolicy}, decided from its seeds)
  * @param parsing the parse step, or empty for jsoup with the settings' options
  * @param progress receives progress snapshots
  * @param result completed once with the summary

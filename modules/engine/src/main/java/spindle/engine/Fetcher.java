@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.QueueOfferResult;
+import spindle.core.CrawlRecord;
 import spindle.core.ErrorKind;
 import spindle.core.url.WebUrl;
 import spindle.fetch.FetchResult;
@@ -136,7 +137,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
 
   private void pageDone(WorkItem.PageFetch page, FetchResult result) {
     Optional<Duration> retry = deps.retry().retryDelay(result, page.attempt());
-    current.host().tell(new HostQueue.FetchFinished(page.url(), page.attempt(), retry, result.status().orElse(-1)));
+    current.host().tell(new HostQueue.FetchFinished(page.url(), page.attempt(), retry, result.status().orElse(-1),
+        result.error().filter(failure -> failure.kind() == ErrorKind.ADDRESS_BLOCKED).map(CrawlRecord.Failure::message)));
     requestEnded = true;
     if (retry.isPresent()) {
       deps.metrics().retried();
@@ -161,6 +163,9 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
         return;
       }
       // RFC 9309 2.3.1.2: past 5 redirects (or to nowhere) robots.txt MAY be treated as unavailable: allow all
+      outcome = new RobotsOutcome.Rules(RobotsPolicy.allowAll());
+    } else if (outcome instanceof RobotsOutcome.AddressBlocked && robotsHops > 0) {
+      // the host itself is allowed; its robots.txt redirects where we may not go: as a redirect to nowhere
       outcome = new RobotsOutcome.Rules(RobotsPolicy.allowAll());
     }
     current.host().tell(new HostQueue.RobotsFinished(outcome));

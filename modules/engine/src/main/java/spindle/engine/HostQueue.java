@@ -47,9 +47,16 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
 
   /**
    * A page request ended with HTTP {@code status} (-1: no response); with {@code retryAfter} present the URL is to
-   * be tried again after that wait.
+   * be tried again after that wait; with {@code addressBlocked} present the address policy refused the host's
+   * address (the reason), so the host's other URLs are refused without a request.
    */
-  record FetchFinished(CrawlUrl url, int attempt, Optional<Duration> retryAfter, int status) implements Command {}
+  record FetchFinished(CrawlUrl url, int attempt, Optional<Duration> retryAfter, int status,
+      Optional<String> addressBlocked) implements Command {
+    /** A request whose address was not refused. */
+    FetchFinished(CrawlUrl url, int attempt, Optional<Duration> retryAfter, int status) {
+      this(url, attempt, retryAfter, status, Optional.empty());
+    }
+  }
 
   /** The robots.txt request ended with {@code outcome}. */
   record RobotsFinished(RobotsOutcome outcome) implements Command {}
@@ -132,7 +139,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
       OptionalInt lastStatus, boolean paused, boolean blocked, int concurrency, List<HostReport.Lease> leases,
       boolean ready, boolean draining) implements ClusterMessage {}
 
-  private enum RobotsState { UNKNOWN, FETCHING, READY, WAITING_RETRY, GAVE_UP }
+  private enum RobotsState { UNKNOWN, FETCHING, READY, WAITING_RETRY, GAVE_UP, ADDRESS_BLOCKED }
 
   private record Pending(CrawlUrl url, int attempts) {}
 
@@ -159,6 +166,8 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
   private int lastStatus = -1;
   private long backoffUntilNanos;
   private long robotsRetryAtNanos;
+  /** Why the address policy refuses this host's address, once a request found out; its URLs are then refused. */
+  private Optional<String> addressBlocked = Optional.empty();
   /** Requests in flight: URL to the time it was offered, oldest first. */
   private final Map<String, Long> leases = new LinkedHashMap<>();
   private int sessionServed;
@@ -279,6 +288,10 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     }
     long now = System.nanoTime();
     nextStartNanos = Math.max(nextStartNanos, now + effectiveDelay.toNanos());
+    if (finished.addressBlocked().isPresent()) {
+      robotsState = RobotsState.ADDRESS_BLOCKED;
+      addressBlocked = finished.addressBlocked();
+    }
     if (finished.retryAfter().isPresent()) {
       window.addFirst(new Pending(finished.url(), finished.attempt()));
       backoffUntilNanos = now + finished.retryAfter().get().toNanos();
@@ -303,6 +316,11 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
       effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), policy.crawlDelay());
       getContext().getLog().debug("robots.txt loaded host={} rules={} delay={}", host, policy.description(),
           effectiveDelay);
+    } else if (finished.outcome() instanceof RobotsOutcome.AddressBlocked blocked) {
+      robotsState = RobotsState.ADDRESS_BLOCKED;
+      addressBlocked = Optional.of(blocked.reason());
+      getContext().getLog().info("address refused, no URL of the host is fetched host={} reason={}", host,
+          blocked.reason());
     } else {
       String reason = ((RobotsOutcome.Unavailable) finished.outcome()).reason();
       robotsFailures++;
@@ -398,7 +416,8 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     List<HostReport.Lease> inFlight = new ArrayList<>(leases.size());
     leases.forEach((url, offered) -> inFlight.add(new HostReport.Lease(url, Duration.ofNanos(now - offered))));
     boolean ready = !draining && !control.paused().orElse(false) && !control.blocked().orElse(false)
-        && robotsState == RobotsState.READY && !window.isEmpty() && busy < concurrency() && nextStartNanos - now <= 0;
+        && robotsState == RobotsState.READY && addressBlocked.isEmpty() && !window.isEmpty() && busy < concurrency()
+        && nextStartNanos - now <= 0;
     get.replyTo().tell(new HostStatus(host, window.size(), busy, robotsState.name().toLowerCase().replace('_', '-'),
         effectiveDelay, future(wallNow, now, nextStartNanos), future(wallNow, now, backoffUntilNanos),
         robotsState == RobotsState.WAITING_RETRY ? future(wallNow, now, robotsRetryAtNanos) : Optional.empty(),
@@ -598,6 +617,13 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     if (control.blocked().orElse(false)) {
       while (!window.isEmpty() && rejectsOutstanding < deps.window()) {
         offerReject(window.pollFirst().url(), ErrorKind.BLOCKED, "host blocked by an operator");
+      }
+      refill();
+      return;
+    }
+    if (addressBlocked.isPresent()) {
+      while (!window.isEmpty() && rejectsOutstanding < deps.window()) {
+        offerReject(window.pollFirst().url(), ErrorKind.ADDRESS_BLOCKED, addressBlocked.get());
       }
       refill();
       return;

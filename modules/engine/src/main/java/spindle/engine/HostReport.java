@@ -17,7 +17,8 @@ import spindle.core.HostKey;
  * @param fetched URLs recorded without an error
  * @param failed URLs recorded with an error
  * @param robots robots.txt state: {@code not-loaded}, {@code unknown}, {@code fetching}, {@code ready},
- *     {@code waiting-retry} (5xx or unreachable: disallowed until the retry), {@code gave-up}, {@code disabled}
+ *     {@code waiting-retry} (5xx or unreachable: disallowed until the retry), {@code gave-up}, {@code disabled},
+ *     {@code address-blocked} (the address policy refuses the host: its URLs get ADDRESS_BLOCKED records)
  * @param effectiveDelay the delay between requests in force (the larger of the host's delay and its capped
  *     Crawl-delay)
  * @param nextFetchAt when the delay allows the next request, if that is in the future

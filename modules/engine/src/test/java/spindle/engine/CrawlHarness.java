@@ -23,6 +23,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import spindle.core.CrawlUrl;
 import spindle.core.url.UrlNormalizer;
 import spindle.fetch.HttpFetcher;
+import spindle.fetch.address.AddressPolicy;
+import spindle.fetch.address.HostResolver;
 import spindle.store.JsonLinesWriter;
 import spindle.store.MemoryFrontier;
 
@@ -86,15 +88,26 @@ final class CrawlHarness {
     return run(config, seeds, Optional.empty(), supervisor -> { });
   }
 
+  /** Runs a crawl of {@code seeds} whose hosts are resolved by {@code resolver}, for the policy and to connect. */
+  Run run(Config config, List<String> seeds, HostResolver resolver) {
+    return run(config, seeds, Optional.empty(), supervisor -> { }, resolver);
+  }
+
   /**
    * Runs a crawl with an optional replacement parse step; {@code whileRunning} gets the supervisor right after
    * it starts (to send it Stop, say).
    */
   Run run(Config config, List<String> seeds, Optional<PageParsing> parsing,
       Consumer<ActorRef<CrawlSupervisor.Command>> whileRunning) {
+    return run(config, seeds, parsing, whileRunning, HostResolver.system());
+  }
+
+  private Run run(Config config, List<String> seeds, Optional<PageParsing> parsing,
+      Consumer<ActorRef<CrawlSupervisor.Command>> whileRunning, HostResolver resolver) {
     CrawlSettings settings = CrawlSettings.fromConfig(config);
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
     List<CrawlUrl> seedUrls = Seeds.resolve(new CrawlSettings.JobSettings("test", seeds, ""), normalizer, directory);
+    AddressPolicy addresses = AddressPolicy.forSeeds(settings.fetch(), seedUrls, resolver); // as a job decides it
     Path output = directory.resolve("run-" + (++runs) + ".jsonl");
     CompletableFuture<CrawlSummary> result = new CompletableFuture<>();
     TestProbe<CrawlSummary> done = testKit.createTestProbe();
@@ -102,7 +115,7 @@ final class CrawlHarness {
     try {
       CrawlJob job = new CrawlJob(settings, seedUrls, new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint),
           JsonLinesWriter.create(output), new SimpleMeterRegistry(),
-          system -> HttpFetcher.create(system, settings.fetch()), parsing, ProgressListener.none(), result);
+          system -> HttpFetcher.create(system, settings.fetch(), addresses, resolver), parsing, ProgressListener.none(), result);
       ActorRef<CrawlSupervisor.Command> supervisor = testKit.spawn(CrawlSupervisor.create(job));
       whileRunning.accept(supervisor);
       CrawlSummary summary = done.expectMessageClass(CrawlSummary.class, Duration.ofSeconds(90));

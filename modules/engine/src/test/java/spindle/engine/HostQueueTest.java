@@ -168,6 +168,42 @@ class HostQueueTest {
     page(broker, ofSeconds(1));
   }
 
+  private static void assertAddressBlocked(TestProbe<WorkBroker.Command> broker, String reason) {
+    WorkBroker.Offer offer = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
+    WorkItem.Reject rejected = assertInstanceOf(WorkItem.Reject.class, offer.item());
+    assertEquals(ErrorKind.ADDRESS_BLOCKED, rejected.kind());
+    assertEquals(reason, rejected.message());
+  }
+
+  @Test
+  void aHostWhoseAddressIsRefusedForRobotsTxtGetsAddressBlockedForEveryUrlWithoutARequest() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), Duration.ZERO, 1, true);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+    assertInstanceOf(WorkItem.RobotsFetch.class, broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1))
+        .item());
+
+    String reason = "169.254.169.254 (example.org) is the cloud metadata address, always refused";
+    queue.tell(new HostQueue.RobotsFinished(new RobotsOutcome.AddressBlocked(reason)));
+    assertAddressBlocked(broker, reason);
+    assertAddressBlocked(broker, reason);
+    broker.expectNoMessage(ofMillis(300)); // neither robots.txt again nor a page
+  }
+
+  @Test
+  void aRefusedPageMakesTheHostsOtherUrlsAddressBlockedWithoutARequest() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b", "/c"), Duration.ZERO, 1, false);
+    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch first = page(broker, ofSeconds(1));
+
+    String reason = "10.0.0.5 (example.org) is private (10.0.0.0/8), refused";
+    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), -1, Optional.of(reason)));
+    assertAddressBlocked(broker, reason);
+    assertAddressBlocked(broker, reason);
+    broker.expectNoMessage(ofMillis(300));
+  }
+
   @Test
   void aRetryWaitsForItsBackoffAndKeepsTheAttemptCount() {
     TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();

@@ -9,6 +9,7 @@ import java.util.zip.DataFormatException;
 import java.util.zip.ZipException;
 import spindle.core.CrawlRecord;
 import spindle.core.ErrorKind;
+import spindle.fetch.address.AddressBlockedException;
 
 /**
  * Turns an exception from the HTTP client into the failure kind and one-line message a record carries. Pekko HTTP
@@ -23,6 +24,11 @@ final class FailureClassifier {
   /** The failure for {@code error}; {@link ErrorKind#INTERNAL} when nothing in the chain is recognised. */
   static CrawlRecord.Failure classify(Throwable error) {
     Throwable root = unwrap(error);
+    for (Throwable cause = root; cause != null; cause = cause.getCause()) {
+      if (cause instanceof AddressBlockedException) { // first: the client may wrap it in a connection failure
+        return new CrawlRecord.Failure(ErrorKind.ADDRESS_BLOCKED, cause.getMessage()); // ours: one line, whole
+      }
+    }
     for (Throwable cause = root; cause != null; cause = cause.getCause()) {
       ErrorKind kind = kindOf(cause);
       if (kind != null) {

@@ -3,12 +3,18 @@ package spindle.fetch;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import spindle.core.SettingsException;
 
 /**
  * How Spindle fetches: the cap on requests in flight, timeouts, body size limit, the User-Agent it announces,
- * redirects and retries. Read once from {@code spindle.fetch}; every key is documented in this module's
- * {@code reference.conf}.
+ * redirects, retries and the addresses it may connect to. Read once from {@code spindle.fetch}; every key is
+ * documented in this module's {@code reference.conf}.
+ *
+ * @param allowPrivateAddresses {@code spindle.fetch.allow-private-addresses}: loopback and private addresses are
+ *     allowed to every job, not only to jobs seeded on them
+ * @param servicePorts the ports of the service a job runs in (admin, cluster), never connected to on this machine;
+ *     not a key: the service passes them ({@link #withServicePorts}), a job cannot change them
  */
 public record FetchSettings(
     int concurrency,
@@ -20,7 +26,9 @@ public record FetchSettings(
     UserAgent userAgent,
     int maxRedirects,
     RetryPolicy retry,
-    boolean keepAlive) {
+    boolean keepAlive,
+    boolean allowPrivateAddresses,
+    Set<Integer> servicePorts) {
 
   /** The product token, version and contact URL sent in every User-Agent header and matched in robots.txt. */
   public record UserAgent(String product, String version, String contactUrl, List<String> robotsNames) {
@@ -53,6 +61,13 @@ public record FetchSettings(
     if (maxRedirects < 0) {
       throw new SettingsException("spindle.fetch.max-redirects", "must be 0 or more, was " + maxRedirects);
     }
+    servicePorts = Set.copyOf(servicePorts);
+  }
+
+  /** These settings for a job of a service listening on {@code ports}, which the job may never connect to. */
+  public FetchSettings withServicePorts(Set<Integer> ports) {
+    return new FetchSettings(concurrency, connectTimeout, responseTimeout, totalTimeout, idleTimeout, maxBodyBytes,
+        userAgent, maxRedirects, retry, keepAlive, allowPrivateAddresses, ports);
   }
 
   /** Reads {@code spindle.fetch} from a resolved configuration that includes the reference defaults. */
@@ -72,7 +87,9 @@ public record FetchSettings(
         c.getInt("max-redirects"),
         new RetryPolicy(retry.getInt("max-retries"), retry.getDuration("base-backoff"),
             retry.getDuration("max-backoff"), retry.getDuration("max-retry-after")),
-        c.getBoolean("keep-alive"));
+        c.getBoolean("keep-alive"),
+        c.getBoolean("allow-private-addresses"),
+        Set.of());
   }
 
   static void requirePositive(String key, Duration value) {

@@ -2,18 +2,23 @@ package spindle.fetch;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.event.Logging;
 import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.javadsl.ClientTransport;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.coding.Coder;
@@ -30,6 +35,8 @@ import scala.concurrent.ExecutionContextExecutor;
 import spindle.core.CompletionStages;
 import spindle.core.CrawlRecord;
 import spindle.core.ErrorKind;
+import spindle.fetch.address.AddressPolicy;
+import spindle.fetch.address.HostResolver;
 
 /**
  * {@link PageFetcher} on the Pekko HTTP client's host connection pools. Timeouts: connecting is bounded by the
@@ -37,6 +44,11 @@ import spindle.core.ErrorKind;
  * {@code completionTimeout} on the entity stream, which cancels the stream (and so the connection) when it fires.
  * The body is decoded (gzip, deflate) while it streams and cut at the size limit, so a gzip bomb or an endless
  * body costs at most the limit.
+ *
+ * <p>Every connection goes through a transport that resolves its host with a {@link HostResolver}, asks the
+ * {@link AddressPolicy} about each address, and connects to the first one allowed; so robots.txt, redirects and
+ * every other fetch are judged by the address really connected to, and a refusal happens before any packet is sent
+ * (an {@code ADDRESS_BLOCKED} failure).
  */
 public final class HttpFetcher implements PageFetcher {
   private final Http http;
@@ -49,12 +61,14 @@ public final class HttpFetcher implements PageFetcher {
   private final FetchSettings settings;
   private final List<HttpHeader> headers;
 
-  private HttpFetcher(ActorSystem<?> system, FetchSettings settings) {
+  private HttpFetcher(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses, HostResolver resolver) {
     this.system = system;
     this.settings = settings;
     this.http = Http.get(system);
     this.https = http.defaultClientHttpsContext();
-    this.poolSettings = ConnectionPoolSettings.create(poolConfig(settings).withFallback(system.settings().config()));
+    this.poolSettings = ConnectionPoolSettings.create(poolConfig(settings).withFallback(system.settings().config()))
+        .withTransport(transport(addresses, resolver,
+            system.dispatchers().lookup(DispatcherSelector.blocking())));
     this.log = Logging.getLogger(system.classicSystem(), HttpFetcher.class);
     this.materializer = Materializer.matFromSystem(system);
     this.executor = system.executionContext();
@@ -66,9 +80,38 @@ public final class HttpFetcher implements PageFetcher {
             RawHeader.create("Connection", "close"));
   }
 
-  /** A fetcher that uses {@code system}'s HTTP extension with pools sized for {@code settings}. */
+  /**
+   * A fetcher that uses {@code system}'s HTTP extension with pools sized for {@code settings}, and the address policy
+   * of the settings alone: private addresses only when {@code spindle.fetch.allow-private-addresses} is on. A job
+   * uses {@link #create(ActorSystem, FetchSettings, AddressPolicy)} with the policy of its seeds.
+   */
   public static HttpFetcher create(ActorSystem<?> system, FetchSettings settings) {
-    return new HttpFetcher(system, settings);
+    return create(system, settings, AddressPolicy.of(settings));
+  }
+
+  /** A fetcher whose connections follow {@code addresses}, resolved by the operating system. */
+  public static HttpFetcher create(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses) {
+    return create(system, settings, addresses, HostResolver.system());
+  }
+
+  /** A fetcher whose connections follow {@code addresses}, with hosts resolved by {@code resolver}. */
+  public static HttpFetcher create(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses,
+      HostResolver resolver) {
+    return new HttpFetcher(system, settings, addresses, resolver);
+  }
+
+  /**
+   * TCP connections to the address {@code addresses} chooses among the host's, resolved on {@code blocking} (a DNS
+   * lookup blocks its thread). A refusal or an unknown host fails the connection, so the request fails with it.
+   */
+  private static ClientTransport transport(AddressPolicy addresses, HostResolver resolver, Executor blocking) {
+    return ClientTransport.withCustomResolver((host, port) -> CompletableFuture.supplyAsync(() -> {
+      try {
+        return addresses.choose(host, (Integer) port, resolver); // a Scala Int, seen from Java as Object
+      } catch (IOException refusedOrUnknown) {
+        throw new CompletionException(refusedOrUnknown);
+      }
+    }, blocking));
   }
 
   /**

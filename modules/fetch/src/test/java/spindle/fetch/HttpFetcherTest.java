@@ -44,6 +44,7 @@ class HttpFetcherTest {
         spindle.fetch.response-timeout = 2s
         spindle.fetch.total-timeout = 3s
         spindle.fetch.max-body-size = 64KiB
+        spindle.fetch.allow-private-addresses = on
         """).withFallback(ConfigFactory.defaultReference()).resolve());
     fetcher = HttpFetcher.create(testKit.system(), settings);
     fetch(web.pageUrl(0, 1), 1 << 20); // warm up: the first request of a JVM starts the client's machinery

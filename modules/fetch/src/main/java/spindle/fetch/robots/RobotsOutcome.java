@@ -11,6 +11,12 @@ public sealed interface RobotsOutcome {
    */
   record Unavailable(String reason) implements RobotsOutcome {}
 
+  /**
+   * robots.txt was not asked: the address policy refuses the host's address ({@code reason} names it and the rule).
+   * No URL of the host can be fetched; each gets an {@code ADDRESS_BLOCKED} record.
+   */
+  record AddressBlocked(String reason) implements RobotsOutcome {}
+
   /** robots.txt redirects to {@code location}; follow it (up to 5 hops, RFC 9309 2.3.1.2). */
   record Redirect(String location) implements RobotsOutcome {}
 }

@@ -3,6 +3,7 @@ package spindle.fetch.robots;
 import crawlercommons.robots.SimpleRobotRules;
 import crawlercommons.robots.SimpleRobotRulesParser;
 import java.util.List;
+import spindle.core.ErrorKind;
 import spindle.fetch.FetchResult;
 
 /**
@@ -33,8 +34,14 @@ public final class RobotsRules {
         : rules.isAllowNone() ? "disallow all" : rules.getRobotRules().size() + " rules");
   }
 
-  /** The outcome of a robots.txt fetch: rules for 2xx and 4xx, a redirect to follow, or unavailable. */
+  /**
+   * The outcome of a robots.txt fetch: rules for 2xx and 4xx, a redirect to follow, unavailable, or the address
+   * refused by the address policy.
+   */
   public RobotsOutcome outcomeOf(FetchResult result) {
+    if (result.error().isPresent() && result.error().get().kind() == ErrorKind.ADDRESS_BLOCKED) {
+      return new RobotsOutcome.AddressBlocked(result.error().get().message());
+    }
     if (result.status().isEmpty()) {
       return new RobotsOutcome.Unavailable(result.error().map(e -> e.kind() + ": " + e.message()).orElse("no response"));
     }
