@@ -35,9 +35,11 @@ import spindle.core.url.WebUrl;
  * itself ignores a base that fails to parse or is {@code javascript:} or {@code data:}; other schemes
  * ({@code mailto:}, {@code file:}...) would leave every relative link unresolvable or uncrawlable.
  *
- * <p>The body is decoded in full before parsing, with the byte order mark, else the Content-Type's charset, else
- * what jsoup sniffs from {@code <meta charset>} (UTF-8 by default); labels are read as the Encoding Standard reads
- * them, so ISO-8859-1 and US-ASCII are windows-1252.
+ * <p>The encoding is the byte order mark's, else the Content-Type's charset, else what jsoup sniffs from
+ * {@code <meta charset>} (UTF-8 by default); labels are read as the Encoding Standard reads them, so ISO-8859-1 and
+ * US-ASCII are windows-1252. With a known encoding that keeps HTML's syntax in ASCII bytes (UTF-8, single-byte
+ * charsets), the page is parsed from a byte-for-byte ISO-8859-1 view, far cheaper than decoding it, and the few
+ * values kept are decoded exactly afterwards (see {@link SourceText}).
  *
  * <p>Thread-safe: it holds only immutable settings, so one instance serves every parse thread.
  */
@@ -78,19 +80,28 @@ public final class PageParser {
     }
     Charset charset = charsetOf(contentType);
     Charset bom = bomCharset(body);
-    if (bom != null || charset != null) {
-      Charset encoding = bom != null ? bom : charset;
-      int skip = bom == null ? 0 : bom.equals(StandardCharsets.UTF_8) ? 3 : 2;
-      Document document = Jsoup.parse(new String(body, skip, body.length - skip, encoding), pageUrl);
-      return extract(document, encoding, directives, pageUrl);
+    if (bom == null && charset == null) {
+      Document document = sniffAndParse(body, pageUrl);
+      return extract(document, SourceText.EXACT, browserCharset(document.charset()), directives, pageUrl);
     }
-    Document document = sniffAndParse(body, pageUrl);
-    return extract(document, browserCharset(document.charset()), directives, pageUrl);
+    Charset encoding = bom != null ? bom : charset;
+    int skip = bom == null ? 0 : bom.equals(StandardCharsets.UTF_8) ? 3 : 2;
+    if (SourceText.appliesTo(encoding)) {
+      SourceText source = SourceText.of(body, skip, encoding);
+      if (source != null) {
+        return extract(Jsoup.parse(source.latin1(), pageUrl), source, encoding, directives, pageUrl);
+      }
+    }
+    Document document = Jsoup.parse(new String(body, skip, body.length - skip, encoding), pageUrl);
+    return extract(document, SourceText.EXACT, encoding, directives, pageUrl);
   }
 
-  /** Reads title, robots directives, meta refresh and links from a parsed document in {@code encoding}. */
-  private ParsedPage extract(Document document, Charset encoding, RobotsDirectives headerDirectives,
-      String pageUrl) {
+  /**
+   * Reads title, robots directives, meta refresh and links from a document parsed from {@code source}, whose
+   * encoding is {@code encoding}; the values used are passed through {@code source} to get their real text.
+   */
+  private ParsedPage extract(Document document, SourceText source, Charset encoding,
+      RobotsDirectives headerDirectives, String pageUrl) {
     PageElements elements = PageElements.of(document);
     RobotsDirectives directives = headerDirectives;
     if (settings.honourMetaRobots()) {
@@ -101,14 +112,14 @@ public final class PageParser {
         }
       }
     }
-    Links links = new Links(encoding);
+    Links links = new Links(source, encoding);
     Optional<WebUrl> page = WebUrl.parse(pageUrl);
     if (page.isPresent()) {
       links.collect(elements, page.get(), directives.nofollow());
     }
     Optional<String> title = Optional.empty();
     if (elements.title != null) {
-      title = title(StringUtil.normaliseWhitespace(elements.title.wholeText()).strip());
+      title = title(StringUtil.normaliseWhitespace(source.restore(elements.title.wholeText())).strip());
     }
     return new ParsedPage(title, links.followable, links.found, directives.noindex(), directives.nofollow(), true,
         Optional.ofNullable(links.refresh));
@@ -118,13 +129,15 @@ public final class PageParser {
   private final class Links {
     /** The encoding of link queries, or null for UTF-8 (the common case, parsed without an encoder). */
     private final Charset queryEncoding;
+    private final SourceText source;
     private final Set<String> seen = new HashSet<>();
     final List<PageLink> followable = new ArrayList<>();
     int found;
     PageRefresh refresh;
     private boolean refreshDeclared;
 
-    Links(Charset encoding) {
+    Links(SourceText source, Charset encoding) {
+      this.source = source;
       this.queryEncoding = encoding.equals(StandardCharsets.UTF_8) ? null : encoding;
     }
 
@@ -137,7 +150,8 @@ public final class PageParser {
         if (tag.equals("meta")) {
           canonical = refreshTarget(element, base, page);
         } else {
-          String raw = tag.equals("frame") || tag.equals("iframe") ? element.attr("src") : element.attr("href");
+          String raw = source.restore(tag.equals("frame") || tag.equals("iframe") ? element.attr("src")
+              : element.attr("href"));
           canonical = resolve(raw, base).flatMap(normalizer::normalize);
           relNofollow = settings.honourNofollow() && !tag.equals("link") && hasRel(element, "nofollow");
         }
@@ -160,7 +174,7 @@ public final class PageParser {
       if (baseElement == null) {
         return page;
       }
-      Optional<WebUrl> base = resolve(baseElement.attr("href"), page);
+      Optional<WebUrl> base = resolve(source.restore(baseElement.attr("href")), page);
       if (base.isEmpty() || !(base.get().scheme().equals("http") || base.get().scheme().equals("https"))) {
         return page;
       }
@@ -176,7 +190,7 @@ public final class PageParser {
       if (refreshDeclared) {
         return Optional.empty();
       }
-      MetaRefresh declared = MetaRefresh.parse(meta.attr("content"));
+      MetaRefresh declared = MetaRefresh.parse(source.restore(meta.attr("content")));
       if (declared == null) {
         return Optional.empty();
       }

@@ -241,6 +241,11 @@ class PageParserTest {
         "http://example.org/b%C3%83%C2%A9", "http://example.org/b%C3%A9"), urls(page));
     assertEquals(Optional.of("\u00e9 \u00c3\u00a9 \u00e9"),
         parse("<title>\u00e9 &#xC3;&#xA9; &eacute;</title>").title());
+    // references the byte view cannot pin down (no ';', U+0080..U+009F) make the page decode in full: same text
+    ParsedPage legacy = parse("<title>caf&eacute soon &#x81;&#150;\u00e9</title><a href='/a&#xC3;&#xA9;'>1</a>"
+        + "<a href='/?x=1&copy=2&amp;\u00e9'>2</a>");
+    assertEquals(Optional.of("caf\u00e9 soon \u0081\u2013\u00e9"), legacy.title());
+    assertEquals(List.of("http://example.org/a%C3%83%C2%A9", "http://example.org/?x=1&copy=2&%C3%A9"), urls(legacy));
   }
 
   @ParameterizedTest
