@@ -2,6 +2,7 @@ package spindle.parse;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import org.jsoup.nodes.Entities;
 
@@ -15,8 +16,9 @@ import org.jsoup.nodes.Entities;
  * <p>A value taken from the parsed document is restored to real text by decoding its bytes with the real charset.
  * That is exact because the view never lets a character reference pass for bytes: a reference that would decode
  * to U+00A0..U+00FF, which raw bytes give too ({@code &eacute;}, {@code &#xC3;}), is rewritten before parsing into
- * one to U+F8A0..U+F8FF, which no byte gives and {@link #restore} maps back. A reference this cannot pin down (one
- * without its ';', one to U+0080..U+009F) makes {@link #of} give up, and the caller decodes the page instead. Other
+ * one to U+F8A0..U+F8FF, which no byte gives and {@link #restore} maps back. A reference this cannot pin down (a
+ * legacy name or a number without its ';', U+0080..U+009F) makes {@link #of} give up, and the caller decodes the
+ * page instead. Other
  * references decode to ASCII, which every one of these charsets encodes as itself, or above U+00FF, which no
  * byte gives. Not thread-safe; one per page.
  */
@@ -49,7 +51,8 @@ final class SourceText {
    */
   static SourceText of(byte[] body, int offset, Charset charset) {
     String latin1 = new String(body, offset, body.length - offset, StandardCharsets.ISO_8859_1);
-    StringBuilder rewritten = null;
+    byte[] rewritten = null;
+    int written = 0;
     int copied = 0;
     for (int amp = latin1.indexOf('&'); amp >= 0; amp = latin1.indexOf('&', amp + 1)) {
       int end = referenceEnd(latin1, amp);
@@ -57,31 +60,44 @@ final class SourceText {
         return null;
       }
       if (end > 0) {
+        // copy whole runs of bytes (a per-char append is several times slower than the parse saves)
         if (rewritten == null) {
-          rewritten = new StringBuilder(latin1.length() + 64);
+          rewritten = new byte[latin1.length() + 256];
+        } else if (written + (amp - copied) + 8 > rewritten.length) {
+          rewritten = Arrays.copyOf(rewritten, Math.max(rewritten.length * 2, written + (amp - copied) + 8));
         }
-        int value = latin1Value(latin1, amp, end);
-        rewritten.append(latin1, copied, amp).append("&#x").append(Integer.toHexString(SHIFT + value)).append(';');
+        System.arraycopy(body, offset + copied, rewritten, written, amp - copied);
+        written += amp - copied;
+        byte[] reference = ("&#x" + Integer.toHexString(SHIFT + latin1Value(latin1, amp, end)) + ";")
+            .getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(reference, 0, rewritten, written, reference.length);
+        written += reference.length;
         copied = end;
       }
     }
     if (rewritten != null) {
-      latin1 = rewritten.append(latin1, copied, latin1.length()).toString();
+      int rest = latin1.length() - copied;
+      if (written + rest > rewritten.length) {
+        rewritten = Arrays.copyOf(rewritten, written + rest);
+      }
+      System.arraycopy(body, offset + copied, rewritten, written, rest);
+      latin1 = new String(rewritten, 0, written + rest, StandardCharsets.ISO_8859_1);
     }
     return new SourceText(latin1, charset);
   }
 
   private static final int AMBIGUOUS = -1;
 
-  /** No HTML entity name is longer ("CounterClockwiseContourIntegral" has 31 letters). */
-  private static final int LONGEST_ENTITY_NAME = 32;
+  /** The longest of the legacy entity names that decode without ';' ("middot", "plusmn", "frac34"...). */
+  private static final int LONGEST_LEGACY_NAME = 6;
+
 
   /**
    * For the '&amp;' at {@code amp}: the end of a reference to U+00A0..U+00FF written in full (a numeric one, or a
-   * named one, ending in ';'), which is rewritten; {@link #AMBIGUOUS} when what follows might decode to
-   * U+0080..U+00FF some other way (without ';', or a named reference whose name starts with such an entity's, as
-   * older jsoup versions match prefixes) or to the private range this class uses; 0 when it never decodes to
-   * anything a byte could give.
+   * named one, ending in ';'), which is rewritten; {@link #AMBIGUOUS} when what follows may decode to U+0080..U+00FF
+   * some other way (a legacy name without ';' such as {@code &copy}, even as the start of a longer name, a number
+   * without ';', U+0080..U+009F) or to the private range this class uses; 0 when jsoup never decodes it to anything
+   * a byte could give. PageParserTest checks that pages give the same values through this view as decoded.
    */
   private static int referenceEnd(String text, int amp) {
     int length = text.length();
@@ -108,27 +124,39 @@ final class SourceText {
       return value >= 0xA0 && value <= 0xFF && i < length && text.charAt(i) == ';' ? i + 1 : AMBIGUOUS;
     }
     int nameStart = i;
-    while (i < length && isAsciiAlphanumeric(text.charAt(i))) {
-      i++;
-    }
-    if (i == nameStart) {
+    if (i == length || !isAsciiLetter(text.charAt(i))) {
       return 0;
     }
+    while (i < length && (isAsciiLetter(text.charAt(i)) || (text.charAt(i) >= '0' && text.charAt(i) <= '9'))) {
+      i++;
+    }
+    boolean semicolon = i < length && text.charAt(i) == ';';
+    if (semicolon && isAsciiOnlyEntity(text, nameStart, i)) {
+      return 0; // &amp; &lt; &gt; &quot; &apos;: by far the most common, decided without a lookup
+    }
     String name = text.substring(nameStart, i);
-    if (i < length && text.charAt(i) == ';' && Entities.isNamedEntity(name)) {
+    if (semicolon && Entities.isNamedEntity(name)) {
       String value = Entities.getByName(name);
       if (!hasLatin1Supplement(value)) {
         return 0;
       }
       return value.length() == 1 && value.charAt(0) >= 0xA0 ? i + 1 : AMBIGUOUS;
     }
-    for (int end = Math.min(name.length(), LONGEST_ENTITY_NAME); end >= 2; end--) {
+    // a legacy name decodes without ';', and in text even as the start of a longer word ("&notit;" is "¬it;")
+    for (int end = Math.min(name.length(), LONGEST_LEGACY_NAME); end >= 2; end--) {
       String prefix = end == name.length() ? name : name.substring(0, end);
-      if (Entities.isNamedEntity(prefix) && hasLatin1Supplement(Entities.getByName(prefix))) {
+      if (Entities.isBaseNamedEntity(prefix) && hasLatin1Supplement(Entities.getByName(prefix))) {
         return AMBIGUOUS;
       }
     }
     return 0;
+  }
+
+  private static boolean isAsciiOnlyEntity(String text, int from, int to) {
+    int length = to - from;
+    return length == 3 && text.startsWith("amp", from) || length == 2 && (text.startsWith("lt", from)
+        || text.startsWith("gt", from)) || length == 4 && (text.startsWith("quot", from)
+        || text.startsWith("apos", from));
   }
 
   /** The code point of the reference {@code text[amp, end)} that {@link #referenceEnd} accepted. */
@@ -153,8 +181,8 @@ final class SourceText {
     return false;
   }
 
-  private static boolean isAsciiAlphanumeric(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /** The text to parse. */

@@ -271,4 +271,21 @@ class PageParserTest {
     }
     assertTrue(parse(body, " Text/HTML ; charset=utf-8").html());
   }
+
+  @Test
+  void theCheapByteViewOfAUtf8PageGivesWhatDecodingThePageGives() {
+    // UTF-8 pages are parsed through a byte-for-byte view, UTF-16 ones are decoded: both must give the same page
+    List<String> tricky = List.of("caf\u00e9", "&eacute;", "&#xE9;", "&#233;", "&#xC3;&#xA9;", "&nbsp;x", "&copy",
+        "&copy x", "&#169", "&#x80;", "&#150;", "&notit;", "&notit x", "&region=1", "&reg=1", "&frac12abc",
+        "&amp;", "&AMP;", "&lt;&gt;&quot;", "&#x0;", "&#xF8A9;", "&#xD800;", "\u2013\u20ac", "&mdash;&euro;",
+        "&#1234567;", "&;", "& x", "&#;", "&#x;", "&Eacute;", "&eacute", "&szlig;\u00df", "&Auml", "&ampx",
+        "&amp", "&middotx", "&#xA0;", "&#160", "&#x9F;", "\u00e9&eacute;\u00e9", "&frac34;", "&plusmnx;");
+    for (String text : tricky) {
+      String html = "<title>" + text + " t</title><a href='/p?v=" + text + "'>1</a><a href='/" + text + "/q'>2</a>"
+          + "<p>" + text + "</p>";
+      ParsedPage viewed = parse(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+      ParsedPage decoded = parse(html.getBytes(StandardCharsets.UTF_16), "text/html; charset=utf-16");
+      assertEquals(decoded, viewed, text);
+    }
+  }
 }
