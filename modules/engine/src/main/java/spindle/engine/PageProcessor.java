@@ -14,12 +14,13 @@ import spindle.core.url.UrlNormalizer;
 import spindle.core.url.WebUrl;
 import spindle.fetch.FetchResult;
 import spindle.parse.PageLink;
+import spindle.parse.PageRefresh;
 import spindle.parse.ParsedPage;
 
 /**
  * Turns a fetch outcome into a {@link Processed}: the record, the in-scope links of a page, or the checked target
- * of a redirect. Runs on the parse dispatcher, many at once; thread-safe. It never throws for a page: a parser
- * failure becomes a PARSE_ERROR record.
+ * of a redirect (an HTTP 3xx, or a page whose meta refresh has no delay). Runs on the parse dispatcher, many at
+ * once; thread-safe. It never throws for a page: a parser failure becomes a PARSE_ERROR record.
  */
 final class PageProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(PageProcessor.class);
@@ -86,12 +87,19 @@ final class PageProcessor {
     }
     page.title().ifPresent(record::title);
     record.outlinks(page.linksFound()).noindex(page.noindex()).nofollow(page.nofollow());
+    // a refresh without delay is a client-side redirect: its target is handed on as a redirect, not a link
+    Optional<PageLink> redirect = page.refresh().filter(refresh -> refresh.delaySeconds() == 0)
+        .map(PageRefresh::target);
     List<CrawlUrl> outlinks = new ArrayList<>(page.links().size());
     int depth = url.depth() + 1;
     for (PageLink link : page.links()) {
-      if (scope.decide(link.url(), link.host(), depth).isAccepted()) {
+      boolean redirectTarget = redirect.isPresent() && redirect.get().url().equals(link.url());
+      if (!redirectTarget && scope.decide(link.url(), link.host(), depth).isAccepted()) {
         outlinks.add(CrawlUrl.discovered(link.url(), link.host(), url));
       }
+    }
+    if (redirect.isPresent()) {
+      return handOn(url, redirect.get().url(), redirect.get().host(), record, outlinks);
     }
     return new Processed(url, record.build(), outlinks, Optional.empty());
   }
@@ -108,23 +116,32 @@ final class PageProcessor {
       record.location(location).error(ErrorKind.REDIRECT_INVALID, "Location is not an http(s) URL: " + location);
       return new Processed(url, record.build(), List.of(), Optional.empty());
     }
-    String href = target.get().href();
+    HostKey host = HostKey.of(target.get().host(), target.get().port().orElse(-1));
+    return handOn(url, target.get().href(), host, record, List.of());
+  }
+
+  /**
+   * Hands {@code url} on to the canonical {@code href} of an HTTP redirect or a meta refresh without delay, after
+   * the checks every redirect gets (a loop, the number of hops, the scope); a failed check is the record's error.
+   * {@code outlinks} are a refreshing page's other links, admitted either way.
+   */
+  private Processed handOn(CrawlUrl url, String href, HostKey host, CrawlRecord.Builder record,
+      List<CrawlUrl> outlinks) {
     record.location(href);
     if (href.equals(url.url()) || url.redirects().contains(href)) {
       record.error(ErrorKind.REDIRECT_LOOP, "redirect back to " + href);
-      return new Processed(url, record.build(), List.of(), Optional.empty());
+      return new Processed(url, record.build(), outlinks, Optional.empty());
     }
     if (url.redirects().size() + 1 > maxRedirects) {
       record.error(ErrorKind.TOO_MANY_REDIRECTS, "more than " + maxRedirects + " redirects");
-      return new Processed(url, record.build(), List.of(), Optional.empty());
+      return new Processed(url, record.build(), outlinks, Optional.empty());
     }
-    HostKey host = HostKey.of(target.get().host(), target.get().port().orElse(-1));
     var decision = scope.decide(href, host, url.depth());
     if (decision instanceof spindle.core.ScopeDecision.Rejected rejected) {
       record.error(ErrorKind.REDIRECT_OUT_OF_SCOPE, "redirect to " + href + ": " + rejected.reason());
-      return new Processed(url, record.build(), List.of(), Optional.empty());
+      return new Processed(url, record.build(), outlinks, Optional.empty());
     }
-    return new Processed(url, record.build(), List.of(), Optional.of(url.redirectedTo(href, host)));
+    return new Processed(url, record.build(), outlinks, Optional.of(url.redirectedTo(href, host)));
   }
 
   private static String oneLine(Throwable failure) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -23,19 +24,28 @@ import spindle.core.url.UrlNormalizer;
 import spindle.core.url.WebUrl;
 
 /**
- * Extracts title, links and robots directives from an HTML page with jsoup, parsing each page exactly once.
- * Links come from {@code a[href]}, {@code area[href]}, frames and iframes, and {@code link[rel=alternate|next|prev]};
- * they are resolved against {@code <base href>} (or the page URL) as a browser resolves them, then normalised.
- * {@code javascript:}, {@code mailto:}, {@code data:} and every other non-http(s) scheme are skipped.
+ * Extracts title, links, meta refresh and robots directives from an HTML page with jsoup, parsing each page exactly
+ * once. Links come from {@code a[href]}, {@code area[href]}, frames and iframes, {@code link[rel=alternate|next|prev]}
+ * and the first valid {@code <meta http-equiv=refresh>}; they are resolved as a browser resolves them (against the
+ * document base URL, queries in the document's encoding), then normalised. {@code javascript:}, {@code mailto:},
+ * {@code data:} and every other non-http(s) scheme are skipped.
  *
- * <p>Pages whose charset keeps HTML's syntax in ASCII bytes (UTF-8, ISO-8859-x, windows-125x, Shift_JIS, EUC,
- * GBK, Big5...) are parsed from a byte-for-byte ISO-8859-1 view of the body, which costs a tenth of a real UTF-8
- * decode; the few values kept (links, base, title) are then decoded with the real charset (see
- * {@link SourceText}). A page where that cannot be done exactly is parsed again with full decoding.
+ * <p>The document base URL is the first {@code <base href>} parsed against the page URL, unless that fails or is
+ * not http(s): then it is the page URL, so one bad tag never costs a page its relative links. The HTML Standard
+ * itself ignores a base that fails to parse or is {@code javascript:} or {@code data:}; other schemes
+ * ({@code mailto:}, {@code file:}...) would leave every relative link unresolvable or uncrawlable.
+ *
+ * <p>The encoding is the byte order mark's, else the Content-Type's charset, else what jsoup sniffs from
+ * {@code <meta charset>} (UTF-8 by default); labels are read as the Encoding Standard reads them, so ISO-8859-1 and
+ * US-ASCII are windows-1252. With a known encoding that keeps HTML's syntax in ASCII bytes (UTF-8, single-byte
+ * charsets), the page is parsed from a byte-for-byte ISO-8859-1 view, far cheaper than decoding it, and the few
+ * values kept are decoded exactly afterwards (see {@link SourceText}).
  *
  * <p>Thread-safe: it holds only immutable settings, so one instance serves every parse thread.
  */
 public final class PageParser {
+
+  private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
 
   private final ParseSettings settings;
   private final UrlNormalizer normalizer;
@@ -57,7 +67,7 @@ public final class PageParser {
 
   /**
    * Parses {@code body}, fetched from {@code pageUrl} with the given Content-Type and X-Robots-Tag headers.
-   * A body that is neither declared HTML nor, without a declared type, looks like HTML gives
+   * A body that is neither declared HTML nor, without a usable declared type, sniffed as HTML gives
    * {@link ParsedPage#notHtml}. Throws only on a bug in jsoup or here; malformed HTML is parsed as a browser would.
    */
   public ParsedPage parse(byte[] body, Optional<String> contentType, String pageUrl, Optional<String> robotsTag) {
@@ -69,24 +79,29 @@ public final class PageParser {
       return ParsedPage.notHtml(directives.noindex(), directives.nofollow());
     }
     Charset charset = charsetOf(contentType);
-    if (charset != null && SourceText.appliesTo(charset)) {
-      SourceText source = SourceText.of(body, charset);
-      ParsedPage page = extract(Jsoup.parse(source.latin1(), pageUrl), source, directives, pageUrl);
-      if (page != null) {
-        return page;
+    Charset bom = bomCharset(body);
+    if (bom == null && charset == null) {
+      Document document = sniffAndParse(body, pageUrl);
+      return extract(document, SourceText.EXACT, browserCharset(document.charset()), directives, pageUrl);
+    }
+    Charset encoding = bom != null ? bom : charset;
+    int skip = bom == null ? 0 : bom.equals(StandardCharsets.UTF_8) ? 3 : 2;
+    if (SourceText.appliesTo(encoding)) {
+      SourceText source = SourceText.of(body, skip, encoding);
+      if (source != null) {
+        return extract(Jsoup.parse(source.latin1(), pageUrl), source, encoding, directives, pageUrl);
       }
     }
-    Document document = parseDocument(body, charset, pageUrl);
-    return extract(document, SourceText.EXACT, directives, pageUrl);
+    Document document = Jsoup.parse(new String(body, skip, body.length - skip, encoding), pageUrl);
+    return extract(document, SourceText.EXACT, encoding, directives, pageUrl);
   }
 
   /**
-   * Reads title, robots directives and links from a parsed document. Values that matter are passed through
-   * {@code source} to undo the byte-transparent decoding; null means one could not be restored and the page must
-   * be parsed again with exact decoding.
+   * Reads title, robots directives, meta refresh and links from a document parsed from {@code source}, whose
+   * encoding is {@code encoding}; the values used are passed through {@code source} to get their real text.
    */
-  private ParsedPage extract(Document document, SourceText source, RobotsDirectives headerDirectives,
-      String pageUrl) {
+  private ParsedPage extract(Document document, SourceText source, Charset encoding,
+      RobotsDirectives headerDirectives, String pageUrl) {
     PageElements elements = PageElements.of(document);
     RobotsDirectives directives = headerDirectives;
     if (settings.honourMetaRobots()) {
@@ -97,56 +112,113 @@ public final class PageParser {
         }
       }
     }
+    Links links = new Links(source, encoding);
     Optional<WebUrl> page = WebUrl.parse(pageUrl);
-    Optional<WebUrl> base = page;
-    if (elements.base != null && page.isPresent()) {
-      String href = source.restore(elements.base.attr("href"));
-      if (href == null) {
-        return null;
-      }
-      base = WebUrl.parse(href, page.get()).or(() -> page);
+    if (page.isPresent()) {
+      links.collect(elements, page.get(), directives.nofollow());
     }
-    List<PageLink> links = new ArrayList<>();
-    int found = 0;
-    if (base.isPresent()) {
-      Set<String> seen = new HashSet<>();
+    Optional<String> title = Optional.empty();
+    if (elements.title != null) {
+      title = title(StringUtil.normaliseWhitespace(source.restore(elements.title.wholeText())).strip());
+    }
+    return new ParsedPage(title, links.followable, links.found, directives.noindex(), directives.nofollow(), true,
+        Optional.ofNullable(links.refresh));
+  }
+
+  /** The links of one page as they are resolved, deduplicated and counted; one per parse. */
+  private final class Links {
+    /** The encoding of link queries, or null for UTF-8 (the common case, parsed without an encoder). */
+    private final Charset queryEncoding;
+    private final SourceText source;
+    private final Set<String> seen = new HashSet<>();
+    final List<PageLink> followable = new ArrayList<>();
+    int found;
+    PageRefresh refresh;
+    private boolean refreshDeclared;
+
+    Links(SourceText source, Charset encoding) {
+      this.source = source;
+      this.queryEncoding = encoding.equals(StandardCharsets.UTF_8) ? null : encoding;
+    }
+
+    void collect(PageElements elements, WebUrl page, boolean nofollow) {
+      WebUrl base = documentBase(elements.base, page);
       for (Element element : elements.links) {
         String tag = element.normalName();
-        boolean isLink = tag.equals("link");
-        String raw = source.restore(tag.equals("frame") || tag.equals("iframe") ? element.attr("src")
-            : element.attr("href"));
-        if (raw == null) {
-          return null;
+        Optional<WebUrl> canonical;
+        boolean relNofollow = false;
+        if (tag.equals("meta")) {
+          canonical = refreshTarget(element, base, page);
+        } else {
+          String raw = source.restore(tag.equals("frame") || tag.equals("iframe") ? element.attr("src")
+              : element.attr("href"));
+          canonical = resolve(raw, base).flatMap(normalizer::normalize);
+          relNofollow = settings.honourNofollow() && !tag.equals("link") && hasRel(element, "nofollow");
         }
-        Optional<WebUrl> canonical = WebUrl.parse(raw, base.get()).flatMap(normalizer::normalize);
         if (canonical.isEmpty() || !seen.add(canonical.get().href())) {
           continue;
         }
         found++;
-        boolean followable = !directives.nofollow()
-            && !(settings.honourNofollow() && !isLink && hasRel(element, "nofollow"))
-            && links.size() < settings.maxLinksPerPage();
-        if (followable) {
+        if (!nofollow && !relNofollow && followable.size() < settings.maxLinksPerPage()) {
           WebUrl url = canonical.get();
-          links.add(new PageLink(url.href(), HostKey.of(url.host(), url.port().orElse(-1))));
+          followable.add(new PageLink(url.href(), HostKey.of(url.host(), url.port().orElse(-1))));
         }
       }
     }
-    Optional<String> title = Optional.empty();
-    if (elements.title != null) {
-      String text = source.restore(elements.title.wholeText());
-      if (text == null) {
-        return null;
+
+    /**
+     * HTML's frozen base URL of the first {@code <base href>}: its href parsed against the page URL; the page URL
+     * itself when that fails or is not http(s).
+     */
+    private WebUrl documentBase(Element baseElement, WebUrl page) {
+      if (baseElement == null) {
+        return page;
       }
-      title = title(StringUtil.normaliseWhitespace(text).strip());
+      Optional<WebUrl> base = resolve(source.restore(baseElement.attr("href")), page);
+      if (base.isEmpty() || !(base.get().scheme().equals("http") || base.get().scheme().equals("https"))) {
+        return page;
+      }
+      return base.get();
     }
-    return new ParsedPage(title, links, found, directives.noindex(), directives.nofollow(), true);
+
+    /**
+     * The target of the first meta refresh whose content the HTML Standard accepts and whose URL parses and is not
+     * javascript: (later ones are ignored as a browser ignores them); empty for any other meta refresh, and for a
+     * refresh of the page itself or to a URL that is not crawlable.
+     */
+    private Optional<WebUrl> refreshTarget(Element meta, WebUrl base, WebUrl page) {
+      if (refreshDeclared) {
+        return Optional.empty();
+      }
+      MetaRefresh declared = MetaRefresh.parse(source.restore(meta.attr("content")));
+      if (declared == null) {
+        return Optional.empty();
+      }
+      Optional<WebUrl> url = declared.url() == null ? Optional.of(page) : resolve(declared.url(), base);
+      if (url.isEmpty() || url.get().scheme().equals("javascript")) {
+        return Optional.empty();
+      }
+      refreshDeclared = true;
+      Optional<WebUrl> target = url.flatMap(normalizer::normalize);
+      Optional<WebUrl> self = normalizer.normalize(page);
+      if (target.isEmpty() || target.equals(self)) {
+        return Optional.empty();
+      }
+      WebUrl canonical = target.get();
+      refresh = new PageRefresh(new PageLink(canonical.href(), HostKey.of(canonical.host(),
+          canonical.port().orElse(-1))), declared.delaySeconds());
+      return target;
+    }
+
+    private Optional<WebUrl> resolve(String raw, WebUrl base) {
+      return queryEncoding == null ? WebUrl.parse(raw, base) : WebUrl.parse(raw, base, queryEncoding);
+    }
   }
 
   /**
    * The elements a crawler reads from a page, gathered in one walk of the document (a walk per selector cost as
-   * much as a tenth of the parse): link carriers, meta tags with a name, the first base with an href, the first
-   * title.
+   * much as a tenth of the parse): link carriers in document order (meta refreshes among them), meta tags with a
+   * name, the first base with an href, the first title.
    */
   private static final class PageElements implements NodeVisitor {
     final List<Element> links = new ArrayList<>();
@@ -185,6 +257,9 @@ public final class PageParser {
           if (element.hasAttr("name")) {
             metas.add(element);
           }
+          if (isAsciiCaseInsensitive(element.attr("http-equiv"), "refresh") && !element.attr("content").isEmpty()) {
+            links.add(element);
+          }
         }
         case "base" -> {
           if (base == null && element.hasAttr("href")) {
@@ -209,13 +284,40 @@ public final class PageParser {
         : title.substring(0, settings.maxTitleLength()));
   }
 
-  private static Document parseDocument(byte[] body, Charset charset, String pageUrl) {
+  /** Without a charset from the header, jsoup decodes as it reads, after sniffing {@code <meta charset>}. */
+  private static Document sniffAndParse(byte[] body, String pageUrl) {
     try {
-      // with a charset from the header jsoup decodes as it reads; without one it sniffs the BOM and <meta charset>
-      return Jsoup.parse(new ByteArrayInputStream(body), charset == null ? null : charset.name(), pageUrl);
+      return Jsoup.parse(new ByteArrayInputStream(body), null, pageUrl);
     } catch (IOException impossible) { // a ByteArrayInputStream does not fail
       throw new UncheckedIOException(impossible);
     }
+  }
+
+  /** The encoding a byte order mark names (it wins over the Content-Type, as in browsers), or null. */
+  private static Charset bomCharset(byte[] body) {
+    if (body.length >= 3 && (body[0] & 0xff) == 0xEF && (body[1] & 0xff) == 0xBB && (body[2] & 0xff) == 0xBF) {
+      return StandardCharsets.UTF_8;
+    }
+    if (body.length >= 2 && (body[0] & 0xff) == 0xFE && (body[1] & 0xff) == 0xFF) {
+      return StandardCharsets.UTF_16BE;
+    }
+    if (body.length >= 2 && (body[0] & 0xff) == 0xFF && (body[1] & 0xff) == 0xFE) {
+      return StandardCharsets.UTF_16LE;
+    }
+    return null;
+  }
+
+  private static boolean isAsciiCaseInsensitive(String value, String lowercase) {
+    if (value.length() != lowercase.length()) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) != lowercase.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasRel(Element element, String... values) {
@@ -233,7 +335,10 @@ public final class PageParser {
     return false;
   }
 
-  /** The charset named in a Content-Type header, when it names one this JVM supports; otherwise null (sniff). */
+  /**
+   * The charset named in a Content-Type header, as a browser reads the label (see {@link #browserCharset}), when
+   * this JVM supports it; otherwise null (sniff).
+   */
   static Charset charsetOf(Optional<String> contentType) {
     if (contentType.isEmpty()) {
       return null;
@@ -250,35 +355,28 @@ public final class PageParser {
     }
     name = name.replace("\"", "").replace("'", "");
     try {
-      return Charset.isSupported(name) ? Charset.forName(name) : null;
+      return Charset.isSupported(name) ? browserCharset(Charset.forName(name)) : null;
     } catch (IllegalCharsetNameException invalid) {
       return null;
     }
   }
 
   /**
-   * Whether to parse as HTML: a declared text/html or application/xhtml+xml; or, with no Content-Type at all, a
-   * body whose first non-blank bytes look like markup (the one sniffing case HTML's own rules allow).
+   * The encoding a browser uses for a charset label: the Encoding Standard reads ISO-8859-1 and US-ASCII as
+   * windows-1252 (so byte 0x80 is the euro sign and a query's euro sign is %80), ISO-8859-9 as windows-1254 and
+   * GB2312 as GBK; other charsets are themselves.
    */
+  static Charset browserCharset(Charset charset) {
+    return switch (charset.name()) {
+      case "ISO-8859-1", "US-ASCII" -> WINDOWS_1252;
+      case "ISO-8859-9" -> Charset.isSupported("windows-1254") ? Charset.forName("windows-1254") : charset;
+      case "GB2312" -> Charset.isSupported("GBK") ? Charset.forName("GBK") : charset;
+      default -> charset;
+    };
+  }
+
+  /** Whether to parse as HTML, as the MIME Sniffing Standard decides it (see {@link MimeSniffing#isHtml}). */
   static boolean looksLikeHtml(Optional<String> contentType, byte[] body) {
-    if (contentType.isPresent()) {
-      String type = contentType.get().toLowerCase(Locale.ROOT).trim();
-      return type.startsWith("text/html") || type.startsWith("application/xhtml+xml");
-    }
-    int i = 0;
-    if (body.length >= 3 && (body[0] & 0xff) == 0xEF && (body[1] & 0xff) == 0xBB && (body[2] & 0xff) == 0xBF) {
-      i = 3;
-    }
-    while (i < body.length && i < 512 && Character.isWhitespace(body[i])) {
-      i++;
-    }
-    if (i >= body.length || body[i] != '<') {
-      return false;
-    }
-    String start = new String(body, i, Math.min(body.length - i, 16), java.nio.charset.StandardCharsets.ISO_8859_1)
-        .toLowerCase(Locale.ROOT);
-    return start.startsWith("<!doctype html") || start.startsWith("<html") || start.startsWith("<head")
-        || start.startsWith("<body") || start.startsWith("<!--") || start.startsWith("<title")
-        || start.startsWith("<meta") || start.startsWith("<div") || start.startsWith("<p") || start.startsWith("<a ");
+    return MimeSniffing.isHtml(contentType, body);
   }
 }

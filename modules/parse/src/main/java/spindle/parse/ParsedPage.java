@@ -13,15 +13,18 @@ import java.util.Optional;
  * @param noindex the page asked not to be indexed
  * @param nofollow the page asked that none of its links be followed
  * @param html whether the body was parsed as HTML at all
+ * @param refresh the page's first valid meta refresh to another http(s) URL, reported even when the page says
+ *     nofollow (whether to follow it is the caller's choice); its target is also among {@code links} when
+ *     followable
  */
 public record ParsedPage(Optional<String> title, List<PageLink> links, int linksFound, boolean noindex,
-    boolean nofollow, boolean html) {
+    boolean nofollow, boolean html, Optional<PageRefresh> refresh) {
   public ParsedPage {
     links = List.copyOf(links); // copy: pages cross actor and stream boundaries
   }
 
   /** The result for a body that is not HTML (an image, a PDF): nothing extracted. */
   public static ParsedPage notHtml(boolean noindex, boolean nofollow) {
-    return new ParsedPage(Optional.empty(), List.of(), 0, noindex, nofollow, false);
+    return new ParsedPage(Optional.empty(), List.of(), 0, noindex, nofollow, false, Optional.empty());
   }
 }

@@ -160,4 +160,132 @@ class PageParserTest {
     assertEquals(Optional.of("\u00e9t\u00e9"), utf16.title());
     assertEquals(List.of("http://example.org/a"), urls(utf16));
   }
+
+  // Issue 19: links exactly as a browser finds them.
+
+  private ParsedPage sniffed(String body) {
+    return parser.parse(body.getBytes(StandardCharsets.UTF_8), Optional.empty(), PAGE, Optional.empty());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"javascript:void(0)", "'data:text/html,<p>hi'", "mailto:webmaster@example.org", "tel:+441234",
+      "about:blank", "http://[::1"})
+  void aBaseThatIsNotAnHttpUrlLeavesRelativeLinksResolvedAgainstThePage(String href) {
+    ParsedPage page = parse("<head><base href=\"" + href + "\"><base href='http://cdn.example.org/'></head>"
+        + "<a href='next.html'>next</a><a href='/top'>top</a><a href='#part'>here</a>");
+    // HTML: only the first <base href> counts; when its URL is unusable the document's own URL is the base
+    assertEquals(List.of("http://example.org/dir/next.html", "http://example.org/top",
+        "http://example.org/dir/page.html"), urls(page));
+  }
+
+  private static Optional<String> refreshOf(ParsedPage page) {
+    return page.refresh().map(refresh -> refresh.delaySeconds() + " " + refresh.target().url());
+  }
+
+  private Optional<String> refresh(String content) {
+    return refreshOf(parse("<head><meta http-equiv='Refresh' content=\"" + content + "\"></head><p>x"));
+  }
+
+  @Test
+  void metaRefreshTargetsAreReadAsTheHtmlStandardParsesTheContentAttribute() {
+    assertEquals(Optional.of("0 http://example.org/next"), refresh("0; url=/next"));
+    assertEquals(Optional.of("5 http://example.org/dir/other.html"), refresh("5;URL='other.html'"));
+    assertEquals(Optional.of("0 http://example.org/dir/q?a=1"), refresh("0,Url = &quot;q?a=1&quot; trailing"));
+    assertEquals(Optional.of("3 https://other.example.org/x"), refresh("  3  https://other.example.org/x"));
+    assertEquals(Optional.of("1 http://example.org/a"), refresh("1.5; url=/a"));
+    assertEquals(Optional.of("0 http://example.org/b"), refresh(".5 url=/b"));
+    assertEquals(Optional.of("0 http://example.org/dir/u-turn.html"), refresh("0;u-turn.html"));
+    assertEquals(Optional.of("0 http://example.org/dir/url-less.html"), refresh("0; url-less.html"));
+    assertEquals(Optional.empty(), refresh("5"), "a bare delay reloads the page itself");
+    assertEquals(Optional.empty(), refresh("soon; url=/a"), "no delay: not a refresh");
+    assertEquals(Optional.empty(), refresh("0x; url=/a"));
+    assertEquals(Optional.empty(), refresh("0; url=javascript:go()"));
+    assertEquals(Optional.empty(), refresh("0; url=mailto:a@example.org"));
+  }
+
+  @Test
+  void theFirstValidMetaRefreshCountsItIsResolvedAgainstTheBaseAndItIsALink() {
+    ParsedPage page = parse("<head><base href='http://cdn.example.org/b/'><meta http-equiv=refresh content='soon'>"
+        + "<meta http-equiv=refresh content='2;url=x.html'><meta http-equiv=refresh content='0;url=/y'></head>"
+        + "<a href='/z'>z</a>");
+    assertEquals(Optional.of("2 http://cdn.example.org/b/x.html"), refreshOf(page));
+    assertEquals(List.of("http://cdn.example.org/b/x.html", "http://cdn.example.org/z"), urls(page));
+    assertEquals(2, page.linksFound());
+    ParsedPage nofollow = parse("<meta name=robots content=nofollow><meta http-equiv=refresh content='0;url=/moved'>");
+    assertTrue(nofollow.links().isEmpty());
+    assertEquals(Optional.of("0 http://example.org/moved"), refreshOf(nofollow), "reported even when nofollow");
+  }
+
+  @Test
+  void queriesOnALegacyCharsetPageAreEncodedInThatCharsetWhilePathsAndFragmentsStayUtf8() {
+    Charset windows1252 = Charset.forName("windows-1252");
+    String html = "<a href='/s\u00fc?q=\u00fc&amp;r=\u20ac&amp;s=&#26085;#\u00fc'>x</a>";
+    String expected = "http://example.org/s%C3%BC?q=%FC&r=%80&s=%26%2326085%3B";
+    assertEquals(List.of(expected), urls(parse(html.getBytes(windows1252), "text/html; charset=windows-1252")));
+    // the charset declared in the page itself, not in the header, counts the same
+    byte[] declaredInPage = ("<meta charset='windows-1252'>" + html).getBytes(windows1252);
+    assertEquals(List.of(expected), urls(parse(declaredInPage, "text/html")));
+    // ISO-8859-1 is windows-1252 to a browser (the Encoding Standard's labels)
+    assertEquals(List.of("http://example.org/?e=%80"),
+        urls(parse("<a href='/?e=&euro;'>x</a>".getBytes(windows1252), "text/html; charset=ISO-8859-1")));
+    assertEquals(List.of("http://example.org/s%C3%BC?q=%C3%BC"),
+        urls(parse("<a href='/s\u00fc?q=\u00fc'>x</a>".getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8")));
+  }
+
+  @Test
+  void aLinkWrittenWithCharacterReferencesIsNotTakenForTheSameBytesWrittenRaw() {
+    // on a UTF-8 page the bytes C3 A9 are "\u00e9", while &#xC3;&#xA9; are the two characters "\u00c3\u00a9"
+    ParsedPage page = parse("<a href='/a\u00e9'>1</a><a href='/a&#xC3;&#xA9;'>2</a>"
+        + "<a href='/b&#xC3;&#xA9;'>3</a><a href='/b\u00e9'>4</a>");
+    assertEquals(List.of("http://example.org/a%C3%A9", "http://example.org/a%C3%83%C2%A9",
+        "http://example.org/b%C3%83%C2%A9", "http://example.org/b%C3%A9"), urls(page));
+    assertEquals(Optional.of("\u00e9 \u00c3\u00a9 \u00e9"),
+        parse("<title>\u00e9 &#xC3;&#xA9; &eacute;</title>").title());
+    // references the byte view cannot pin down (no ';', U+0080..U+009F) make the page decode in full: same text
+    ParsedPage legacy = parse("<title>caf&eacute soon &#x81;&#150;\u00e9</title><a href='/a&#xC3;&#xA9;'>1</a>"
+        + "<a href='/?x=1&copy=2&amp;\u00e9'>2</a>");
+    assertEquals(Optional.of("caf\u00e9 soon \u0081\u2013\u00e9"), legacy.title());
+    assertEquals(List.of("http://example.org/a%C3%83%C2%A9", "http://example.org/?x=1&copy=2&%C3%A9"), urls(legacy));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"'<!DOCTYPE html>', true", "'<!doctype HTML lang=en>', true", "'  \t<HTML>', true", "<head>, true",
+      "<script>x</script>, true", "<iframe src=x>, true", "<h1>T</h1>, true", "<div>, true", "<font size=2>, true",
+      "<table>, true", "<a>x</a>, true", "<A href=/x>x</A>, true", "<style>, true", "<title>T</title>, true",
+      "<b>x</b>, true", "<body>, true", "<br>, true", "<p>x, true", "<P class=x>, true", "'<!-- c -->', true",
+      "<base href=/>, false", "<map>, false", "<meta charset=utf-8>, false", "<pre>x</pre>, false",
+      "<param>, false", "'<html\nlang=en>', false", "<?xml version=1.0?><html>, false", "hello <html>, false",
+      "'\uFEFF<html>', false", "<!DOCTYPE htm>, false", "'<!---->', false"})
+  void bodiesWithoutAContentTypeAreSniffedWithTheMimeSniffingStandardsHtmlPatterns(String body, boolean html) {
+    assertEquals(html, sniffed(body).html(), body);
+  }
+
+  @Test
+  void onlyAnUnknownOrUnparseableContentTypeIsSniffed() {
+    byte[] body = "<html><a href='/x'>x</a>".getBytes(StandardCharsets.UTF_8);
+    for (String unknown : List.of("unknown/unknown", "application/unknown; charset=x", "*/*", "", "html")) {
+      assertTrue(parse(body, unknown).html(), unknown);
+    }
+    for (String declared : List.of("text/plain", "text/htmlx", "application/json", "text/xml")) {
+      assertFalse(parse(body, declared).html(), declared);
+    }
+    assertTrue(parse(body, " Text/HTML ; charset=utf-8").html());
+  }
+
+  @Test
+  void theCheapByteViewOfAUtf8PageGivesWhatDecodingThePageGives() {
+    // UTF-8 pages are parsed through a byte-for-byte view, UTF-16 ones are decoded: both must give the same page
+    List<String> tricky = List.of("caf\u00e9", "&eacute;", "&#xE9;", "&#233;", "&#xC3;&#xA9;", "&nbsp;x", "&copy",
+        "&copy x", "&#169", "&#x80;", "&#150;", "&notit;", "&notit x", "&region=1", "&reg=1", "&frac12abc",
+        "&amp;", "&AMP;", "&lt;&gt;&quot;", "&#x0;", "&#xF8A9;", "&#xD800;", "\u2013\u20ac", "&mdash;&euro;",
+        "&#1234567;", "&;", "& x", "&#;", "&#x;", "&Eacute;", "&eacute", "&szlig;\u00df", "&Auml", "&ampx",
+        "&amp", "&middotx", "&#xA0;", "&#160", "&#x9F;", "\u00e9&eacute;\u00e9", "&frac34;", "&plusmnx;");
+    for (String text : tricky) {
+      String html = "<title>" + text + " t</title><a href='/p?v=" + text + "'>1</a><a href='/" + text + "/q'>2</a>"
+          + "<p>" + text + "</p>";
+      ParsedPage viewed = parse(html.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+      ParsedPage decoded = parse(html.getBytes(StandardCharsets.UTF_16), "text/html; charset=utf-16");
+      assertEquals(decoded, viewed, text);
+    }
+  }
 }

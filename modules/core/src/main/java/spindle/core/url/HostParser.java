@@ -31,7 +31,7 @@ final class HostParser {
     String ascii = asciiFastPath(in, from, to);
     if (ascii == null) {
       String domain = percentDecode(in, from, to);
-      ascii = domainToAscii(domain);
+      ascii = isAscii(domain) ? lowercase(domain) : domainToAscii(domain);
       if (ascii == null) {
         return parser.fail("domain-to-ASCII: the host is not a valid internationalised domain name");
       }
@@ -55,9 +55,10 @@ final class HostParser {
   }
 
   /**
-   * Lowercases a host that is plain ASCII without '%', which is all the standard's domain-to-ASCII does
-   * for such input (labels starting "xn--" are not checked for valid Punycode); returns null when the
-   * host needs percent-decoding or IDNA.
+   * Lowercases a host that is plain ASCII without '%', which is all the standard's domain parser does for an
+   * ASCII domain: since June 2026 it returns such a domain lowercased whatever Unicode ToASCII makes of it, so
+   * an "xn--" label that is not valid Punycode ({@code http://xn--a.com/}, {@code https://xn--/}) is only a
+   * validation error, for web compatibility. Returns null when the host needs percent-decoding or IDNA.
    */
   private static String asciiFastPath(String in, int from, int to) {
     boolean upper = false;
@@ -112,10 +113,29 @@ final class HostParser {
     return new String(bytes, 0, n, StandardCharsets.UTF_8);
   }
 
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String lowercase(String ascii) {
+    StringBuilder out = new StringBuilder(ascii.length());
+    for (int i = 0; i < ascii.length(); i++) {
+      char c = ascii.charAt(i);
+      out.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+    }
+    return out.toString();
+  }
+
   /**
-   * Maps a domain to ASCII label by label: ASCII labels are lowercased, others go through IDNA2003
-   * ToASCII, except that the deviation characters ß and ς are kept and Punycode-encoded as
-   * UTS #46 non-transitional processing does. Returns null on failure.
+   * Maps a domain that has non-ASCII characters to ASCII label by label: ASCII labels are lowercased, others go
+   * through IDNA2003 ToASCII, except that the deviation characters ß and ς are kept and Punycode-encoded as
+   * UTS #46 non-transitional processing does. Every resulting "xn--" label must then be valid Punycode of a
+   * valid label, as UTS #46 ToASCII requires of such a domain. Returns null on failure.
    */
   private static String domainToAscii(String domain) {
     StringBuilder out = new StringBuilder(domain.length() + 8);
@@ -136,23 +156,41 @@ final class HostParser {
   }
 
   private static boolean appendLabel(StringBuilder out, String label) {
-    boolean ascii = true;
-    for (int i = 0; i < label.length() && ascii; i++) {
-      ascii = label.charAt(i) < 0x80;
+    String ascii = isAscii(label) ? lowercase(label) : toAscii(label);
+    if (ascii == null || (ascii.startsWith("xn--") && !isValidAceLabel(ascii))) {
+      return false;
     }
-    if (!ascii) {
-      try {
-        String mapped = IDN.toASCII(label, IDN.ALLOW_UNASSIGNED);
-        label = hasDeviation(label) ? nonTransitional(label) : mapped;
-      } catch (IllegalArgumentException notAnIdn) {
-        return false;
-      }
-    }
-    for (int i = 0; i < label.length(); i++) {
-      char c = label.charAt(i);
-      out.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
-    }
+    out.append(ascii);
     return true;
+  }
+
+  /** One non-ASCII label through IDNA2003 ToASCII (deviation characters kept), lowercased; null on failure. */
+  private static String toAscii(String label) {
+    try {
+      String mapped = IDN.toASCII(label, IDN.ALLOW_UNASSIGNED);
+      return lowercase(hasDeviation(label) ? nonTransitional(label) : mapped);
+    } catch (IllegalArgumentException notAnIdn) {
+      return null;
+    }
+  }
+
+  /**
+   * UTS #46 "Convert/Validate" for a lowercase label starting "xn--": the rest must decode as Punycode to a
+   * label that is not empty, not all ASCII and does not itself start "xn--", that does not start with a
+   * combining mark, and that is already mapped and normalised, which holds when encoding it again gives this very
+   * label (so {@code xn--8i7caa}, fullwidth "ｗｗｗ", is refused: those characters are mapped to "www").
+   */
+  private static boolean isValidAceLabel(String label) {
+    String decoded = Punycode.decode(label.substring(4));
+    if (decoded == null || decoded.isEmpty() || isAscii(decoded) || decoded.startsWith("xn--")) {
+      return false;
+    }
+    int type = Character.getType(decoded.codePointAt(0));
+    if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+        || type == Character.COMBINING_SPACING_MARK) {
+      return false;
+    }
+    return label.equals(toAscii(decoded));
   }
 
   private static boolean hasDeviation(String label) {

@@ -1,5 +1,12 @@
 package spindle.core.url;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+
 /**
  * One run of the WHATWG basic URL parser (without state override), used once and thrown away.
  *
@@ -38,6 +45,8 @@ final class UrlParser {
   private final int length;
   private final WebUrl base;
   private final StringBuilder out;
+  /** The document's encoding for queries of special URLs other than ws/wss, or null for UTF-8. */
+  private final Charset queryEncoding;
 
   private String scheme;
   private boolean special;
@@ -64,10 +73,11 @@ final class UrlParser {
   /** The base's query is the URL's query unless the input gives one or a path. */
   private boolean inheritQuery;
 
-  UrlParser(String input, WebUrl base) {
+  UrlParser(String input, WebUrl base, Charset queryEncoding) {
     this.in = clean(input);
     this.length = in.length();
     this.base = base;
+    this.queryEncoding = queryEncoding;
     this.out = new StringBuilder(length + (base == null ? 16 : base.rawHref().length()));
   }
 
@@ -475,6 +485,8 @@ final class UrlParser {
           if (c == '#') {
             startFragment();
             state = FRAGMENT;
+          } else if (c >= 0x80 && queryEncoding != null && special && !scheme.equals("ws") && !scheme.equals("wss")) {
+            p = appendEncodedRun(p);
           } else if (c != EOF) {
             p = appendRun(p, special ? PercentEncoding.SPECIAL_QUERY : PercentEncoding.QUERY, false);
           }
@@ -773,6 +785,51 @@ final class UrlParser {
     }
     out.append(in, p, end);
     return end - 1;
+  }
+
+  /**
+   * Appends the run of non-ASCII characters from p in the query encoding ("percent-encode after encoding"): each
+   * byte that is ASCII and not in the special-query set as it is, others as %XX, and a character the encoding
+   * cannot encode as "%26%23", its decimal code point and "%3B". ASCII characters encode to themselves in every
+   * encoding a document can have, so only these runs need the encoder. Returns the index of the last character.
+   */
+  private int appendEncodedRun(int p) {
+    int end = p;
+    while (end < length && in.charAt(end) >= 0x80) {
+      end++;
+    }
+    CharsetEncoder encoder = queryEncoding.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharBuffer chars = CharBuffer.wrap(in, p, end);
+    ByteBuffer bytes = ByteBuffer.allocate((int) ((end - p) * encoder.maxBytesPerChar()) + 16);
+    while (true) {
+      CoderResult result = chars.hasRemaining() ? encoder.encode(chars, bytes, true) : CoderResult.UNDERFLOW;
+      if (result.isError()) {
+        appendBytes(bytes);
+        int at = chars.position();
+        out.append("%26%23").append(in.codePointAt(at)).append("%3B");
+        chars.position(at + result.length());
+      } else if (result.isOverflow()) {
+        appendBytes(bytes);
+      } else {
+        encoder.flush(bytes); // a stateful encoding (ISO-2022-JP) goes back to ASCII
+        appendBytes(bytes);
+        return end - 1;
+      }
+    }
+  }
+
+  private void appendBytes(ByteBuffer bytes) {
+    bytes.flip();
+    while (bytes.hasRemaining()) {
+      int b = bytes.get() & 0xFF;
+      if (b < 0x80 && !PercentEncoding.SPECIAL_QUERY[b]) {
+        out.append((char) b);
+      } else {
+        PercentEncoding.appendByte(out, b);
+      }
+    }
+    bytes.clear();
   }
 
   private void startQuery() {

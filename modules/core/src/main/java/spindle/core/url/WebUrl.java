@@ -1,5 +1,6 @@
 package spindle.core.url;
 
+import java.nio.charset.Charset;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -9,6 +10,10 @@ import java.util.OptionalInt;
  *
  * <p>The URL is held as its serialization ({@link #href()}) plus the offsets of its components, so a
  * parse allocates little and the accessors cut substrings on demand. Equality is equality of {@code href}.
+ *
+ * <p>Hosts follow the standard's domain parser: an all-ASCII domain is only lowercased, even where an "xn--" label
+ * is not valid Punycode ({@code http://xn--a.com/} parses, as in the standard since June 2026); in a domain with
+ * non-ASCII characters every "xn--" label must decode to a valid label ({@code http://é.xn--a.com/} fails).
  *
  * <p>Known divergence from the standard: hosts that are not ASCII go through IDNA2003
  * ({@link java.net.IDN}) rather than UTS #46, so a few internationalised hosts are mapped or rejected
@@ -65,7 +70,7 @@ public final class WebUrl {
    */
   public static Optional<WebUrl> parse(String input) {
     Objects.requireNonNull(input, "input");
-    return Optional.ofNullable(new UrlParser(input, null).parse());
+    return Optional.ofNullable(new UrlParser(input, null, null).parse());
   }
 
   /**
@@ -76,7 +81,33 @@ public final class WebUrl {
   public static Optional<WebUrl> parse(String input, WebUrl base) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(base, "base");
-    return Optional.ofNullable(new UrlParser(input, base).parse());
+    return Optional.ofNullable(new UrlParser(input, base, null).parse());
+  }
+
+  /**
+   * Parses a URL found in a document whose character encoding is {@code encoding}, resolving it against
+   * {@code base} when it is relative, as HTML's "encoding-parse a URL" does: the query of an http(s), ftp or file
+   * URL is percent-encoded from its bytes in that encoding ({@code ?q=ü} on a windows-1252 page is
+   * {@code ?q=%FC}), and a character the encoding lacks is written {@code %26%23NNN%3B}, its {@code &#NNN;}
+   * percent-encoded. Paths, fragments, ws/wss and other URLs stay UTF-8, as does everything when the encoding is
+   * UTF-8 or UTF-16 (whose output encoding is UTF-8).
+   *
+   * @return the URL, or empty when the input does not parse against that base; never throws for bad input
+   */
+  public static Optional<WebUrl> parse(String input, WebUrl base, Charset encoding) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(base, "base");
+    Objects.requireNonNull(encoding, "encoding");
+    return Optional.ofNullable(new UrlParser(input, base, queryEncoding(encoding)).parse());
+  }
+
+  /** The encoding a query is written in, or null for UTF-8 ("get an output encoding" of the Encoding Standard). */
+  private static Charset queryEncoding(Charset encoding) {
+    String name = encoding.name();
+    if (name.equals("UTF-8") || name.startsWith("UTF-16") || !encoding.canEncode()) {
+      return null;
+    }
+    return encoding;
   }
 
   /**
@@ -86,7 +117,7 @@ public final class WebUrl {
    */
   public static ParseResult parseOrError(String input) {
     Objects.requireNonNull(input, "input");
-    return new UrlParser(input, null).parseOrError();
+    return new UrlParser(input, null, null).parseOrError();
   }
 
   /**
@@ -97,7 +128,7 @@ public final class WebUrl {
   public static ParseResult parseOrError(String input, WebUrl base) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(base, "base");
-    return new UrlParser(input, base).parseOrError();
+    return new UrlParser(input, base, null).parseOrError();
   }
 
   /**

@@ -156,4 +156,52 @@ class WebUrlTest {
       }
     }
   }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiterString = " => ", value = {
+      // The URL Standard's domain parser (since June 2026): an all-ASCII domain is only lowercased, whatever
+      // Unicode ToASCII says of its xn-- labels (web compatibility; urltestdata.json has https://xn--/ too).
+      "http://xn--a.com/ => http://xn--a.com/",
+      "https://XN--/ => https://xn--/",
+      "http://a.b.xn--pokxncvks/ => http://a.b.xn--pokxncvks/",
+      // A domain with any non-ASCII goes through ToASCII, which must decode and validate every xn-- label.
+      "http://\u00e9.xn--a.com/ => failure",
+      "http://\u00e9.xn--/ => failure",
+      "http://\u00e9.xn--ls8h=/ => failure",
+      "http://\u00e9.xn--abc-/ => failure",
+      "http://\u00e9.xn--8i7caa/ => failure",
+      "http://\u00e9.xn--xn--zca-hia/ => failure",
+      "http://\uff58\uff4e--a.com/ => failure",
+      "http://xn--a.\u00df/ => failure",
+      "http://\u00e9.xn--nxa/ => http://xn--9ca.xn--nxa/",
+      "http://XN--ZCA.\u00e9/ => http://xn--zca.xn--9ca/",
+      "http://xn--zca.\u00df/ => http://xn--zca.xn--zca/",
+      "http://%C3%A9.xn--a/ => failure",
+      "http://xn--a%2Ecom/ => http://xn--a.com/",
+  })
+  void checksPunycodeLabelsWhereTheStandardsDomainParserDoes(String input, String expected) {
+    assertEquals(expected, WebUrl.parse(input).map(WebUrl::href).orElse("failure"));
+  }
+
+  @Test
+  void encodesTheQueryInTheDocumentsEncodingForSpecialSchemesOnly() {
+    WebUrl page = WebUrl.parse("http://example.org/dir/page.html").orElseThrow();
+    java.nio.charset.Charset windows1252 = java.nio.charset.Charset.forName("windows-1252");
+    assertEquals("http://example.org/s%C3%BC?q=%FC&e=%80#%C3%BC",
+        WebUrl.parse("/s\u00fc?q=\u00fc&e=\u20ac#\u00fc", page, windows1252).orElseThrow().href());
+    // a character the encoding lacks becomes &#NNN; (the HTML form of it), percent-encoded
+    assertEquals("http://example.org/dir/page.html?q=%26%2326085%3B%26%23128512%3B'",
+        WebUrl.parse("?q=\u65e5\ud83d\ude00'", page, windows1252).orElseThrow().href().replace("%27", "'"));
+    // bytes of a multi-byte encoding that are ASCII and not in the query set stay as they are: \u8868 is 95 5C
+    assertEquals("http://example.org/dir/page.html?q=%95\\",
+        WebUrl.parse("?q=\u8868", page, java.nio.charset.Charset.forName("Shift_JIS")).orElseThrow().href());
+    // ws, wss and non-special URLs always use UTF-8, as does a UTF-16 document
+    assertEquals("ws://example.org/?q=%C3%BC",
+        WebUrl.parse("ws://example.org/?q=\u00fc", page, windows1252).orElseThrow().href());
+    assertEquals("foo://example.org/?q=%C3%BC",
+        WebUrl.parse("foo://example.org/?q=\u00fc", page, windows1252).orElseThrow().href());
+    assertEquals("http://example.org/?q=%C3%BC",
+        WebUrl.parse("/?q=\u00fc", page, java.nio.charset.StandardCharsets.UTF_16LE).orElseThrow().href());
+    assertEquals(WebUrl.parse("/?q=\u00fc", page), WebUrl.parse("/?q=\u00fc", page, java.nio.charset.StandardCharsets.UTF_8));
+  }
 }
