@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Checks that need a program beyond Java and Maven (Chromium, promtool): without it such a check is skipped, and it
- * leaves one line in {@code target/skipped-checks/} (system property {@code spindle.skipped-checks.dir}), which the
- * build prints at its end (the cli module's {@code report-skipped-checks} step), so a green build says what it did
- * not check and which Debian package would check it.
+ * leaves one line in the module's {@code target/skipped-checks/}, which the build prints at its end (the cli
+ * module's {@code report-skipped-checks} step), so a green build says what it did not check and which Debian package
+ * would check it.
  */
 final class SkippedChecks {
   private SkippedChecks() {}
@@ -46,9 +46,12 @@ final class SkippedChecks {
     Assumptions.abort(line);
   }
 
-  /** Where the lines go: {@code spindle.skipped-checks.dir}, else {@code target/skipped-checks}. */
+  /**
+   * Where the lines go: {@code target/skipped-checks} of the module (surefire runs the tests in the module's
+   * directory; not a system property: Typesafe Config would read a {@code spindle.*} one as a setting).
+   */
   static Path directory() {
-    return Path.of(System.getProperty("spindle.skipped-checks.dir", "target/skipped-checks"));
+    return Path.of("target", "skipped-checks");
   }
 
   /** One file per check, named after it, so a check skipped twice still prints one line. */
