@@ -38,12 +38,15 @@ import spindle.fixture.ReachableUrl;
 import spindle.fixture.RequestRecord;
 import spindle.fixture.RobotsProfile;
 import spindle.store.PostgresFrontier;
+import spindle.store.TestPostgres;
 
 /**
  * Three {@code spindle serve --cluster} nodes, each a JVM of its own on its own loopback address (127.0.0.2, .3,
  * .4), share one crawl of a 50-host fixture web through the test PostgreSQL: the union of their outputs holds every
  * reachable URL, and the fixture's own log shows no request to a host sooner than the delay after the previous one
- * ended, whichever node sent them; also when a node is killed part-way, and when a node joins mid-crawl.
+ * ended, whichever node sent them; also when a node is killed part-way, and when a node joins mid-crawl. The test
+ * PostgreSQL is {@link TestPostgres}'s (the configured server, the one at 127.0.0.1:5432, or one this JVM starts);
+ * the nodes are given its URL and credentials.
  */
 class ClusterCrawlTest {
   private static final Duration DELAY = Duration.ofMillis(150);

@@ -11,13 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -149,10 +149,18 @@ class ServiceEndToEndTest {
     Path browserCheck = Path.of("../admin/src/test/browser").toAbsolutePath().normalize();
     Path node = Path.of("/usr/bin/node");
     Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM_PATH", "/usr/bin/chromium"));
-    Assumptions.assumeTrue(Files.isExecutable(node) && Files.isExecutable(chromium)
-        && Files.isDirectory(browserCheck.resolve("node_modules/playwright-core")), "the browser check needs "
-        + "/usr/bin/node, " + chromium + " and npm ci in " + browserCheck + " (.ci/run does all three): the status "
-        + "page was not checked in a browser");
+    List<String> missing = new ArrayList<>();
+    if (!Files.isExecutable(chromium)) {
+      missing.add(chromium.toString());
+    }
+    if (!Files.isExecutable(node)) {
+      missing.add(node.toString());
+    }
+    if (!Files.isDirectory(browserCheck.resolve("node_modules/playwright-core"))) {
+      missing.add("playwright-core in modules/admin/src/test/browser/node_modules");
+    }
+    SkippedChecks.skipUnlessInstalled("the status page in a browser (ServiceEndToEndTest)", missing,
+        "apt-get install chromium nodejs npm, then npm ci in modules/admin/src/test/browser");
     ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("browser", "1s", 3));
     assertEquals(201, created.status(), created.body());
     service.await("/api/jobs/browser", Duration.ofSeconds(30), "a page fetched", job -> fetched(job) >= 1);
@@ -182,8 +190,8 @@ class ServiceEndToEndTest {
     assertEquals(200, service.post("/api/jobs/metered/stop").status());
 
     Path promtool = Path.of("/usr/bin/promtool");
-    Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool is not installed (apt-get install prometheus; "
-        + ".ci/run does it): /metrics was not checked with promtool check metrics");
+    SkippedChecks.skipUnlessInstalled("/metrics through promtool check metrics (ServiceEndToEndTest)",
+        Files.isExecutable(promtool) ? List.of() : List.of(promtool.toString()), "apt-get install prometheus");
     Process check = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
     check.getOutputStream().write(metrics.body().getBytes(StandardCharsets.UTF_8));
     check.getOutputStream().close();

@@ -88,7 +88,8 @@ public final class FrontierBenchmark {
                        --enqueue-only (stop after the enqueue phase; with --keep, a store full of queued URLs,
                        for measuring a crawl's resume cost)
                        --backend rocksdb|postgres (default rocksdb; postgres uses the server of
-                       spindle.test.postgres.url or SPINDLE_TEST_POSTGRES_URL, else 127.0.0.1:5432/spindle)""");
+                       spindle.test.postgres.url or SPINDLE_TEST_POSTGRES_URL, else 127.0.0.1:5432/spindle,
+                       else a PostgreSQL 17 it starts for the run: see TestPostgres)""");
           return;
         }
         default -> throw new IllegalArgumentException("unknown option " + args[i] + "; try --help");

@@ -38,10 +38,10 @@ class PostgresFrontierKillTest {
     String job = TestPostgres.newJob("kill");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Process child = new ProcessBuilder(java, "-Xmx64m", "-cp", classPath,
-        "-Dspindle.test.postgres.url=" + settings.url(), "-Dspindle.test.postgres.user=" + settings.user(),
-        "-Dspindle.test.postgres.password=" + settings.password(), PostgresFrontierKillChild.class.getName(), job,
-        "1000000")
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", classPath));
+    command.addAll(TestPostgres.childJvmOptions()); // the server this JVM uses, whichever it is
+    command.addAll(List.of(PostgresFrontierKillChild.class.getName(), job, "1000000"));
+    Process child = new ProcessBuilder(command)
         .redirectError(temp.resolve("child.err").toFile())
         .start();
     try {
