@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +26,8 @@ class AlertRulesTest {
   @BeforeEach
   void findPromtool() {
     promtool = Path.of("/usr/bin/promtool");
-    Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool is not installed (apt-get install prometheus; "
-        + ".ci/run does it): ops/prometheus/alerts.yml was not checked");
+    SkippedChecks.skipUnlessInstalled("the alert rules through promtool (AlertRulesTest)",
+        Files.isExecutable(promtool) ? List.of() : List.of(promtool.toString()), "apt-get install prometheus");
   }
 
   @Test

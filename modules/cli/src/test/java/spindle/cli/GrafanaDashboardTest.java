@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -137,8 +136,8 @@ class GrafanaDashboardTest {
   @Test
   void everyQueryOfTheDashboardReturnsDataFromARealPrometheusScrapingACrawl() throws Exception {
     Path binary = Path.of("/usr/bin/prometheus");
-    Assumptions.assumeTrue(Files.isExecutable(binary), "Prometheus is not installed (apt-get install prometheus; "
-        + ".ci/run does it): the dashboard's queries were not run");
+    SkippedChecks.skipUnlessInstalled("the dashboard's queries on a real Prometheus (GrafanaDashboardTest)",
+        Files.isExecutable(binary) ? List.of() : List.of(binary.toString()), "apt-get install prometheus");
     // big enough that the crawl goes on for the whole test: a finished job's meters are gone
     web = FixtureWeb.start(FixtureSettings.builder().hosts(6).pagesPerHost(3000).seed(18)
         .robots(RobotsProfile.ALLOW_ALL).latency(Duration.ofMillis(5), Duration.ofMillis(20))

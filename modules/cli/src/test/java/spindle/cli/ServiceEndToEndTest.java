@@ -25,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import spindle.fixture.FixtureSettings;
 import spindle.fixture.FixtureWeb;
 import spindle.fixture.ReachableUrl;
-import spindle.fixture.RequestRecord;
 import spindle.fixture.RobotsProfile;
 
 /**
@@ -89,6 +88,7 @@ class ServiceEndToEndTest {
       }
       return true;
     });
+    long jobStart = System.nanoTime(); // the fixture served the other tests' jobs before: count this one's requests
     ChildService.Answer created = service.post("/api/jobs", "application/hocon", job("e2e", "150ms", 3));
     assertEquals(201, created.status(), created.body());
     assertEquals("running", created.json().get("state").asText());
@@ -114,13 +114,18 @@ class ServiceEndToEndTest {
         job -> job.get("counts").get("in_flight").asInt() == 0);
     assertTrue(web.awaitIdle(Duration.ofSeconds(10)), "the fixture still serves a request");
     long quietFrom = System.nanoTime();
-    long fetchedAtPause = fetched(service.get("/api/jobs/e2e").json());
+    long requestsAtPause = web.requestCount();
+    // the last responses' records are committed after the requests end: wait until each page served is counted
+    long pagesServed = web.requests().stream()
+        .filter(request -> request.startNanos() > jobStart && !request.path().equals("/robots.txt")).count();
+    long fetchedAtPause = fetched(service.await("/api/jobs/e2e", Duration.ofSeconds(10), "every page served counted",
+        job -> fetched(job) + job.get("counts").get("failed").asLong() >= pagesServed));
     JsonNode whyPaused = service.get("/api/jobs/e2e/why").json();
     assertTrue(whyPaused.get("paused").asBoolean(), whyPaused.toString());
-    TimeUnit.MILLISECONDS.sleep(1500); // a window in which an unpaused crawl would start about 30 requests
-    List<RequestRecord> startedWhilePaused = web.requests().stream()
-        .filter(request -> request.startNanos() > quietFrom).toList();
-    assertEquals(List.of(), startedWhilePaused, "requests started while the job was paused");
+    assertEquals(0, whyPaused.get("in_flight").size(), "in flight while paused: " + whyPaused);
+    // an observation window in which an unpaused crawl would start about 30 requests; it ends early if one starts
+    assertFalse(web.awaitRequestsBeyond(requestsAtPause, Duration.ofMillis(1500)), "a request started while paused: "
+        + web.requests().stream().filter(request -> request.startNanos() > quietFrom).toList());
     assertEquals(fetchedAtPause, fetched(service.get("/api/jobs/e2e").json()));
 
     ChildService.Answer resumed = service.post("/api/jobs/e2e/resume");
