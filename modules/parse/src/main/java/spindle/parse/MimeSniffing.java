@@ -26,12 +26,13 @@ final class MimeSniffing {
    * Whether to parse as HTML: a Content-Type whose essence is text/html or application/xhtml+xml; or, when the
    * header is absent, is not a valid MIME type or is one of unknown/unknown, application/unknown and *&#47;*, a body
    * that starts with one of the standard's HTML patterns. A byte order mark is not skipped: a browser shows such a
-   * body as text/plain.
+   * body as text/plain. A bare {@code application/octet-stream} counts as absent too: Pekko HTTP reports a response
+   * without Content-Type so, in some responses and not in others, and a page must not be parsed or not by chance.
    */
   static boolean isHtml(Optional<String> contentType, byte[] body) {
     String essence = contentType.map(MimeSniffing::essence).orElse(null);
     if (essence != null && !essence.equals("unknown/unknown") && !essence.equals("application/unknown")
-        && !essence.equals("*/*")) {
+        && !essence.equals("*/*") && !contentType.get().strip().equalsIgnoreCase("application/octet-stream")) {
       return essence.equals("text/html") || essence.equals("application/xhtml+xml");
     }
     return startsWithHtmlPattern(body);

@@ -108,10 +108,12 @@ class PageParserTest {
   void doesNotParseBodiesThatAreNotHtml() {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10};
     assertFalse(parser.parse(png, Optional.of("image/png"), PAGE, Optional.empty()).html());
-    assertFalse(parser.parse("<a href='/x'>".getBytes(StandardCharsets.UTF_8),
-        Optional.of("application/octet-stream"), PAGE, Optional.empty()).html());
+    assertFalse(parser.parse(png, Optional.of("application/octet-stream"), PAGE, Optional.empty()).html());
     assertTrue(parser.parse("<!DOCTYPE html><a href='/x'>x</a>".getBytes(StandardCharsets.UTF_8),
         Optional.empty(), PAGE, Optional.empty()).html(), "HTML without a Content-Type is sniffed");
+    // Pekko HTTP reports a missing Content-Type as application/octet-stream now and then: sniffed alike
+    assertTrue(parser.parse("<!DOCTYPE html><a href='/x'>x</a>".getBytes(StandardCharsets.UTF_8),
+        Optional.of("application/octet-stream"), PAGE, Optional.empty()).html());
   }
 
   @Test
