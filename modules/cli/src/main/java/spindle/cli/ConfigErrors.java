@@ -4,10 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,28 +131,6 @@ final class ConfigErrors {
       return new UsageException(where(invalid.origin()) + key + ": " + lowerFirst(badValue.group(2)));
     }
     return new UsageException((invalid.origin() == null ? "" : where(invalid.origin())) + message);
-  }
-
-  /** The message of a file-system failure without the path Java repeats in it ("cannot read X: X"). */
-  static String reason(java.io.IOException failure) {
-    if (failure instanceof NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (failure instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (failure instanceof FileAlreadyExistsException) {
-      return "a file is in the way";
-    }
-    if (failure instanceof NotDirectoryException) {
-      return "a file is in the way of a directory";
-    }
-    String message = failure.getMessage();
-    if (message == null) {
-      return failure.getClass().getSimpleName();
-    }
-    int colon = message.lastIndexOf(": "); // "path: Is a directory" from the JDK's native calls
-    return colon >= 0 ? lowerFirst(message.substring(colon + 2)) : message;
   }
 
   private static String problemOf(SettingsException invalid) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import spindle.core.FileProblems;
 
 /**
  * Checks of the paths a job writes to (its output file and its store directory), made before anything is created:
@@ -68,7 +69,7 @@ final class JobPaths {
           throw ConfigErrors.at(config, key, problem + " (a symbolic link leads out of it)");
         }
       } catch (IOException unreadable) {
-        throw ConfigErrors.at(config, key, "cannot check " + path + ": " + ConfigErrors.reason(unreadable));
+        throw ConfigErrors.at(config, key, "cannot check " + path + ": " + FileProblems.reason(unreadable));
       }
     }
   }

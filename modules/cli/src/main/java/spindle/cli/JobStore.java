@@ -32,6 +32,7 @@ import spindle.store.PostgresFrontier;
 import spindle.store.PostgresSettings;
 import spindle.store.RocksDbFrontier;
 import spindle.store.StoreException;
+import spindle.core.FileProblems;
 
 /**
  * A job's state on disk: its frontier (in {@code spindle.store.dir}) and its output file, opened together so that
@@ -221,7 +222,7 @@ final class JobStore implements AutoCloseable {
       return JsonLinesWriter.create(output);
     } catch (IOException unwritable) {
       throw ConfigErrors.at(config, "spindle.output.path", "cannot write " + output + ": "
-          + ConfigErrors.reason(unwritable));
+          + FileProblems.reason(unwritable));
     }
   }
 

@@ -153,7 +153,13 @@ class ClusterCrawlTest {
       long total = reachable(web).size();
       nodes.get(0).await("/api/jobs/" + job, Duration.ofSeconds(90), "the crawl under way",
           view -> view.path("counts").path("fetched").asLong() >= total / 50);
+      // paused while the third node starts and joins: on a loaded machine its start could outlast the crawl
+      assertEquals(200, nodes.get(0).post("/api/jobs/" + job + "/pause").status());
+      awaitState(nodes, "paused");
       ChildService third = startNode(3);
+      third.await("/api/jobs/" + job, Duration.ofSeconds(90), "the new node joined the paused job",
+          view -> view.path("state").asText().equals("paused"));
+      assertEquals(200, nodes.get(0).post("/api/jobs/" + job + "/resume").status());
       third.await("/api/cluster", Duration.ofSeconds(60), "the new node holds hosts of the crawl", cluster -> {
         for (JsonNode member : cluster.path("members")) {
           if (member.path("address").asText().contains("127.0.0.4") && member.path("hosts").asInt(0) > 0) {

@@ -33,6 +33,12 @@ public final class ClusterNode {
   private final ClusterStatus status;
   /** The generation of each job this node opened itself (submitted here, or restored), for its JobWatcher. */
   private final java.util.Map<String, Long> openedHere = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The change the job watcher is applying to each job because another node's operator asked for it (written by the
+   * watcher, read by the job manager's calls below): such a change is the cluster's already and is not written back,
+   * where it could overwrite a later change (a resume on another node undone by this node's late echo of a pause).
+   */
+  private final java.util.Map<String, String> applying = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ClusterNode(ActorSystem<?> system, ClusterSettings settings, ClusterJobs jobs) {
     this.system = system;
@@ -52,7 +58,8 @@ public final class ClusterNode {
     jobs.createTables();
     var management = PekkoManagement.get(system).start().toCompletableFuture().join();
     ClusterNode node = new ClusterNode(system, settings, jobs);
-    system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval(), node.openedHere),
+    system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval(), node.openedHere,
+        node.applying),
         "cluster-jobs", Props.empty());
     system.systemActorOf(NodeReporter.create(settings.nodeName(), manager, Duration.ofSeconds(3)),
         "cluster-node-reporter", Props.empty());
@@ -92,17 +99,23 @@ public final class ClusterNode {
 
   /** An operator stopped job {@code name} here: every node stops it. Does not block. */
   public void stopped(String name) {
-    move(name, "stopped", "running", "paused");
+    if (!applying.remove(name, "stopped")) {
+      move(name, "stopped", "running", "paused");
+    }
   }
 
   /** An operator paused job {@code name} here: every node pauses it. Does not block. */
   public void paused(String name) {
-    move(name, "paused", "running");
+    if (!applying.remove(name, "paused")) {
+      move(name, "paused", "running");
+    }
   }
 
   /** An operator resumed job {@code name} here: every node resumes it. Does not block. */
   public void resumed(String name) {
-    move(name, "running", "paused");
+    if (!applying.remove(name, "running")) {
+      move(name, "running", "paused");
+    }
   }
 
   /** Job {@code name} finished here: nothing is left to crawl anywhere. Does not block. */

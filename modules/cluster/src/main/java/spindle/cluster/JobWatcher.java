@@ -36,7 +36,8 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
 
   private record Listed(List<ClusterJobs.Row> rows, List<JobView> local) implements Command {}
 
-  private record Answered(String name, Reply<JobView> reply) implements Command {}
+  /** The job manager answered a change to {@code state} (null for a join). */
+  private record Answered(String name, String state, Reply<JobView> reply) implements Command {}
 
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -47,12 +48,15 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   private final Map<String, Long> handled = new HashMap<>();
   /** The generation of each job this node opened itself, as announced (written off the actor, read here). */
   private final Map<String, Long> openedHere;
+  /** The state this watcher is moving each job to, so the node does not announce it back as its operator's. */
+  private final Map<String, String> applying;
   private boolean polling;
 
   private JobWatcher(ActorContext<Command> context, ClusterJobs jobs, ActorRef<JobManager.Command> manager,
-      Map<String, Long> openedHere) {
+      Map<String, Long> openedHere, Map<String, String> applying) {
     super(context);
     this.openedHere = openedHere;
+    this.applying = applying;
     this.jobs = jobs;
     this.manager = manager;
     this.blockingIo = context.getSystem().dispatchers()
@@ -60,10 +64,10 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   }
 
   static Behavior<Command> create(ClusterJobs jobs, ActorRef<JobManager.Command> manager, Duration every,
-      Map<String, Long> openedHere) {
+      Map<String, Long> openedHere, Map<String, String> applying) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Poll.INSTANCE, every);
-      return new JobWatcher(context, jobs, manager, openedHere);
+      return new JobWatcher(context, jobs, manager, openedHere, applying);
     }));
   }
 
@@ -119,31 +123,37 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
         getContext().getLog().info("joining job {} (generation {}) submitted to another node", row.name(),
             row.generation());
         String name = row.name();
-        ask(name, replyTo -> new JobManager.Join(name, row.body(), BodySyntax.valueOf(row.syntax()), replyTo));
+        ask(name, null, replyTo -> new JobManager.Join(name, row.body(), BodySyntax.valueOf(row.syntax()), replyTo));
       } else if (row.state().equals("paused") && active && here.state() == JobState.RUNNING) {
         getContext().getLog().info("pausing job {}: an operator paused it on another node", row.name());
         String name = row.name();
-        ask(name, replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.PAUSE, replyTo));
+        applying.put(name, "paused");
+        ask(name, "paused", replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.PAUSE, replyTo));
       } else if (row.state().equals("running") && active && here.state() == JobState.PAUSED) {
         getContext().getLog().info("resuming job {}: an operator resumed it on another node", row.name());
         String name = row.name();
-        ask(name, replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.RESUME, replyTo));
+        applying.put(name, "running");
+        ask(name, "running", replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.RESUME, replyTo));
       } else if (row.state().equals("stopped") && active && here.state() != JobState.STOPPING) {
         getContext().getLog().info("stopping job {}: an operator stopped it on another node", row.name());
         String name = row.name();
-        ask(name, replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.STOP, replyTo));
+        applying.put(name, "stopped");
+        ask(name, "stopped", replyTo -> new JobManager.ChangeJob(name, JobManager.JobAction.STOP, replyTo));
       }
     }
     return this;
   }
 
-  private void ask(String name, Function<ActorRef<Reply<JobView>>, JobManager.Command> request) {
+  private void ask(String name, String state, Function<ActorRef<Reply<JobView>>, JobManager.Command> request) {
     getContext().pipeToSelf(AskPattern.ask(manager, request::apply, ASK_TIMEOUT,
-        getContext().getSystem().scheduler()), (reply, failure) -> new Answered(name, reply != null ? reply
+        getContext().getSystem().scheduler()), (reply, failure) -> new Answered(name, state, reply != null ? reply
         : Reply.refused(Reply.Problem.UNAVAILABLE, "no answer from the job manager: " + failure.getMessage())));
   }
 
   private Behavior<Command> onAnswered(Answered answered) {
+    if (answered.state() != null) { // the manager has answered: it will not announce this change any more
+      applying.remove(answered.name(), answered.state());
+    }
     if (answered.reply() instanceof Reply.Refused<JobView> refused) {
       getContext().getLog().warn("job {}: {}", answered.name(), refused.message());
     }

@@ -75,7 +75,9 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
 
   private record SeedsAdded(List<CrawlUrl> accepted, Throwable failure) implements Command {}
 
-  private record Explained(Explain explain, Set<String> offered) implements Command {}
+  private record WhyCollected(Explain explain, WhyReport report) implements Command {}
+
+  private record Explained(WhyCollected collected, Set<String> offered) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -212,6 +214,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         .onMessage(ListHosts.class, this::onListHosts)
         .onMessage(ControlHost.class, this::onControlHost)
         .onMessage(Explain.class, this::onExplain)
+        .onMessage(WhyCollected.class, this::onWhyCollected)
         .onMessage(Explained.class, this::onExplained)
         .build();
   }
@@ -318,15 +321,26 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   }
 
   private Behavior<Command> onExplain(Explain explain) {
-    // items offered to the broker are leased by their hosts but not in flight (a pause holds them all there)
+    ActorRef<WhyReport> collected = getContext().messageAdapter(WhyReport.class,
+        report -> new WhyCollected(explain, report));
+    getContext().spawnAnonymous(HostReports.why(reportSources, explain.limit(), paused, phase != Phase.RUNNING,
+        collected));
+    return this;
+  }
+
+  /**
+   * Items offered to the broker are leased by their hosts but not in flight (a pause holds them all there). Asked
+   * after the hosts answered: an offer a host made before its answer is in the broker's mailbox before this question.
+   */
+  private Behavior<Command> onWhyCollected(WhyCollected collected) {
     getContext().ask(WorkBroker.Offered.class, broker, reportSources.timeout(), WorkBroker.GetOffered::new,
-        (offered, failure) -> new Explained(explain, offered == null ? Set.of() : offered.urls()));
+        (offered, failure) -> new Explained(collected, offered == null ? Set.of() : offered.urls()));
     return this;
   }
 
   private Behavior<Command> onExplained(Explained explained) {
-    getContext().spawnAnonymous(HostReports.why(reportSources, explained.explain().limit(), paused,
-        phase != Phase.RUNNING, explained.offered(), explained.explain().replyTo()));
+    WhyCollected collected = explained.collected();
+    collected.explain().replyTo().tell(collected.report().withoutInFlight(explained.offered()));
     return this;
   }
 

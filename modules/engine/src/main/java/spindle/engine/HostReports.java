@@ -82,16 +82,13 @@ final class HostReports {
     });
   }
 
-  /**
-   * Why the crawl is not finished, each list cut at {@code limit}; {@code offered} are the URLs waiting in the broker
-   * for a fetcher, which are not in flight.
-   */
-  static Behavior<Object> why(Sources sources, int limit, boolean paused, boolean draining, Set<String> offered,
+  /** Why the crawl is not finished, each list cut at {@code limit}. */
+  static Behavior<Object> why(Sources sources, int limit, boolean paused, boolean draining,
       ActorRef<WhyReport> replyTo) {
     Frontier frontier = sources.frontier();
     return join(sources, Optional.empty(), () -> new Tallies(List.of(), 0, frontier.counts(), null),
         (tallies, collected) -> replyTo.tell(why(collected.statuses(), collected.waitingHosts(), tallies.counts(), limit,
-            paused, draining, offered)));
+            paused, draining)));
   }
 
   /** Reads the frontier and asks the region at the same time; {@code done} gets both. */
@@ -147,7 +144,7 @@ final class HostReports {
 
   /** Sorts the running queues' states into what each is waiting for. */
   static WhyReport why(List<HostQueue.HostStatus> statuses, int waitingHosts, FrontierCounts counts, int limit,
-      boolean paused, boolean draining, Set<String> offered) {
+      boolean paused, boolean draining) {
     List<WhyReport.HostWait> politeness = new ArrayList<>();
     List<WhyReport.HostWait> backoff = new ArrayList<>();
     List<WhyReport.HostWait> robots = new ArrayList<>();
@@ -155,8 +152,7 @@ final class HostReports {
     List<WhyReport.InFlight> inFlight = new ArrayList<>();
     int ready = 0;
     for (HostQueue.HostStatus status : statuses) {
-      status.leases().stream().filter(lease -> !offered.contains(lease.url()))
-          .forEach(lease -> inFlight.add(new WhyReport.InFlight(status.host(), lease.url(), lease.age())));
+      status.leases().forEach(lease -> inFlight.add(new WhyReport.InFlight(status.host(), lease.url(), lease.age())));
       if (status.paused()) {
         pausedHosts.add(status.host());
       } else if (status.ready()) {

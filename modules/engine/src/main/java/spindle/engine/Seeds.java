@@ -1,9 +1,6 @@
 package spindle.engine;
 
 import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import spindle.core.CrawlUrl;
+import spindle.core.FileProblems;
 import spindle.core.HostKey;
 import spindle.core.SettingsException;
 import spindle.core.url.UrlNormalizer;
@@ -42,7 +40,7 @@ public final class Seeds {
       try {
         lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       } catch (IOException unreadable) {
-        throw new SettingsException("spindle.job.seed-file", "cannot read " + file + ": " + reason(unreadable));
+        throw new SettingsException("spindle.job.seed-file", "cannot read " + file + ": " + FileProblems.reason(unreadable));
       }
       for (int line = 0; line < lines.size(); line++) {
         String text = lines.get(line).strip();
@@ -59,22 +57,6 @@ public final class Seeds {
           + "spindle.job.seed-file, or pass --seed)");
     }
     return seeds;
-  }
-
-  /** Why a seed file could not be read, without the path that the JDK's messages repeat. */
-  private static String reason(IOException unreadable) {
-    if (unreadable instanceof NoSuchFileException) {
-      return "no such file";
-    }
-    if (unreadable instanceof AccessDeniedException) {
-      return "permission denied";
-    }
-    if (unreadable instanceof MalformedInputException) {
-      return "not UTF-8 text";
-    }
-    String message = unreadable.getMessage();
-    return message == null ? unreadable.getClass().getSimpleName() : message.substring(message.lastIndexOf(": ") + 1)
-        .strip();
   }
 
   /** The canonical seed for {@code text}, or empty when it is not an absolute http(s) URL. */
