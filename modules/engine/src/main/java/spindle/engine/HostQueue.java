@@ -191,7 +191,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
     this.robotsState = deps.robots().enabled() ? RobotsState.UNKNOWN : RobotsState.READY;
     this.robotsExpiresNanos = Long.MAX_VALUE;
     this.control = deps.controls().get(host);
-    this.effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), Optional.empty());
+    this.effectiveDelay = new HostPoliteness(deps.politeness(), control, Optional.empty()).delay();
     this.nextStartNanos = System.nanoTime();
     carry.ifPresent(this::takeOver);
     deps.memory().ifPresent(memory -> {
@@ -223,7 +223,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
       policy = carry.robots().get();
       robotsState = RobotsState.READY;
       robotsExpiresNanos = carry.robotsExpiresNanos();
-      effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), policy.crawlDelay());
+      effectiveDelay = new HostPoliteness(deps.politeness(), control, policy.crawlDelay()).delay();
     }
   }
 
@@ -313,7 +313,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
       robotsState = RobotsState.READY;
       robotsFailures = 0;
       robotsExpiresNanos = now + deps.robots().cacheTtl().toNanos();
-      effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), policy.crawlDelay());
+      effectiveDelay = new HostPoliteness(deps.politeness(), control, policy.crawlDelay()).delay();
       getContext().getLog().debug("robots.txt loaded host={} rules={} delay={}", host, policy.description(),
           effectiveDelay);
     } else if (finished.outcome() instanceof RobotsOutcome.AddressBlocked blocked) {
@@ -443,7 +443,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
         }
       });
     });
-    effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), policy.crawlDelay());
+    effectiveDelay = new HostPoliteness(deps.politeness(), control, policy.crawlDelay()).delay();
     // the delay runs from the end of the last request: a shorter one takes effect now, a longer one at the next
     nextStartNanos = busy > 0 ? nextStartNanos : Math.min(nextStartNanos, System.nanoTime() + effectiveDelay.toNanos());
     delayTimerSet = false;
@@ -454,11 +454,6 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
         effectiveDelay, concurrency(), control.paused().orElse(false), control.blocked().orElse(false));
     dispatch();
     return this;
-  }
-
-  /** The host's own delay: the operator's, or {@code spindle.politeness.delay}. */
-  private Duration hostDelay() {
-    return control.delay().orElse(deps.politeness().delay());
   }
 
   /** Requests in flight allowed to the host: the operator's, or {@code spindle.politeness.per-host-concurrency}. */
@@ -483,7 +478,7 @@ final class HostQueue extends AbstractBehavior<HostQueue.Command> {
       control = recovered.saved().get().state().control();
       savedRevision = recovered.saved().get().revision();
     }
-    effectiveDelay = deps.politeness().effectiveDelay(hostDelay(), Optional.empty());
+    effectiveDelay = new HostPoliteness(deps.politeness(), control, Optional.empty()).delay();
     nextStartNanos = System.nanoTime() + effectiveDelay.toNanos();
     dispatch();
     return this;

@@ -137,12 +137,11 @@ final class HostReports {
           status.robotsRetryAt(), status.lastStatus(), status.paused(), status.blocked(), status.concurrency(),
           status.leases(), true);
     }
-    HostControl control = sources.controls().get(tally.host());
-    Duration delay = control.delay().orElse(sources.politeness().delay());
+    HostPoliteness politeness = HostPoliteness.of(sources.politeness(), sources.controls().get(tally.host()));
     return new HostReport(tally.host(), tally.queued(), 0, tally.fetched(), tally.failed(),
-        sources.robotsEnabled() ? "not-loaded" : "disabled", delay, Optional.empty(), Optional.empty(),
-        Optional.empty(), OptionalInt.empty(), control.paused().orElse(false), control.blocked().orElse(false),
-        control.concurrency().orElse(sources.politeness().perHostConcurrency()), List.of(), false);
+        sources.robotsEnabled() ? "not-loaded" : "disabled", politeness.delay(), Optional.empty(), Optional.empty(),
+        Optional.empty(), OptionalInt.empty(), politeness.paused(), politeness.blocked(), politeness.concurrency(),
+        List.of(), false);
   }
 
   /** Sorts the running queues' states into what each is waiting for. */
