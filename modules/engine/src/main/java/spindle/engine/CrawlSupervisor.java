@@ -61,17 +61,21 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   /** Starts requests again after {@link Pause}. */
   public enum Resume implements Command { INSTANCE }
 
-  /** Replies with the report of {@code host}. */
-  public record GetHost(HostKey host, ActorRef<HostReport> replyTo) implements Command {}
+  /** Replies with the report of {@code host} (failed when the frontier cannot be read). */
+  public record GetHost(HostKey host, ActorRef<Answer<HostReport>> replyTo) implements Command {}
 
-  /** Replies with the first {@code limit} hosts in {@code order}. */
-  public record ListHosts(HostOrder order, int limit, ActorRef<HostList> replyTo) implements Command {}
+  /** Replies with the first {@code limit} hosts in {@code order} (failed when the frontier cannot be read). */
+  public record ListHosts(HostOrder order, int limit, ActorRef<Answer<HostList>> replyTo) implements Command {}
 
-  /** Applies an operator's change to {@code host}, then replies with its report. */
-  public record ControlHost(HostKey host, HostControl control, ActorRef<HostReport> replyTo) implements Command {}
+  /** Applies an operator's change to {@code host}, then replies with its report (as {@link GetHost}). */
+  public record ControlHost(HostKey host, HostControl control, ActorRef<Answer<HostReport>> replyTo)
+      implements Command {}
 
-  /** Replies with why the crawl is not finished, each list cut at {@code limit}. */
-  public record Explain(int limit, ActorRef<WhyReport> replyTo) implements Command {}
+  /**
+   * Replies with why the crawl is not finished, each list cut at {@code limit} (failed when the frontier cannot
+   * be read).
+   */
+  public record Explain(int limit, ActorRef<Answer<WhyReport>> replyTo) implements Command {}
 
   private record SeedsAdded(List<CrawlUrl> accepted, Throwable failure) implements Command {}
 
