@@ -79,8 +79,6 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
 
   private record SeedsAdded(List<CrawlUrl> accepted, Throwable failure) implements Command {}
 
-  private record Explained(Explain explain, Set<String> offered) implements Command {}
-
   private enum Tick implements Command { INSTANCE }
 
   private enum CheckIdle implements Command { INSTANCE }
@@ -140,7 +138,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     this.region = context.spawn(job.cluster().isPresent()
         ? ShardedHostRegion.create(settings.job().name(), hostDeps, job.cluster().get())
         : HostRegion.create(hostDeps, settings.pipeline().maxActiveHosts()), "hosts");
-    this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, settings.politeness(),
+    this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, broker, settings.politeness(),
         settings.robots().enabled(), controls, Duration.ofSeconds(3));
 
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
@@ -216,7 +214,6 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         .onMessage(ListHosts.class, this::onListHosts)
         .onMessage(ControlHost.class, this::onControlHost)
         .onMessage(Explain.class, this::onExplain)
-        .onMessage(Explained.class, this::onExplained)
         .build();
   }
 
@@ -322,15 +319,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   }
 
   private Behavior<Command> onExplain(Explain explain) {
-    // items offered to the broker are leased by their hosts but not in flight (a pause holds them all there)
-    getContext().ask(WorkBroker.Offered.class, broker, reportSources.timeout(), WorkBroker.GetOffered::new,
-        (offered, failure) -> new Explained(explain, offered == null ? Set.of() : offered.urls()));
-    return this;
-  }
-
-  private Behavior<Command> onExplained(Explained explained) {
-    getContext().spawnAnonymous(HostReports.why(reportSources, explained.explain().limit(), paused,
-        phase != Phase.RUNNING, explained.offered(), explained.explain().replyTo()));
+    getContext().spawnAnonymous(HostReports.why(reportSources, explain.limit(), paused, phase != Phase.RUNNING,
+        explain.replyTo()));
     return this;
   }
 

@@ -48,11 +48,14 @@ final class HostReports {
 
   private record LiveCollected(HostRegion.Collected collected) implements Command {}
 
+  private record OffersRead(Set<String> urls) implements Command {}
+
   private enum Deadline implements Command { INSTANCE }
 
   /** What every report needs from its crawl. */
   record Sources(Frontier frontier, Executor storeExecutor, ActorRef<HostRegion.Command> region,
-      PolitenessSettings politeness, boolean robotsEnabled, HostControls controls, Duration timeout) {}
+      ActorRef<WorkBroker.Command> broker, PolitenessSettings politeness, boolean robotsEnabled,
+      HostControls controls, Duration timeout) {}
 
   /** The frontier's part of an answer: host tallies, how many hosts it knows, or its counts. */
   private record Tallies(List<HostTally> tallies, int totalHosts, FrontierCounts counts) {}
@@ -60,8 +63,9 @@ final class HostReports {
   /** The report of one host. */
   static Behavior<Command> host(Sources sources, HostKey host, ActorRef<Answer<HostReport>> replyTo) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      Asking<HostReport> asking = new Asking<>(context, sources, replyTo, (tallies, live) ->
-          report(sources, tallies.tallies().get(0), live.statuses().stream().findFirst()));
+      Asking<HostReport> asking = new Asking<>(context, sources, replyTo);
+      asking.answer((tallies, live) -> asking.replyOk(report(sources, tallies.tallies().get(0),
+          live.statuses().stream().findFirst())));
       asking.start(timers, frontier -> new Tallies(List.of(frontier.tally(host)), 0, null));
       asking.collect(Optional.of(Set.of(host)));
       return asking.joining(Optional.empty(), Optional.empty());
@@ -71,8 +75,8 @@ final class HostReports {
   /** The first {@code limit} hosts in {@code order}. */
   static Behavior<Command> list(Sources sources, HostOrder order, int limit, ActorRef<Answer<HostList>> replyTo) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      Asking<HostList> asking = new Asking<>(context, sources, replyTo, (tallies, live) -> list(sources, tallies,
-          live));
+      Asking<HostList> asking = new Asking<>(context, sources, replyTo);
+      asking.answer((tallies, live) -> asking.replyOk(list(sources, tallies, live)));
       // the hosts are known only once the frontier has answered: the region is asked afterwards
       asking.start(timers, frontier -> new Tallies(frontier.hosts(order, limit), frontier.hostCount(), null));
       return asking.readingHosts();
@@ -80,33 +84,56 @@ final class HostReports {
   }
 
   /**
-   * Why the crawl is not finished, each list cut at {@code limit}; {@code offered} are the URLs waiting in the broker
-   * for a fetcher, which are not in flight.
+   * Why the crawl is not finished, each list cut at {@code limit}. Once the hosts answered, the broker is asked which
+   * of their requests wait in it for a fetcher (not in flight; a pause holds them all there): an offer a host made
+   * before its answer is in the broker's mailbox before that question.
    */
-  static Behavior<Command> why(Sources sources, int limit, boolean paused, boolean draining, Set<String> offered,
+  static Behavior<Command> why(Sources sources, int limit, boolean paused, boolean draining,
       ActorRef<Answer<WhyReport>> replyTo) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      Asking<WhyReport> asking = new Asking<>(context, sources, replyTo, (tallies, live) -> why(live.statuses(),
-          live.waitingHosts(), tallies.counts(), limit, paused, draining, offered));
+      Asking<WhyReport> asking = new Asking<>(context, sources, replyTo);
+      asking.answer((tallies, live) -> withoutOffers(asking, why(live.statuses(), live.waitingHosts(),
+          tallies.counts(), limit, paused, draining)));
       asking.start(timers, frontier -> new Tallies(List.of(), 0, frontier.counts()));
       asking.collect(Optional.empty());
       return asking.joining(Optional.empty(), Optional.empty());
     }));
   }
 
-  /** One question under way: its phases are behaviours, each answered exactly once. */
+  /**
+   * The report {@code why} without the requests that wait in the broker for a fetcher; the report as it is if the
+   * broker does not say in time.
+   */
+  private static Behavior<Command> withoutOffers(Asking<WhyReport> asking, WhyReport why) {
+    asking.context.ask(WorkBroker.Offered.class, asking.sources.broker(), asking.sources.timeout(),
+        WorkBroker.GetOffered::new, (offered, failure) -> new OffersRead(offered == null ? Set.of() : offered.urls()));
+    return Behaviors.receive(Command.class)
+        .onMessage(OffersRead.class, offers -> asking.replyOk(why.withoutInFlight(offers.urls())))
+        .build();
+  }
+
+  /** One question under way: its phases are behaviours, and it is answered exactly once. */
   private static final class Asking<T> {
     private final ActorContext<Command> context;
     private final Sources sources;
     private final ActorRef<Answer<T>> replyTo;
-    private final BiFunction<Tallies, HostRegion.Collected, T> answer;
+    private BiFunction<Tallies, HostRegion.Collected, Behavior<Command>> answer;
 
-    Asking(ActorContext<Command> context, Sources sources, ActorRef<Answer<T>> replyTo,
-        BiFunction<Tallies, HostRegion.Collected, T> answer) {
+    Asking(ActorContext<Command> context, Sources sources, ActorRef<Answer<T>> replyTo) {
       this.context = context;
       this.sources = sources;
       this.replyTo = replyTo;
-      this.answer = answer;
+    }
+
+    /** What to do once both parts are in: reply, or take a last step first. */
+    void answer(BiFunction<Tallies, HostRegion.Collected, Behavior<Command>> then) {
+      answer = then;
+    }
+
+    /** Replies with {@code value} and stops. */
+    Behavior<Command> replyOk(T value) {
+      replyTo.tell(Answer.ok(value));
+      return Behaviors.stopped();
     }
 
     /** Reads the frontier on the store dispatcher, and sets the deadline. */
@@ -172,8 +199,7 @@ final class HostReports {
     }
 
     private Behavior<Command> reply(Tallies tallies, HostRegion.Collected live) {
-      replyTo.tell(Answer.ok(answer.apply(tallies, live)));
-      return Behaviors.stopped();
+      return answer.apply(tallies, live);
     }
 
     /** The region answers within the sources' timeout; a second more covers the messages' way. */
@@ -209,7 +235,7 @@ final class HostReports {
 
   /** Sorts the running queues' states into what each is waiting for. */
   static WhyReport why(List<HostQueue.HostStatus> statuses, int waitingHosts, FrontierCounts counts, int limit,
-      boolean paused, boolean draining, Set<String> offered) {
+      boolean paused, boolean draining) {
     List<WhyReport.HostWait> politeness = new ArrayList<>();
     List<WhyReport.HostWait> backoff = new ArrayList<>();
     List<WhyReport.HostWait> robots = new ArrayList<>();
@@ -217,8 +243,7 @@ final class HostReports {
     List<WhyReport.InFlight> inFlight = new ArrayList<>();
     int ready = 0;
     for (HostQueue.HostStatus status : statuses) {
-      status.leases().stream().filter(lease -> !offered.contains(lease.url()))
-          .forEach(lease -> inFlight.add(new WhyReport.InFlight(status.host(), lease.url(), lease.age())));
+      status.leases().forEach(lease -> inFlight.add(new WhyReport.InFlight(status.host(), lease.url(), lease.age())));
       if (status.paused()) {
         pausedHosts.add(status.host());
       } else if (status.ready()) {

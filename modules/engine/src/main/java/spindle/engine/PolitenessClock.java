@@ -56,7 +56,7 @@ record PolitenessClock(long nextStartNanos, long backoffUntilNanos) {
     return nextStartNanos - now;
   }
 
-  /** The wall-clock time of the next allowed start, when it is still ahead of {@code now} (wall time {@code wallNow}). */
+  /** The wall-clock time of the next allowed start, while it is ahead of {@code now} (wall time {@code wallNow}). */
   Optional<Instant> nextStartAt(Instant wallNow, long now) {
     return ahead(wallNow, now, nextStartNanos);
   }

@@ -107,7 +107,7 @@ sealed interface RobotsState {
     }
   }
 
-  /** The address policy refuses the host's address ({@code reason}): each URL gets an {@code ADDRESS_BLOCKED} record. */
+  /** The address policy refuses the host's address ({@code reason}): each URL gets an ADDRESS_BLOCKED record. */
   record AddressBlocked(String reason) implements RobotsState {
     @Override
     public String label() {

@@ -35,6 +35,15 @@ public record WhyReport(boolean paused, boolean draining, long queued, long leas
     inFlight = List.copyOf(inFlight);
   }
 
+  /** This report without the requests to {@code urls}: items that wait in the broker for a fetcher, not in flight. */
+  public WhyReport withoutInFlight(java.util.Set<String> urls) {
+    if (urls.isEmpty()) {
+      return this;
+    }
+    return new WhyReport(paused, draining, queued, leased, activeHosts, waitingHosts, ready, politeness, backoff,
+        robots, pausedHosts, inFlight.stream().filter(request -> !urls.contains(request.url())).toList(), truncated);
+  }
+
   /** A host waiting for {@code reason} until {@code until} (empty: until something else happens). */
   public record HostWait(HostKey host, String reason, Optional<Instant> until) {}
 

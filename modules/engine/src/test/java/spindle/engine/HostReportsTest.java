@@ -71,9 +71,12 @@ class HostReportsTest {
         });
   }
 
+  private final TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+
   private HostReports.Sources sources(Frontier frontier, TestProbe<HostRegion.Command> region,
       HostControls controls) {
-    return new HostReports.Sources(frontier, Runnable::run, region.ref(), POLITENESS, true, controls, TIMEOUT);
+    return new HostReports.Sources(frontier, Runnable::run, region.ref(), broker.ref(), POLITENESS, true, controls,
+        TIMEOUT);
   }
 
   /** A queue's status with one request in flight, or none when it waits for its delay. */
@@ -139,23 +142,28 @@ class HostReportsTest {
   }
 
   @Test
-  void whySortsTheRunningQueuesByWhatTheyWaitFor() {
+  void whySortsTheRunningQueuesByWhatTheyWaitForAndLeavesOffersHeldInTheBrokerOutOfFlight() {
     TestProbe<HostRegion.Command> region = testKit.createTestProbe();
     TestProbe<Answer<WhyReport>> replyTo = testKit.createTestProbe();
     testKit.spawn(HostReports.why(sources(frontier(), region, new HostControls()), 10, false, false,
-        Set.of("http://c.example/1"), replyTo.ref()));
+        replyTo.ref()));
 
     HostRegion.Collect collect = region.expectMessageClass(HostRegion.Collect.class);
     assertEquals(Optional.empty(), collect.hosts()); // every running queue
     Instant soon = Instant.now().plusSeconds(5);
     HostKey c = HostKey.of("c.example", -1);
     HostKey d = HostKey.of("d.example", -1);
+    HostKey e = HostKey.of("e.example", -1);
     collect.replyTo().tell(new HostRegion.Collected(List.of(
         status(A, 3, "ready", false, Optional.of(soon), Optional.empty(), false),
         status(B, 1, "ready", false, Optional.of(soon), Optional.of(soon), false),
         status(c, 1, "waiting-retry", false, Optional.empty(), Optional.empty(), false),
-        status(d, 1, "ready", false, Optional.empty(), Optional.empty(), true)), 4));
+        status(d, 1, "ready", false, Optional.empty(), Optional.empty(), true),
+        status(e, 1, "ready", false, Optional.empty(), Optional.empty(), false)), 4));
 
+    // only once the hosts answered: an offer a host made before its answer is in the broker by then
+    broker.expectMessageClass(WorkBroker.GetOffered.class).replyTo().tell(new WorkBroker.Offered(
+        Set.of("http://e.example/1")));
     WhyReport why = replyTo.receiveMessage().orElseThrow();
     assertEquals(4, why.queued());
     assertEquals(4, why.waitingHosts());
@@ -164,7 +172,8 @@ class HostReportsTest {
     assertEquals(List.of(c), why.robots().stream().map(WhyReport.HostWait::host).toList());
     assertEquals(List.of(d), why.pausedHosts());
     // an offer waiting in the broker is leased but not in flight
-    assertEquals(List.of("http://d.example/1"), why.inFlight().stream().map(WhyReport.InFlight::url).toList());
+    assertEquals(Set.of("http://c.example/1", "http://d.example/1"),
+        Set.copyOf(why.inFlight().stream().map(WhyReport.InFlight::url).toList()));
   }
 
   @Test
@@ -176,7 +185,7 @@ class HostReportsTest {
     TestProbe<Answer<WhyReport>> why = testKit.createTestProbe();
     testKit.spawn(HostReports.host(sources, A, host.ref()));
     testKit.spawn(HostReports.list(sources, HostOrder.HOST, 10, list.ref()));
-    testKit.spawn(HostReports.why(sources, 10, false, false, Set.of(), why.ref()));
+    testKit.spawn(HostReports.why(sources, 10, false, false, why.ref()));
 
     // no time passes: the answers do not wait for a deadline
     for (Answer<?> answer : List.of(host.receiveMessage(), list.receiveMessage(), why.receiveMessage())) {
@@ -184,6 +193,7 @@ class HostReportsTest {
       assertTrue(failed.reason().startsWith("could not read the crawl's frontier: "), failed.reason());
       assertTrue(failed.reason().contains("connection refused"), failed.reason());
     }
+    broker.expectNoMessage(ofMillis(50));
   }
 
   @Test
