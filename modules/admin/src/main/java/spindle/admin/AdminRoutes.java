@@ -52,6 +52,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import spindle.core.HostKey;
+import spindle.engine.Answer;
 import spindle.engine.CrawlSupervisor;
 import spindle.engine.HostControl;
 import spindle.engine.HostList;
@@ -471,16 +472,16 @@ public final class AdminRoutes extends AllDirectives {
             + "number from 1 to " + MAX_HOST_LIMIT)));
       }
       int count = limit.get();
-      return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostList>ask(supervisor,
-          replyTo -> new CrawlSupervisor.ListHosts(order, count, replyTo), settings.askTimeout(), scheduler),
-          "job " + id, hosts -> respond(200, json.hosts(hosts, sort, count, clock.instant()))));
+      return withCrawl(id, "hosts", supervisor -> crawlAnswer(AskPattern.<CrawlSupervisor.Command, Answer<HostList>>ask(
+          supervisor, replyTo -> new CrawlSupervisor.ListHosts(order, count, replyTo), settings.askTimeout(),
+          scheduler), "job " + id, hosts -> respond(200, json.hosts(hosts, sort, count, clock.instant()))));
     }));
   }
 
   private Route getHost(String id, String host) {
     HostKey key = HostKey.parse(host);
-    return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostReport>ask(supervisor,
-        replyTo -> new CrawlSupervisor.GetHost(key, replyTo), settings.askTimeout(), scheduler),
+    return withCrawl(id, "hosts", supervisor -> crawlAnswer(AskPattern.<CrawlSupervisor.Command, Answer<HostReport>>ask(
+        supervisor, replyTo -> new CrawlSupervisor.GetHost(key, replyTo), settings.askTimeout(), scheduler),
         "job " + id, report -> respond(200, json.host(report, clock.instant()))));
   }
 
@@ -494,9 +495,9 @@ public final class AdminRoutes extends AllDirectives {
         return complete(respond(400, json.error(invalid.getMessage())));
       }
       HostControl change = control;
-      return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostReport>ask(
-          supervisor, replyTo -> new CrawlSupervisor.ControlHost(key, change, replyTo), settings.askTimeout(),
-          scheduler), "job " + id, report -> respond(200, json.host(report, clock.instant()))));
+      return withCrawl(id, "hosts", supervisor -> crawlAnswer(AskPattern.<CrawlSupervisor.Command,
+          Answer<HostReport>>ask(supervisor, replyTo -> new CrawlSupervisor.ControlHost(key, change, replyTo),
+          settings.askTimeout(), scheduler), "job " + id, report -> respond(200, json.host(report, clock.instant()))));
     });
   }
 
@@ -575,7 +576,7 @@ public final class AdminRoutes extends AllDirectives {
         if (handle.supervisor().isEmpty()) {
           return complete(respond(200, json.whyEnded(handle.view())));
         }
-        return answer(AskPattern.<CrawlSupervisor.Command, WhyReport>ask(handle.supervisor().get(),
+        return crawlAnswer(AskPattern.<CrawlSupervisor.Command, Answer<WhyReport>>ask(handle.supervisor().get(),
             replyTo -> new CrawlSupervisor.Explain(count, replyTo), settings.askTimeout(), scheduler),
             "job " + id, report -> respond(200, json.why(handle.view(), report, count, clock.instant())));
       });
@@ -674,6 +675,15 @@ public final class AdminRoutes extends AllDirectives {
       Reply.Refused<T> refused = (Reply.Refused<T>) value;
       return respond(refused.problem().status(), json.error(refused.message()));
     });
+  }
+
+  /**
+   * Completes with {@code ok} of a running crawl's answer; 503 naming the reason when the crawl could not answer
+   * (its frontier cannot be read), or when {@code who} did not answer in time.
+   */
+  private <T> Route crawlAnswer(CompletionStage<Answer<T>> answer, String who, Function<T, HttpResponse> ok) {
+    return answer(answer, who, value -> value instanceof Answer.Ok<T> given ? ok.apply(given.value())
+        : respond(503, json.error(who + " could not answer: " + ((Answer.Failed<T>) value).reason())));
   }
 
   /** Completes with {@code ok} of the answer, or 503 when {@code who} did not answer in time. */

@@ -365,6 +365,15 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void aHostReportTheCrawlCannotGiveGets503WithTheReason() {
+    submit("unreadable");
+    TestRouteResult result = route.run(HttpRequest.GET("/api/jobs/unreadable/hosts/" + FakeCrawls.UNREADABLE_HOST));
+    result.assertStatusCode(503);
+    assertEquals("job unreadable could not answer: could not read the crawl's frontier: the disk is gone",
+        json(result).get("error").asText());
+  }
+
+  @Test
   void aBadHostChangeGets400NamingTheFieldAndReachesNoCrawl() {
     submit("badpatch");
     for (String body : List.of("{\"dealy\": \"2s\"}", "{\"delay\": \"soon\"}", "{\"delay\": -5}",
