@@ -21,6 +21,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -399,7 +400,9 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   private void spawn(String id, Function<Job.Environment, Behavior<Job.Command>> behavior, Job.Status status) {
     Job.Environment environment = new Job.Environment(id, dependencies, getContext().getSelf(), blockingIo,
         new Job.Saves(dependencies.files(), blockingIo));
-    ActorRef<Job.Command> job = getContext().spawn(behavior.apply(environment), "job-" + id + "-" + ++spawned);
+    // a bug stops the job (a restart would lose its state and open its store again); the manager forgets it
+    ActorRef<Job.Command> job = getContext().spawn(Behaviors.supervise(behavior.apply(environment))
+        .onFailure(SupervisorStrategy.stop()), "job-" + id + "-" + ++spawned);
     getContext().watchWith(job, new JobStopped(id, job));
     jobs.put(id, new Entry(job, status));
   }

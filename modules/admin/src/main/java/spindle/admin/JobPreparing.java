@@ -73,13 +73,13 @@ final class JobPreparing extends JobBehavior {
 
   private Behavior<Job.Command> onOpened(Job.Opened opened) {
     if (opened.failure() != null) {
-      return openFailed(this, start, previous, opened.failure());
+      return openFailed(this, run, start, previous, opened.failure());
     }
     return crawl(opened.prepared());
   }
 
   private Behavior<Job.Command> onShutdown() {
-    JobBehavior cancelled = new Cancelled(getContext(), environment, start, previous);
+    JobBehavior cancelled = new Cancelled(getContext(), environment, run, start, previous);
     cancelled.report();
     return cancelled;
   }
@@ -114,10 +114,10 @@ final class JobPreparing extends JobBehavior {
   }
 
   /**
-   * The store of {@code start} could not be opened: the refusal goes to the manager; a restored job has failed (and
-   * is saved so), a job run again is back to its {@code previous} run, and a new job is gone.
+   * The store of {@code start} (run {@code run}) could not be opened: the refusal goes to the manager; a restored job
+   * has failed (and is saved so), a job run again is back to its {@code previous} run, and a new job is gone.
    */
-  static Behavior<Job.Command> openFailed(JobBehavior state, Job.Start start, Optional<EndedRun> previous,
+  static Behavior<Job.Command> openFailed(JobBehavior state, long run, Job.Start start, Optional<EndedRun> previous,
       Throwable failure) {
     ActorContext<Job.Command> context = state.getContext();
     Job.Environment environment = state.environment;
@@ -130,10 +130,10 @@ final class JobPreparing extends JobBehavior {
     if (start.restored().isPresent()) {
       EndedRun failed = EndedRun.fromSaved(start.restored().get(), JobState.FAILED, Optional.of("could not start "
           + "again after the service restarted: " + Job.restoreFailure(failure)), environment.now());
-      next = Optional.of(new JobEnded(context, environment, failed, 0));
+      next = Optional.of(new JobEnded(context, environment, failed, run));
       next.get().save(failed.saved());
     } else if (previous.isPresent()) {
-      next = Optional.of(new JobEnded(context, environment, previous.get(), 0));
+      next = Optional.of(new JobEnded(context, environment, previous.get(), run));
     }
     Behavior<Job.Command> behavior = endedOrGone(state, next);
     start.replyTo().tell(new JobManager.Prepared(state.id(), Job.refusal(failure)));
@@ -155,12 +155,14 @@ final class JobPreparing extends JobBehavior {
    * submission refused with 503; the job then returns to its previous run, or is gone.
    */
   static final class Cancelled extends JobBehavior {
+    private final long run;
     private final Job.Start start;
     private final Optional<EndedRun> previous;
 
-    Cancelled(ActorContext<Job.Command> context, Job.Environment environment, Job.Start start,
+    Cancelled(ActorContext<Job.Command> context, Job.Environment environment, long run, Job.Start start,
         Optional<EndedRun> previous) {
       super(context, environment);
+      this.run = run;
       this.start = start;
       this.previous = previous;
     }
@@ -198,7 +200,7 @@ final class JobPreparing extends JobBehavior {
 
     private Behavior<Job.Command> onOpened(Job.Opened opened) {
       if (opened.failure() != null) {
-        return openFailed(this, start, previous, opened.failure());
+        return openFailed(this, run, start, previous, opened.failure());
       }
       PreparedJob prepared = opened.prepared();
       getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
@@ -217,7 +219,7 @@ final class JobPreparing extends JobBehavior {
       if (discarded.failure() != null) { // nothing more to do: the service is stopping
         getContext().getLog().warn("could not close job={}: {}", id(), discarded.failure().toString());
       }
-      return endedOrGone(this, previous.map(run -> new JobEnded(getContext(), environment, run, 0)));
+      return endedOrGone(this, previous.map(ended -> new JobEnded(getContext(), environment, ended, run)));
     }
   }
 }
