@@ -180,13 +180,16 @@ final class Job {
 
   /** A new job, preparing for {@code start}. */
   static Behavior<Command> preparing(Environment environment, Start start) {
-    return withMdc(environment, Behaviors.setup(context ->
-        new JobPreparing(context, environment, 1, start, Optional.empty())));
+    return withMdc(environment, Behaviors.setup(context -> {
+      context.setLoggerName(Job.class); // one logger whatever the state
+      return new JobPreparing(context, environment, 1, start, Optional.empty());
+    }));
   }
 
   /** A job that has ended, from its file; {@code save} writes its file again (a restore that failed). */
   static Behavior<Command> ended(Environment environment, EndedRun ended, boolean save) {
     return withMdc(environment, Behaviors.setup(context -> {
+      context.setLoggerName(Job.class);
       JobEnded job = new JobEnded(context, environment, ended, 0);
       if (save) {
         job.save(ended.saved());
