@@ -38,11 +38,13 @@ abstract class JobCrawling extends JobBehavior {
   /** Whether the job starts again with the service, should the service stop now. */
   abstract boolean restart();
 
-  /** The handlers of this state for changes, seeds and the shutdown. */
+  /** Pause, resume or stop, as this state allows. */
   abstract Behavior<Job.Command> onChange(Job.Change change);
 
+  /** Seeds: to the crawl, or refused. */
   abstract Behavior<Job.Command> onAddSeeds(Job.AddSeeds add);
 
+  /** The service is stopping. */
   abstract Behavior<Job.Command> onShutdown();
 
   @Override
