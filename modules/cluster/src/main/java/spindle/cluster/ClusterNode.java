@@ -33,11 +33,6 @@ public final class ClusterNode {
   private final ClusterStatus status;
   /** The generation of each job this node opened itself (submitted here, or restored), for its JobWatcher. */
   private final java.util.Map<String, Long> openedHere = new java.util.concurrent.ConcurrentHashMap<>();
-  /**
-   * The jobs whose state this node is still writing to the jobs table (how many writes each), for its JobWatcher:
-   * until they are written, the table does not show what an operator just did here.
-   */
-  private final java.util.Map<String, Integer> moving = new java.util.concurrent.ConcurrentHashMap<>();
 
   private ClusterNode(ActorSystem<?> system, ClusterSettings settings, ClusterJobs jobs) {
     this.system = system;
@@ -57,8 +52,8 @@ public final class ClusterNode {
     jobs.createTables();
     var management = PekkoManagement.get(system).start().toCompletableFuture().join();
     ClusterNode node = new ClusterNode(system, settings, jobs);
-    system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval(), node.openedHere,
-        java.util.Collections.unmodifiableMap(node.moving)), "cluster-jobs", Props.empty());
+    system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval(), node.openedHere),
+        "cluster-jobs", Props.empty());
     system.systemActorOf(NodeReporter.create(settings.nodeName(), manager, Duration.ofSeconds(3)),
         "cluster-node-reporter", Props.empty());
     LOG.info("cluster node started node={} address={} seed_nodes={} management={}", settings.nodeName(),
@@ -117,9 +112,7 @@ public final class ClusterNode {
 
   /** Moves the job's state in the jobs table, off the caller's thread (a failure is logged: the job goes on here). */
   private void move(String name, String to, String... from) {
-    moving.merge(name, 1, Integer::sum);
     CompletableFuture.runAsync(() -> jobs.move(name, to, from), blockingIo).whenComplete((done, failure) -> {
-      moving.computeIfPresent(name, (job, writes) -> writes == 1 ? null : writes - 1);
       if (failure != null) {
         LOG.warn("cluster: could not mark job {} {}: {}", name, to, failure.getMessage());
       }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -23,23 +22,19 @@ import spindle.admin.JobView;
 import spindle.admin.Reply;
 
 /**
- * Makes this node run the cluster's jobs: every {@code job-poll-interval} it lists its own job manager's jobs, then
- * reads {@link ClusterJobs}, joins the active jobs it does not run (a job submitted to another node, or running since
+ * Makes this node run the cluster's jobs: every {@code job-poll-interval} it reads {@link ClusterJobs} and its own
+ * job manager's jobs, joins the active jobs it does not run (a job submitted to another node, or running since
  * before this node joined), and pauses, resumes and stops the jobs an operator paused, resumed or stopped on another
- * node. The order matters, and so do the jobs whose state this node is still writing to the table: an operator's
- * pause here, say, reaches the table after the job paused; a row read before it lands, compared with the job listed
- * paused, would look like a resume on another node. So the jobs are listed before the table is read, and a job with
- * a write of this node under way is left alone until the next poll.
+ * node.
  */
 final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   sealed interface Command {}
 
   private enum Poll implements Command { INSTANCE }
 
-  private record Listed(List<JobView> local, Throwable failure) implements Command {}
+  private record Read(List<ClusterJobs.Row> rows, Throwable failure) implements Command {}
 
-  private record Read(List<ClusterJobs.Row> rows, List<JobView> local, Set<String> moving, Throwable failure)
-      implements Command {}
+  private record Listed(List<ClusterJobs.Row> rows, List<JobView> local) implements Command {}
 
   private record Answered(String name, Reply<JobView> reply) implements Command {}
 
@@ -52,15 +47,12 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   private final Map<String, Long> handled = new HashMap<>();
   /** The generation of each job this node opened itself, as announced (written off the actor, read here). */
   private final Map<String, Long> openedHere;
-  /** The jobs whose state this node is writing to the table (written off the actor, read here). */
-  private final Map<String, Integer> moving;
   private boolean polling;
 
   private JobWatcher(ActorContext<Command> context, ClusterJobs jobs, ActorRef<JobManager.Command> manager,
-      Map<String, Long> openedHere, Map<String, Integer> moving) {
+      Map<String, Long> openedHere) {
     super(context);
     this.openedHere = openedHere;
-    this.moving = moving;
     this.jobs = jobs;
     this.manager = manager;
     this.blockingIo = context.getSystem().dispatchers()
@@ -68,10 +60,10 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   }
 
   static Behavior<Command> create(ClusterJobs jobs, ActorRef<JobManager.Command> manager, Duration every,
-      Map<String, Long> openedHere, Map<String, Integer> moving) {
+      Map<String, Long> openedHere) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Poll.INSTANCE, every);
-      return new JobWatcher(context, jobs, manager, openedHere, moving);
+      return new JobWatcher(context, jobs, manager, openedHere);
     }));
   }
 
@@ -79,8 +71,8 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessageEquals(Poll.INSTANCE, this::onPoll)
-        .onMessage(Listed.class, this::onListed)
         .onMessage(Read.class, this::onRead)
+        .onMessage(Listed.class, this::onListed)
         .onMessage(Answered.class, this::onAnswered)
         .build();
   }
@@ -88,32 +80,28 @@ final class JobWatcher extends AbstractBehavior<JobWatcher.Command> {
   private Behavior<Command> onPoll() {
     if (!polling) {
       polling = true;
-      getContext().pipeToSelf(AskPattern.ask(manager, JobManager.ListJobs::new, ASK_TIMEOUT,
-          getContext().getSystem().scheduler()), Listed::new);
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(jobs::rows, blockingIo), Read::new);
     }
-    return this;
-  }
-
-  private Behavior<Command> onListed(Listed listed) {
-    List<JobView> local = listed.local() == null ? List.of() : listed.local();
-    Set<String> writing = Set.copyOf(moving.keySet()); // before the table is read: see the class comment
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(jobs::rows, blockingIo),
-        (rows, failure) -> new Read(rows, local, writing, failure));
     return this;
   }
 
   private Behavior<Command> onRead(Read read) {
-    polling = false;
     if (read.failure() != null) {
+      polling = false;
       getContext().getLog().warn("cannot read the cluster's jobs: {}", read.failure().getMessage());
       return this;
     }
+    List<ClusterJobs.Row> rows = read.rows();
+    getContext().pipeToSelf(AskPattern.ask(manager, JobManager.ListJobs::new, ASK_TIMEOUT,
+        getContext().getSystem().scheduler()), (local, failure) -> new Listed(rows, local == null ? List.of() : local));
+    return this;
+  }
+
+  private Behavior<Command> onListed(Listed listed) {
+    polling = false;
     Map<String, JobView> local = new HashMap<>();
-    read.local().forEach(view -> local.put(view.id(), view));
-    for (ClusterJobs.Row row : read.rows()) {
-      if (read.moving().contains(row.name())) {
-        continue; // this node's own change to the job is not in the table yet
-      }
+    listed.local().forEach(view -> local.put(view.id(), view));
+    for (ClusterJobs.Row row : listed.rows()) {
       JobView here = local.get(row.name());
       boolean active = here != null && here.state().active();
       Long opened = openedHere.get(row.name());
