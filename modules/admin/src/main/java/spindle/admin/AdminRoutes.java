@@ -3,26 +3,24 @@ package spindle.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -38,20 +36,22 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import spindle.core.HostKey;
+import spindle.engine.Answer;
 import spindle.engine.CrawlSupervisor;
 import spindle.engine.HostControl;
 import spindle.engine.HostList;
@@ -61,9 +61,11 @@ import spindle.store.HostOrder;
 
 /**
  * The admin HTTP API (docs/admin-api.md, {@code openapi.yaml}): jobs, hosts, why, series, {@code /metrics}, health,
- * and the status page. Every endpoint is declared once in a table of method and path template, and one dispatcher
- * matches requests against it: so an unknown path is a 404 and a known path with another method a 405 (with
- * {@code Allow}), both as JSON, and a test can compare the table with the OpenAPI file.
+ * and the status page, routed with Pekko HTTP's routing DSL. Each route serves one {@link Operation} (the list that a
+ * test compares with the OpenAPI file) through the same directives: the operation's method, then its path
+ * parameters, then the protections (the name the request gives the service; for a change, the site it comes from,
+ * the token and the size of its body). An unknown path is a 404 and a known path with another method a 405 (with
+ * {@code Allow}), both as JSON.
  *
  * <p>Questions go to the {@link JobManager} (and, for hosts and "why", to the job's crawl) with the ask timeout of
  * the settings; no answer in time is a 503. Blocking work (the Prometheus scrape, which reads frontiers) runs on the
@@ -99,17 +101,59 @@ public final class AdminRoutes extends AllDirectives {
       "ico", MediaTypes.IMAGE_X_ICON.toContentType(),
       "txt", ContentTypes.TEXT_PLAIN_UTF8);
   /** The content types a mutation may carry: none that a browser sends across sites without a preflight. */
-  private static final java.util.Set<String> MUTATION_TYPES = java.util.Set.of("application/json", "application/hocon");
+  private static final Set<String> MUTATION_TYPES = Set.of("application/json", "application/hocon");
   /** An IPv4 address, or an IPv6 address (with or without its brackets). */
   private static final Pattern IP_LITERAL = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}|\\[?[0-9a-f:.]*:[0-9a-f:.]*]?");
   private static final int DEFAULT_HOST_LIMIT = 50;
   private static final int MAX_HOST_LIMIT = 1000;
   private static final int DEFAULT_WHY_LIMIT = 50;
 
-  /** One endpoint: a method and a path template whose {@code {name}} segments are parameters. */
-  record Endpoint(HttpMethod method, String template, Function<Map<String, String>, Route> handler) {
-    List<String> segments() {
-      return AdminRoutes.segments(template);
+  /**
+   * Every operation the API serves: what openapi.yaml documents (OpenApiTest compares the two). A route serves one
+   * through {@link #serve}, which takes the method from here, so no route can serve an operation not listed here.
+   */
+  enum Operation {
+    STATUS_PAGE(HttpMethods.GET, "/"),
+    UI_FILE(HttpMethods.GET, "/ui/{file}"),
+    HEALTH_LIVE(HttpMethods.GET, "/health/live"),
+    HEALTH_READY(HttpMethods.GET, "/health/ready"),
+    METRICS(HttpMethods.GET, "/metrics"),
+    OPENAPI(HttpMethods.GET, "/api/openapi.yaml"),
+    CLUSTER(HttpMethods.GET, "/api/cluster"),
+    LIST_JOBS(HttpMethods.GET, "/api/jobs"),
+    SUBMIT_JOB(HttpMethods.POST, "/api/jobs"),
+    GET_JOB(HttpMethods.GET, "/api/jobs/{id}"),
+    PAUSE_JOB(HttpMethods.POST, "/api/jobs/{id}/pause"),
+    RESUME_JOB(HttpMethods.POST, "/api/jobs/{id}/resume"),
+    STOP_JOB(HttpMethods.POST, "/api/jobs/{id}/stop"),
+    ADD_SEEDS(HttpMethods.POST, "/api/jobs/{id}/seeds"),
+    LIST_HOSTS(HttpMethods.GET, "/api/jobs/{id}/hosts"),
+    GET_HOST(HttpMethods.GET, "/api/jobs/{id}/hosts/{host}"),
+    CONTROL_HOST(HttpMethods.PATCH, "/api/jobs/{id}/hosts/{host}"),
+    WHY(HttpMethods.GET, "/api/jobs/{id}/why"),
+    SERIES(HttpMethods.GET, "/api/jobs/{id}/series");
+
+    private final HttpMethod method;
+    private final String template;
+
+    Operation(HttpMethod method, String template) {
+      this.method = method;
+      this.template = template;
+    }
+
+    /** Its method. */
+    HttpMethod method() {
+      return method;
+    }
+
+    /** Its path, with {@code {name}} for each parameter, as openapi.yaml writes it. */
+    String template() {
+      return template;
+    }
+
+    /** Whether it changes something: then it is protected from other sites and needs the token. */
+    boolean changes() {
+      return !method.equals(HttpMethods.GET);
     }
   }
 
@@ -121,7 +165,6 @@ public final class AdminRoutes extends AllDirectives {
   private final Scheduler scheduler;
   private final Executor blockingIo;
   private final ApiJson json = new ApiJson();
-  private final List<Endpoint> endpoints = new ArrayList<>();
   private final Optional<byte[]> token;
   private final Optional<ClusterView> cluster;
 
@@ -143,205 +186,162 @@ public final class AdminRoutes extends AllDirectives {
     this.scheduler = system.scheduler();
     this.blockingIo = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
     this.token = settings.token().map(value -> value.getBytes(StandardCharsets.UTF_8));
-
-    endpoint(HttpMethods.GET, "/", parameters -> uiFile("index.html"));
-    endpoint(HttpMethods.GET, "/ui/{file}", parameters -> uiFile(parameters.get("file")));
-    endpoint(HttpMethods.GET, "/health/live", parameters -> complete(respond(200, json.status("live"))));
-    endpoint(HttpMethods.GET, "/health/ready", parameters -> ready());
-    endpoint(HttpMethods.GET, "/metrics", parameters -> metrics());
-    endpoint(HttpMethods.GET, "/api/openapi.yaml", parameters -> getFromResource(OPENAPI_RESOURCE, YAML,
-        AdminRoutes.class.getClassLoader()));
-    endpoint(HttpMethods.GET, "/api/cluster", parameters -> clusterStatus());
-    endpoint(HttpMethods.GET, "/api/jobs", parameters -> listJobs());
-    endpoint(HttpMethods.POST, "/api/jobs", parameters -> submitJob());
-    endpoint(HttpMethods.GET, "/api/jobs/{id}", parameters -> getJob(parameters.get("id")));
-    endpoint(HttpMethods.POST, "/api/jobs/{id}/pause", parameters -> changeJob(parameters.get("id"),
-        JobManager.JobAction.PAUSE));
-    endpoint(HttpMethods.POST, "/api/jobs/{id}/resume", parameters -> changeJob(parameters.get("id"),
-        JobManager.JobAction.RESUME));
-    endpoint(HttpMethods.POST, "/api/jobs/{id}/stop", parameters -> changeJob(parameters.get("id"),
-        JobManager.JobAction.STOP));
-    endpoint(HttpMethods.POST, "/api/jobs/{id}/seeds", parameters -> addSeeds(parameters.get("id")));
-    endpoint(HttpMethods.GET, "/api/jobs/{id}/hosts", parameters -> listHosts(parameters.get("id")));
-    endpoint(HttpMethods.GET, "/api/jobs/{id}/hosts/{host}", parameters -> getHost(parameters.get("id"),
-        parameters.get("host")));
-    endpoint(HttpMethods.PATCH, "/api/jobs/{id}/hosts/{host}", parameters -> controlHost(parameters.get("id"),
-        parameters.get("host")));
-    endpoint(HttpMethods.GET, "/api/jobs/{id}/why", parameters -> why(parameters.get("id")));
-    endpoint(HttpMethods.GET, "/api/jobs/{id}/series", parameters -> series(parameters.get("id")));
   }
 
-  /** Every endpoint, in declaration order. */
-  List<Endpoint> endpoints() {
-    return List.copyOf(endpoints);
-  }
-
-  private void endpoint(HttpMethod method, String template, Function<Map<String, String>, Route> handler) {
-    endpoints.add(new Endpoint(method, template, handler));
-  }
-
-  /** The whole API as one route: errors are JSON, bodies are limited, mutations are authorised. */
+  /**
+   * The whole API as one route. Errors are JSON: an unknown path is a 404, a known path with another method a 405
+   * (with {@code Allow}), an exception a 500.
+   */
   public Route route() {
-    return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () ->
-        extractRequest(this::dispatch)));
+    return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> concat(
+        pathSingleSlash(() -> serve(Operation.STATUS_PAGE, () -> uiFile("index.html"))),
+        pathPrefix("ui", () -> path(PathMatchers.segment(), file -> serve(Operation.UI_FILE, invalidFile(file),
+            () -> uiFile(file)))),
+        pathPrefix("health", () -> concat(
+            path("live", () -> serve(Operation.HEALTH_LIVE, () -> complete(respond(200, json.status("live"))))),
+            path("ready", () -> serve(Operation.HEALTH_READY, this::ready)))),
+        path("metrics", () -> serve(Operation.METRICS, this::metrics)),
+        pathPrefix("api", () -> concat(
+            path("openapi.yaml", () -> serve(Operation.OPENAPI, () -> getFromResource(OPENAPI_RESOURCE, YAML,
+                AdminRoutes.class.getClassLoader()))),
+            path("cluster", () -> serve(Operation.CLUSTER, this::clusterStatus)),
+            pathPrefix("jobs", this::jobs))))));
   }
 
-  // ------------------------------------------------------------------------------------------------ dispatch
-
-  private Route dispatch(HttpRequest request) {
-    List<String> path = new ArrayList<>();
-    request.getUri().pathSegments().forEach(path::add);
-    if (request.getUri().path().length() > 1 && request.getUri().path().endsWith("/")) {
-      path.add(""); // "/api/jobs/" is not "/api/jobs"
-    }
-    List<Endpoint> matching = new ArrayList<>();
-    Map<String, String> parameters = null;
-    Endpoint chosen = null;
-    for (Endpoint endpoint : endpoints) {
-      Optional<Map<String, String>> match = match(endpoint.segments(), path);
-      if (match.isPresent()) {
-        matching.add(endpoint);
-        if (endpoint.method().equals(request.method()) && chosen == null) {
-          chosen = endpoint;
-          parameters = match.get();
-        }
-      }
-    }
-    String described = request.method().name() + " " + request.getUri().path();
-    if (matching.isEmpty()) {
-      return complete(respond(404, json.error("no such endpoint: " + described + " (see /api/openapi.yaml)")));
-    }
-    if (chosen == null) {
-      String allowed = matching.stream().map(endpoint -> endpoint.method().name()).distinct()
-          .collect(Collectors.joining(", "));
-      return complete(respond(405, json.error("method " + request.method().name() + " is not allowed on "
-          + request.getUri().path() + "; allowed: " + allowed)).addHeader(RawHeader.create("Allow", allowed)));
-    }
-    Optional<String> invalid = invalidParameter(parameters);
-    if (invalid.isPresent()) {
-      return complete(respond(400, json.error(invalid.get())));
-    }
-    Optional<HttpResponse> foreign = foreignHost(request);
-    if (foreign.isPresent()) {
-      return complete(foreign.get());
-    }
-    boolean mutation = !chosen.method().equals(HttpMethods.GET);
-    Optional<HttpResponse> crossSite = mutation ? crossSite(request) : Optional.empty();
-    if (crossSite.isPresent()) {
-      return complete(crossSite.get());
-    }
-    if (mutation && !authorised(request)) {
-      return complete(respond(401, json.error(request.getHeader("Authorization").isPresent()
-          ? "wrong bearer token" : "this request needs \"Authorization: Bearer <token>\" (spindle.admin.token)"))
-          .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spindle\"")));
-    }
-    Endpoint endpoint = chosen;
-    Map<String, String> values = parameters;
-    return endpoint.handler().apply(values);
+  /** {@code /api/jobs} and below. */
+  private Route jobs() {
+    return concat(
+        pathEnd(() -> concat(
+            serve(Operation.LIST_JOBS, this::listJobs),
+            serve(Operation.SUBMIT_JOB, this::submitJob))),
+        pathPrefix(PathMatchers.segment(), id -> concat(
+            pathEnd(() -> serve(Operation.GET_JOB, invalidJobId(id), () -> getJob(id))),
+            path("pause", () -> serve(Operation.PAUSE_JOB, invalidJobId(id),
+                () -> changeJob(id, JobManager.JobAction.PAUSE))),
+            path("resume", () -> serve(Operation.RESUME_JOB, invalidJobId(id),
+                () -> changeJob(id, JobManager.JobAction.RESUME))),
+            path("stop", () -> serve(Operation.STOP_JOB, invalidJobId(id),
+                () -> changeJob(id, JobManager.JobAction.STOP))),
+            path("seeds", () -> serve(Operation.ADD_SEEDS, invalidJobId(id), () -> addSeeds(id))),
+            pathPrefix("hosts", () -> concat(
+                pathEnd(() -> serve(Operation.LIST_HOSTS, invalidJobId(id), () -> listHosts(id))),
+                path(PathMatchers.segment(), host -> concat(
+                    serve(Operation.GET_HOST, invalidJobId(id).or(() -> invalidHost(host)), () -> getHost(id, host)),
+                    serve(Operation.CONTROL_HOST, invalidJobId(id).or(() -> invalidHost(host)),
+                        () -> controlHost(id, host)))))),
+            path("why", () -> serve(Operation.WHY, invalidJobId(id), () -> why(id))),
+            path("series", () -> serve(Operation.SERIES, invalidJobId(id), () -> series(id))))));
   }
 
-  static List<String> segments(String path) {
-    List<String> segments = new ArrayList<>(List.of(path.split("/", -1)));
-    if (!segments.isEmpty() && segments.get(0).isEmpty()) {
-      segments.remove(0);
-    }
-    if (segments.size() == 1 && segments.get(0).isEmpty()) {
-      segments.clear();
-    }
-    return segments;
-  }
+  // ------------------------------------------------------------------------------------------------ directives
 
-  private static Optional<Map<String, String>> match(List<String> template, List<String> path) {
-    if (template.size() != path.size()) {
-      return Optional.empty();
-    }
-    Map<String, String> parameters = new LinkedHashMap<>();
-    for (int i = 0; i < template.size(); i++) {
-      String expected = template.get(i);
-      if (expected.startsWith("{") && expected.endsWith("}")) {
-        if (path.get(i).isEmpty()) {
-          return Optional.empty();
-        }
-        parameters.put(expected.substring(1, expected.length() - 1), path.get(i));
-      } else if (!expected.equals(path.get(i))) {
-        return Optional.empty();
-      }
-    }
-    return Optional.of(parameters);
-  }
-
-  private static Optional<String> invalidParameter(Map<String, String> parameters) {
-    String id = parameters.get("id");
-    if (id != null && !JOB_ID.matcher(id).matches()) {
-      return Optional.of("invalid job id \"" + shorten(id) + "\": 1-64 letters, digits, '.', '_' or '-', "
-          + "starting with a letter or digit");
-    }
-    String host = parameters.get("host");
-    if (host != null && (host.length() > 260 || !HOST.matcher(host).matches())) {
-      return Optional.of("invalid host \"" + shorten(host) + "\": a host name or address, with \":port\" when "
-          + "not the default");
-    }
-    String file = parameters.get("file");
-    if (file != null && !UI_FILE.matcher(file).matches()) {
-      return Optional.of("invalid file name \"" + shorten(file) + "\"");
-    }
-    return Optional.empty();
+  /** {@link #serve(Operation, Optional, Supplier)} of an operation without path parameters. */
+  private Route serve(Operation operation, Supplier<Route> inner) {
+    return serve(operation, Optional.empty(), inner);
   }
 
   /**
-   * A 403 for a request whose {@code Host} is a name that is not this service's, on a service without a token: a
-   * web page whose name an attacker re-pointed at 127.0.0.1 (DNS rebinding) would otherwise be same-origin with us.
-   * Addresses, {@code localhost} and {@code spindle.admin.host} are ours.
+   * The directives every operation goes through, once its path has matched: its method (else the request is
+   * rejected, and a 405 names the methods of the path), its path parameters ({@code invalid}: 400), the name the
+   * request gives the service (403), and for a change: the site it comes from (403, 415), the token (401) and the
+   * size of its body (413).
    */
-  private Optional<HttpResponse> foreignHost(HttpRequest request) {
+  private Route serve(Operation operation, Optional<String> invalid, Supplier<Route> inner) {
+    return method(operation.method(), () -> validParameters(invalid, () -> namingThisService(() ->
+        operation.changes() ? fromThisSite(() -> authorised(() -> withinBodyLimit(inner))) : inner.get())));
+  }
+
+  /** 400 with {@code invalid}, when a path parameter is invalid. */
+  private Route validParameters(Optional<String> invalid, Supplier<Route> inner) {
+    return invalid.map(message -> complete(respond(400, json.error(message)))).orElseGet(inner);
+  }
+
+  static Optional<String> invalidJobId(String id) {
+    return JOB_ID.matcher(id).matches() ? Optional.empty() : Optional.of("invalid job id \"" + shorten(id)
+        + "\": 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+  }
+
+  static Optional<String> invalidHost(String host) {
+    return host.length() <= 260 && HOST.matcher(host).matches() ? Optional.empty() : Optional.of("invalid host \""
+        + shorten(host) + "\": a host name or address, with \":port\" when not the default");
+  }
+
+  static Optional<String> invalidFile(String file) {
+    return UI_FILE.matcher(file).matches() ? Optional.empty()
+        : Optional.of("invalid file name \"" + shorten(file) + "\"");
+  }
+
+  /**
+   * 403 for a request whose {@code Host} is a name that is not this service's, on a service without a token: a web
+   * page whose name an attacker re-pointed at 127.0.0.1 (DNS rebinding) would otherwise be same-origin with us.
+   * Addresses, {@code localhost} and {@code spindle.admin.host} are ours. With a token the service is served beyond
+   * loopback under any name, and changes need the token anyway.
+   */
+  private Route namingThisService(Supplier<Route> inner) {
     if (token.isPresent()) {
-      return Optional.empty(); // served beyond loopback under any name; mutations need the token anyway
+      return inner.get();
     }
-    String host = request.getUri().host().address().toLowerCase(Locale.ROOT);
-    if (host.isEmpty() || host.equals("localhost") || host.endsWith(".localhost")
-        || host.equalsIgnoreCase(settings.host()) || IP_LITERAL.matcher(host).matches()) {
-      return Optional.empty();
-    }
-    return Optional.of(respond(403, json.error("requests must name this service by address or as localhost, not \""
-        + shorten(host) + "\" (a name that points here from elsewhere is how a web page reaches a local service)")));
+    return extractUri(uri -> {
+      String host = uri.host().address().toLowerCase(Locale.ROOT);
+      if (host.isEmpty() || host.equals("localhost") || host.endsWith(".localhost")
+          || host.equalsIgnoreCase(settings.host()) || IP_LITERAL.matcher(host).matches()) {
+        return inner.get();
+      }
+      return complete(respond(403, json.error("requests must name this service by address or as localhost, not \""
+          + shorten(host) + "\" (a name that points here from elsewhere is how a web page reaches a local service)")));
+    });
   }
 
   /**
-   * A 403 or 415 for a request that changes something and that a web page on another site could have sent: one with
-   * an {@code Origin} other than this service's own, or with a content type a browser sends across sites without
-   * asking first (a form's, {@code text/plain}, or none). Tools such as curl send no {@code Origin}.
+   * 403 or 415 for a change that a web page on another site could have sent: one with an {@code Origin} other than
+   * this service's own, or with a content type a browser sends across sites without asking first (a form's,
+   * {@code text/plain}, or none). Tools such as curl send no {@code Origin}.
    */
-  private Optional<HttpResponse> crossSite(HttpRequest request) {
-    Optional<String> origin = request.getHeader("Origin").map(HttpHeader::value);
-    String own = "http://" + request.getUri().host().address() + (request.getUri().port() > 0
-        ? ":" + request.getUri().port() : "");
-    if (origin.isPresent() && !origin.get().equalsIgnoreCase(own)) {
-      return Optional.of(respond(403, json.error("cross-origin request refused: Origin " + shorten(origin.get())
-          + " is not this service (" + own + ")")));
-    }
-    if (request.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE)
-        || !MUTATION_TYPES.contains(request.entity().getContentType().mediaType().toString())) {
-      String given = request.entity().getContentType().equals(ContentTypes.NO_CONTENT_TYPE) ? "none"
-          : request.entity().getContentType().mediaType().toString();
-      return Optional.of(respond(415, json.error(request.method().name() + " needs Content-Type: application/json "
-          + "(or application/hocon for a HOCON job), was " + given + "; a browser cannot send those from another "
-          + "site without asking first")));
-    }
-    return Optional.empty();
+  private Route fromThisSite(Supplier<Route> inner) {
+    return extractRequest(request -> {
+      Optional<String> origin = request.getHeader("Origin").map(HttpHeader::value);
+      String own = "http://" + request.getUri().host().address() + (request.getUri().port() > 0
+          ? ":" + request.getUri().port() : "");
+      if (origin.isPresent() && !origin.get().equalsIgnoreCase(own)) {
+        return complete(respond(403, json.error("cross-origin request refused: Origin " + shorten(origin.get())
+            + " is not this service (" + own + ")")));
+      }
+      ContentType type = request.entity().getContentType();
+      if (type.equals(ContentTypes.NO_CONTENT_TYPE) || !MUTATION_TYPES.contains(type.mediaType().toString())) {
+        String given = type.equals(ContentTypes.NO_CONTENT_TYPE) ? "none" : type.mediaType().toString();
+        return complete(respond(415, json.error(request.method().name() + " needs Content-Type: application/json "
+            + "(or application/hocon for a HOCON job), was " + given + "; a browser cannot send those from another "
+            + "site without asking first")));
+      }
+      return inner.get();
+    });
   }
 
-  private boolean authorised(HttpRequest request) {
+  /** 401 with a challenge for a change without the bearer token, when the service has one. */
+  private Route authorised(Supplier<Route> inner) {
     if (token.isEmpty()) {
-      return true;
+      return inner.get();
     }
-    return request.getHeader("Authorization").map(header -> {
-      String value = header.value();
-      if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return false;
+    return optionalHeaderValueByName("Authorization", header -> {
+      if (header.isPresent() && header.get().regionMatches(true, 0, "Bearer ", 0, 7)
+          // constant time: no timing hints about the token
+          && MessageDigest.isEqual(header.get().substring(7).strip().getBytes(StandardCharsets.UTF_8), token.get())) {
+        return inner.get();
       }
-      byte[] given = value.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-      return MessageDigest.isEqual(given, token.get()); // constant time: no timing hints about the token
-    }).orElse(false);
+      return complete(respond(401, json.error(header.isPresent() ? "wrong bearer token"
+          : "this request needs \"Authorization: Bearer <token>\" (spindle.admin.token)"))
+          .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"spindle\"")));
+    });
+  }
+
+  /**
+   * 413 for a body declared longer than {@code spindle.admin.max-body-size}, before reading it; a body that turns out
+   * longer while it is read fails the same way (the size limit of the entity, then the exception handler).
+   */
+  private Route withinBodyLimit(Supplier<Route> inner) {
+    return extractRequestEntity(entity -> entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes()
+        ? complete(tooLarge())
+        : withSizeLimit(settings.maxBodyBytes(), inner));
   }
 
   // ------------------------------------------------------------------------------------------------ handlers
@@ -471,16 +471,16 @@ public final class AdminRoutes extends AllDirectives {
             + "number from 1 to " + MAX_HOST_LIMIT)));
       }
       int count = limit.get();
-      return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostList>ask(supervisor,
-          replyTo -> new CrawlSupervisor.ListHosts(order, count, replyTo), settings.askTimeout(), scheduler),
-          "job " + id, hosts -> respond(200, json.hosts(hosts, sort, count, clock.instant()))));
+      return withCrawl(id, "hosts", supervisor -> crawlAnswer(AskPattern.<CrawlSupervisor.Command, Answer<HostList>>ask(
+          supervisor, replyTo -> new CrawlSupervisor.ListHosts(order, count, replyTo), settings.askTimeout(),
+          scheduler), "job " + id, hosts -> respond(200, json.hosts(hosts, sort, count, clock.instant()))));
     }));
   }
 
   private Route getHost(String id, String host) {
     HostKey key = HostKey.parse(host);
-    return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostReport>ask(supervisor,
-        replyTo -> new CrawlSupervisor.GetHost(key, replyTo), settings.askTimeout(), scheduler),
+    return withCrawl(id, "hosts", supervisor -> crawlAnswer(AskPattern.<CrawlSupervisor.Command, Answer<HostReport>>ask(
+        supervisor, replyTo -> new CrawlSupervisor.GetHost(key, replyTo), settings.askTimeout(), scheduler),
         "job " + id, report -> respond(200, json.host(report, clock.instant()))));
   }
 
@@ -489,78 +489,15 @@ public final class AdminRoutes extends AllDirectives {
     return jsonBody(body -> {
       HostControl control;
       try {
-        control = hostControl(body);
+        control = HostControlBody.parse(body);
       } catch (IllegalArgumentException invalid) {
         return complete(respond(400, json.error(invalid.getMessage())));
       }
       HostControl change = control;
-      return withCrawl(id, "hosts", supervisor -> answer(AskPattern.<CrawlSupervisor.Command, HostReport>ask(
-          supervisor, replyTo -> new CrawlSupervisor.ControlHost(key, change, replyTo), settings.askTimeout(),
-          scheduler), "job " + id, report -> respond(200, json.host(report, clock.instant()))));
+      return withCrawl(id, "hosts", supervisor -> crawlAnswer(AskPattern.<CrawlSupervisor.Command,
+          Answer<HostReport>>ask(supervisor, replyTo -> new CrawlSupervisor.ControlHost(key, change, replyTo),
+          settings.askTimeout(), scheduler), "job " + id, report -> respond(200, json.host(report, clock.instant()))));
     });
-  }
-
-  /** The change a PATCH body asks for; IllegalArgumentException naming the field for a bad one. */
-  static HostControl hostControl(JsonNode body) {
-    if (!body.isObject()) {
-      throw new IllegalArgumentException("expected a JSON object with any of delay, concurrency, paused, blocked");
-    }
-    Optional<Duration> delay = Optional.empty();
-    Optional<Integer> concurrency = Optional.empty();
-    Optional<Boolean> paused = Optional.empty();
-    Optional<Boolean> blocked = Optional.empty();
-    for (Iterator<Map.Entry<String, JsonNode>> fields = body.fields(); fields.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = fields.next();
-      JsonNode value = field.getValue();
-      switch (field.getKey()) {
-        case "delay" -> delay = Optional.of(delay(value));
-        case "concurrency" -> {
-          if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new IllegalArgumentException("concurrency: expected a whole number, was " + shorten(value.toString()));
-          }
-          concurrency = Optional.of(value.intValue());
-        }
-        case "paused" -> paused = Optional.of(bool("paused", value));
-        case "blocked" -> blocked = Optional.of(bool("blocked", value));
-        default -> throw new IllegalArgumentException("unknown field \"" + shorten(field.getKey())
-            + "\" (expected any of delay, concurrency, paused, blocked)");
-      }
-    }
-    try {
-      return new HostControl(delay, concurrency, paused, blocked);
-    } catch (IllegalArgumentException invalid) {
-      throw new IllegalArgumentException(invalid.getMessage(), invalid);
-    }
-  }
-
-  private static Duration delay(JsonNode value) {
-    if (value.isIntegralNumber() && value.canConvertToLong()) {
-      if (value.longValue() < 0) {
-        throw new IllegalArgumentException("delay: must not be negative, was " + value.longValue());
-      }
-      return Duration.ofMillis(value.longValue());
-    }
-    if (value.isTextual()) {
-      try {
-        Duration parsed = ConfigFactory.parseMap(Map.of("delay", value.asText())).getDuration("delay");
-        if (parsed.isNegative()) {
-          throw new IllegalArgumentException("delay: must not be negative, was " + shorten(value.asText()));
-        }
-        return parsed;
-      } catch (ConfigException.BadValue notADuration) {
-        throw new IllegalArgumentException("delay: \"" + shorten(value.asText()) + "\" is not a duration (e.g. "
-            + "\"2s\", \"500ms\")");
-      }
-    }
-    throw new IllegalArgumentException("delay: expected a duration such as \"2s\" or a number of milliseconds, was "
-        + shorten(value.toString()));
-  }
-
-  private static boolean bool(String field, JsonNode value) {
-    if (!value.isBoolean()) {
-      throw new IllegalArgumentException(field + ": expected true or false, was " + shorten(value.toString()));
-    }
-    return value.booleanValue();
   }
 
   private Route why(String id) {
@@ -575,7 +512,7 @@ public final class AdminRoutes extends AllDirectives {
         if (handle.supervisor().isEmpty()) {
           return complete(respond(200, json.whyEnded(handle.view())));
         }
-        return answer(AskPattern.<CrawlSupervisor.Command, WhyReport>ask(handle.supervisor().get(),
+        return crawlAnswer(AskPattern.<CrawlSupervisor.Command, Answer<WhyReport>>ask(handle.supervisor().get(),
             replyTo -> new CrawlSupervisor.Explain(count, replyTo), settings.askTimeout(), scheduler),
             "job " + id, report -> respond(200, json.why(handle.view(), report, count, clock.instant())));
       });
@@ -612,12 +549,10 @@ public final class AdminRoutes extends AllDirectives {
     });
   }
 
-  /** The body as a strict entity, within the size limit (413 beyond it). */
+  /** The body as a strict entity; one longer than the limit {@link #withinBodyLimit} set is a 413. */
   private Route body(Function<HttpEntity.Strict, Route> inner) {
-    return extractRequestEntity(entity -> entity.getContentLengthOption().orElse(0L) > settings.maxBodyBytes()
-        ? complete(tooLarge()) // declared too long: refused before reading (toStrict has its own, larger, limit)
-        : extractMaterializer(materializer -> onComplete(
-        entity.withSizeLimit(settings.maxBodyBytes()).toStrict(Duration.ofSeconds(30).toMillis(), materializer),
+    return extractRequestEntity(entity -> extractMaterializer(materializer -> onComplete(
+        entity.toStrict(Duration.ofSeconds(30).toMillis(), materializer),
         strict -> strict.isSuccess() ? inner.apply(strict.get()) : complete(unreadableBody(strict.failed().get())))));
   }
 
@@ -676,6 +611,15 @@ public final class AdminRoutes extends AllDirectives {
     });
   }
 
+  /**
+   * Completes with {@code ok} of a running crawl's answer; 503 naming the reason when the crawl could not answer
+   * (its frontier cannot be read), or when {@code who} did not answer in time.
+   */
+  private <T> Route crawlAnswer(CompletionStage<Answer<T>> answer, String who, Function<T, HttpResponse> ok) {
+    return answer(answer, who, value -> value instanceof Answer.Ok<T> given ? ok.apply(given.value())
+        : respond(503, json.error(who + " could not answer: " + ((Answer.Failed<T>) value).reason())));
+  }
+
   /** Completes with {@code ok} of the answer, or 503 when {@code who} did not answer in time. */
   private <T> Route answer(CompletionStage<T> answer, String who, Function<T, HttpResponse> ok) {
     return completeWithFuture(answer.handle((value, failure) -> failure == null ? ok.apply(value)
@@ -714,13 +658,25 @@ public final class AdminRoutes extends AllDirectives {
 
   private RejectionHandler rejectionHandler() {
     return RejectionHandler.newBuilder()
-        .handleAll(org.apache.pekko.http.javadsl.server.Rejection.class, rejections -> complete(respond(400,
-            json.error("bad request: " + rejections.stream().map(Object::toString).collect(Collectors.joining("; "))))))
-        .handleNotFound(complete(respond(404, json.error("not found"))))
+        .handleAll(MethodRejection.class, this::methodNotAllowed)
+        .handleNotFound(extractRequest(request -> complete(respond(404, json.error("no such endpoint: "
+            + request.method().name() + " " + request.getUri().path() + " (see /api/openapi.yaml)")))))
+        .handleAll(Rejection.class, rejections -> complete(respond(400, json.error("bad request: "
+            + rejections.stream().map(Object::toString).collect(Collectors.joining("; "))))))
         .build();
   }
 
-  private static String shorten(String text) {
+  /** 405 naming the methods the path has, in {@code Allow} too. */
+  private Route methodNotAllowed(List<MethodRejection> rejections) {
+    String allowed = rejections.stream().map(rejection -> rejection.supported().name()).distinct()
+        .collect(Collectors.joining(", "));
+    return extractRequest(request -> complete(respond(405, json.error("method " + request.method().name()
+        + " is not allowed on " + request.getUri().path() + "; allowed: " + allowed))
+        .addHeader(RawHeader.create("Allow", allowed))));
+  }
+
+  /** {@code text} on one line, cut after 100 characters: for quoting what a client sent. */
+  static String shorten(String text) {
     String oneLine = text.replaceAll("\\s+", " ");
     return oneLine.length() <= 100 ? oneLine : oneLine.substring(0, 100) + "...";
   }

@@ -18,7 +18,7 @@ public interface JobLauncher {
 
   /**
    * An operator stopped job {@code name} on this service. A cluster stops it on every node; a single service does
-   * nothing more. Called from the job manager's actor: must not block.
+   * nothing more. Called from the job's actor: must not block.
    */
   default void stoppedByOperator(String name) {}
 
@@ -28,6 +28,6 @@ public interface JobLauncher {
   /** An operator resumed job {@code name} here: a cluster resumes it on every node. Must not block. */
   default void resumedByOperator(String name) {}
 
-  /** Job {@code name} finished here: nothing was left to crawl. Called from the job manager's actor: must not block. */
+  /** Job {@code name} finished here: nothing was left to crawl. Called from the job's actor: must not block. */
   default void finished(String name) {}
 }

@@ -26,11 +26,14 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -365,6 +368,15 @@ class AdminRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void aHostReportTheCrawlCannotGiveGets503WithTheReason() {
+    submit("unreadable");
+    TestRouteResult result = route.run(HttpRequest.GET("/api/jobs/unreadable/hosts/" + FakeCrawls.UNREADABLE_HOST));
+    result.assertStatusCode(503);
+    assertEquals("job unreadable could not answer: could not read the crawl's frontier: the disk is gone",
+        json(result).get("error").asText());
+  }
+
+  @Test
   void aBadHostChangeGets400NamingTheFieldAndReachesNoCrawl() {
     submit("badpatch");
     for (String body : List.of("{\"dealy\": \"2s\"}", "{\"delay\": \"soon\"}", "{\"delay\": -5}",
@@ -478,6 +490,22 @@ class AdminRoutesTest extends JUnit5RouteTest {
     result.assertStatusCode(413);
     assertTrue(json(result).get("error").asText().contains("spindle.admin.max-body-size"), result.entityString());
     assertEquals(0, launcher.opened());
+  }
+
+  @Test
+  void aBodyOverTheLimitWithoutADeclaredLengthGets413WhenRead() {
+    TestRouteResult result = route.run(HttpRequest.POST("/api/jobs").withEntity(HttpEntities.createChunked(HOCON,
+        Source.single(ByteString.fromString(job("chunked") + "# " + "x".repeat(5000))))));
+    result.assertStatusCode(413);
+    assertTrue(json(result).get("error").asText().contains("spindle.admin.max-body-size"), result.entityString());
+    assertEquals(0, launcher.opened());
+  }
+
+  @Test
+  void aChangeWithABodyOverTheLimitGets413EvenWhereTheBodyIsNotRead() {
+    submit("quiet");
+    route.run(postJson("/api/jobs/quiet/pause", "{\"note\": \"" + "x".repeat(5000) + "\"}")).assertStatusCode(413);
+    assertEquals("running", json(route.run(HttpRequest.GET("/api/jobs/quiet"))).get("state").asText());
   }
 
   @Test

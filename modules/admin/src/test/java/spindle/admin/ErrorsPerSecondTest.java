@@ -15,14 +15,14 @@ class ErrorsPerSecondTest {
 
   @Test
   void isTheErrorsSinceThePreviousSampleOverTheSecondsBetweenThem() {
-    assertEquals(2.0, JobManager.errorsPerSecond(sampleAt(START, 3), START.plusSeconds(2), 7));
-    assertEquals(4.0, JobManager.errorsPerSecond(sampleAt(START, 3), START.plusMillis(500), 5));
+    assertEquals(2.0, ProgressSeries.errorsPerSecond(sampleAt(START, 3), START.plusSeconds(2), 7));
+    assertEquals(4.0, ProgressSeries.errorsPerSecond(sampleAt(START, 3), START.plusMillis(500), 5));
   }
 
   @Test
   void isZeroForTheFirstSampleForNoNewErrorAndForNoTimeBetween() {
-    assertEquals(0.0, JobManager.errorsPerSecond(null, START, 7));
-    assertEquals(0.0, JobManager.errorsPerSecond(sampleAt(START, 7), START.plusSeconds(1), 7));
-    assertEquals(0.0, JobManager.errorsPerSecond(sampleAt(START, 3), START, 9));
+    assertEquals(0.0, ProgressSeries.errorsPerSecond(null, START, 7));
+    assertEquals(0.0, ProgressSeries.errorsPerSecond(sampleAt(START, 7), START.plusSeconds(1), 7));
+    assertEquals(0.0, ProgressSeries.errorsPerSecond(sampleAt(START, 3), START, 9));
   }
 }

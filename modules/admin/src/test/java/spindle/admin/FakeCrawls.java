@@ -16,6 +16,7 @@ import spindle.core.ErrorKind;
 import spindle.core.HostKey;
 import spindle.engine.CrawlJob;
 import spindle.engine.CrawlSummary;
+import spindle.engine.Answer;
 import spindle.engine.CrawlSupervisor;
 import spindle.engine.HostControl;
 import spindle.engine.HostList;
@@ -35,6 +36,9 @@ final class FakeCrawls {
 
   /** Seeds of this host make the fake crawl throw, as a crawl with a bug would. */
   static final String CRASH_HOST = "crash.example";
+
+  /** A host whose report fails as when the crawl's frontier cannot be read. */
+  static final String UNREADABLE_HOST = "unreadable.example";
 
   private final TestProbe<CrawlSupervisor.Command> commands;
   private final Map<String, CrawlJob> jobs = new ConcurrentHashMap<>();
@@ -88,24 +92,26 @@ final class FakeCrawls {
         && add.seeds().stream().anyMatch(seed -> seed.host().name().equals(CRASH_HOST))) {
       throw new IllegalStateException("a bug in the crawl (a test asked for it)");
     }
-    if (command instanceof CrawlSupervisor.GetHost get) {
-      get.replyTo().tell(report(get.host(), HostControl.NONE));
+    if (command instanceof CrawlSupervisor.GetHost get && get.host().name().equals(UNREADABLE_HOST)) {
+      get.replyTo().tell(Answer.failed("could not read the crawl's frontier: the disk is gone"));
+    } else if (command instanceof CrawlSupervisor.GetHost get) {
+      get.replyTo().tell(Answer.ok(report(get.host(), HostControl.NONE)));
     } else if (command instanceof CrawlSupervisor.ControlHost control) {
-      control.replyTo().tell(report(control.host(), control.control()));
+      control.replyTo().tell(Answer.ok(report(control.host(), control.control())));
     } else if (command instanceof CrawlSupervisor.ListHosts list) {
       List<HostReport> hosts = new ArrayList<>();
       for (String host : HOSTS.subList(0, Math.min(list.limit(), HOSTS.size()))) {
         hosts.add(report(HostKey.parse(host), HostControl.NONE));
       }
-      list.replyTo().tell(new HostList(hosts, HOSTS.size()));
+      list.replyTo().tell(Answer.ok(new HostList(hosts, HOSTS.size())));
     } else if (command instanceof CrawlSupervisor.Explain explain) {
       Instant soon = Instant.now().plusSeconds(2);
-      explain.replyTo().tell(new WhyReport(false, false, 7, 1, 3, 2, 1,
+      explain.replyTo().tell(Answer.ok(new WhyReport(false, false, 7, 1, 3, 2, 1,
           List.of(new WhyReport.HostWait(HostKey.parse("a.example"), "politeness delay", Optional.of(soon))),
           List.of(new WhyReport.HostWait(HostKey.parse("b.example:8080"), "503 backoff", Optional.of(soon))),
           List.of(new WhyReport.HostWait(HostKey.parse("c.example"), "robots.txt unavailable", Optional.empty())),
           List.of(), List.of(new WhyReport.InFlight(HostKey.parse("a.example"), "http://a.example/x",
-          Duration.ofMillis(300))), explain.limit() < 3));
+          Duration.ofMillis(300))), explain.limit() < 3)));
     } else if (command instanceof CrawlSupervisor.GetProgress get) {
       get.replyTo().tell(new Progress(Duration.ofSeconds(1), 0, 0, 0, 0, 0, 0));
     }

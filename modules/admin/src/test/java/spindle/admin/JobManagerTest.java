@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.Done;
@@ -178,5 +179,97 @@ class JobManagerTest {
     assertTrue(saved.get("two").restart());
     assertFalse(saved.get("three").restart(), "a job an operator stopped stays stopped");
     assertTrue(saved.get("one").ended().isPresent());
+  }
+
+  private Reply<JobView> submitBody(ActorRef<JobManager.Command> manager, String body) {
+    return ask(manager, replyTo -> new JobManager.Submit(body, BodySyntax.HOCON, replyTo));
+  }
+
+  private static String refusal(Reply<JobView> reply) {
+    assertTrue(reply instanceof Reply.Refused<JobView>, reply.toString());
+    Reply.Refused<JobView> refused = (Reply.Refused<JobView>) reply;
+    return refused.problem().status() + " " + refused.message();
+  }
+
+  @Test
+  void aJobWhoseOutputOrStoreAnActiveJobHoldsIsRefusedNamingThatJob() {
+    ActorRef<JobManager.Command> manager = manager();
+    String output = directory.resolve("shared.jsonl").toString();
+    String store = directory.resolve("store").toString();
+    submitBody(manager, AdminRoutesTest.job("first") + "spindle.output.path = \"" + output + "\"\n"
+        + "spindle.store.dir = \"" + store + "\"\n");
+    assertEquals("409 spindle.output.path: " + output + " is the output of job first, which is running",
+        refusal(submitBody(manager, AdminRoutesTest.job("second") + "spindle.output.path = \"" + output + "\"\n")));
+    assertEquals("409 spindle.store.dir: " + store + " is the store of job first, which is running",
+        refusal(submitBody(manager, AdminRoutesTest.job("third") + "spindle.store.dir = \"" + store + "\"\n")));
+    String jobsDirectory = directory.resolve("service").toString();
+    assertTrue(refusal(submitBody(manager, AdminRoutesTest.job("fourth") + "spindle.store.dir = \"" + jobsDirectory
+        + "\"\n")).startsWith("400 spindle.store.dir: " + jobsDirectory + " is the service's jobs directory"));
+    assertEquals(1, launcher.opened(), "a refused job opened a store");
+
+    ask(manager, (ActorRef<Reply<JobView>> replyTo) -> new JobManager.ChangeJob("first", JobManager.JobAction.STOP,
+        replyTo));
+    commands.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertEquals(JobState.STOPPED, jobs(manager).get("first").state());
+      return null;
+    });
+    commands.awaitAssert(Duration.ofSeconds(5), () -> { // once its store is closed, another job may use both
+      assertTrue(submitBody(manager, AdminRoutesTest.job("second") + "spindle.output.path = \"" + output + "\"\n"
+          + "spindle.store.dir = \"" + store + "\"\n") instanceof Reply.Ok<JobView>);
+      return null;
+    });
+    shutdown(manager);
+  }
+
+  /** Shuts {@code manager} down and waits until every job's file is written, so the test leaves nothing running. */
+  private void shutdown(ActorRef<JobManager.Command> manager) {
+    assertEquals(Done.getInstance(), ask(manager, JobManager.Shutdown::new));
+  }
+
+  @Test
+  void aJoinOfAJobActiveHereIsRefusedAndOfAnEndedOneRunsItAgain() {
+    ActorRef<JobManager.Command> manager = manager();
+    submit(manager, "shared");
+    Reply<JobView> refused = ask(manager, replyTo -> new JobManager.Join("shared", AdminRoutesTest.job("shared"),
+        BodySyntax.HOCON, replyTo));
+    assertEquals("409 job shared is active here or the service is stopping", refusal(refused));
+    ask(manager, (ActorRef<Reply<JobView>> replyTo) -> new JobManager.ChangeJob("shared", JobManager.JobAction.STOP,
+        replyTo));
+    commands.awaitAssert(Duration.ofSeconds(5), () -> {
+      Reply<JobView> joined = ask(manager, replyTo -> new JobManager.Join("shared", "spindle.job.seeds = "
+          + "[\"http://a.example/\"]", BodySyntax.HOCON, replyTo));
+      assertTrue(joined instanceof Reply.Ok<JobView> ok && ok.value().state() == JobState.RUNNING, joined.toString());
+      return null;
+    });
+    assertEquals(2, launcher.opened());
+    shutdown(manager);
+  }
+
+  @Test
+  void aShutdownWhileAJobIsOpeningRefusesItWith503AndIsAnsweredOnceItsStoreIsClosedAgain() {
+    CompletableFuture<Void> entered = new CompletableFuture<>();
+    CompletableFuture<Void> gate = new CompletableFuture<>();
+    JobLauncher slow = (body, taken) -> JobTest.openingWhen(launcher.read(body, taken), entered, gate);
+    AdminSettings settings = AdminRoutesTest.settings(directory, Optional.empty());
+    ActorRef<JobManager.Command> manager = testKit.spawn(JobManager.create(new JobManager.Dependencies(slow,
+        new SimpleMeterRegistry(), new HostMetrics(new SimpleMeterRegistry(), 2), settings, files,
+        new FakeCrawls(commands).factory(), Clock.systemUTC())));
+    awaitReady(manager);
+    TestProbe<Reply<JobView>> submitted = testKit.createTestProbe();
+    manager.tell(new JobManager.Submit(AdminRoutesTest.job("opening"), BodySyntax.HOCON, submitted.ref()));
+    TestProbe<Done> stopped = testKit.createTestProbe();
+    commands.awaitAssert(Duration.ofSeconds(5), () -> {
+      assertTrue(entered.isDone(), "the job's store is not being opened yet");
+      return null;
+    });
+    assertTrue(jobs(manager).isEmpty(), "a new job is listed while its store opens");
+    manager.tell(new JobManager.Shutdown(stopped.ref()));
+    stopped.expectNoMessage(Duration.ofMillis(300));
+
+    gate.complete(null);
+    assertEquals("503 the service is stopping", refusal(submitted.receiveMessage(Duration.ofSeconds(5))));
+    stopped.expectMessage(Duration.ofSeconds(5), Done.getInstance());
+    assertEquals(launcher.opened(), launcher.closed(), "the store opened during the shutdown is closed again");
+    assertTrue(jobs(manager).isEmpty(), "the refused job is not listed");
   }
 }

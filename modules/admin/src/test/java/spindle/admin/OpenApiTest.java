@@ -12,12 +12,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
@@ -28,6 +30,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
@@ -39,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * openapi.yaml and the routes agree: every path and method of the file is routed and answers something other than
- * 404 or 405 (or a 5xx), and every route is in the file.
+ * 404 or 405 (or a 5xx); every operation the routes serve ({@link AdminRoutes.Operation}, through which every route
+ * goes) is in the file; and the paths of the file answer every other method with 405.
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -92,12 +96,36 @@ class OpenApiTest extends JUnit5RouteTest {
     return operations;
   }
 
+  private static String concrete(String template) {
+    return template.replace("{id}", "spec-job").replace("{host}", "a.example").replace("{file}", "index.html");
+  }
+
   @Test
   void everyRouteIsInTheFileAndEveryOperationOfTheFileIsRouted() {
-    Set<String> routed = routes.endpoints().stream().map(endpoint -> endpoint.method().name() + " "
-        + endpoint.template()).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> routed = Arrays.stream(AdminRoutes.Operation.values()).map(operation -> operation.method().name()
+        + " " + operation.template()).collect(Collectors.toCollection(TreeSet::new));
     assertFalse(routed.isEmpty());
     assertEquals(routed, specified());
+  }
+
+  @Test
+  void thePathsOfTheFileAnswerEveryMethodTheFileDoesNotListWith405() {
+    Map<String, Set<String>> methods = new TreeMap<>();
+    for (String operation : specified()) {
+      methods.computeIfAbsent(operation.substring(operation.indexOf(' ') + 1), path -> new TreeSet<>())
+          .add(operation.substring(0, operation.indexOf(' ')));
+    }
+    for (Map.Entry<String, Set<String>> path : methods.entrySet()) {
+      for (HttpMethod method : List.of(HttpMethods.GET, HttpMethods.POST, HttpMethods.PUT, HttpMethods.PATCH,
+          HttpMethods.DELETE)) {
+        if (!path.getValue().contains(method.name())) {
+          route.run(HttpRequest.create(concrete(path.getKey())).withMethod(method)
+                  .withEntity(ContentTypes.APPLICATION_JSON, "{}"))
+              .assertStatusCode(405)
+              .assertHeaderExists("Allow", String.join(", ", path.getValue()));
+        }
+      }
+    }
   }
 
   @Test
@@ -108,8 +136,7 @@ class OpenApiTest extends JUnit5RouteTest {
     for (String operation : operations.stream().sorted((a, b) -> Boolean.compare(a.endsWith("/stop"),
         b.endsWith("/stop"))).toList()) {
       String method = operation.substring(0, operation.indexOf(' '));
-      String path = operation.substring(operation.indexOf(' ') + 1).replace("{id}", "spec-job")
-          .replace("{host}", "a.example").replace("{file}", "index.html");
+      String path = concrete(operation.substring(operation.indexOf(' ') + 1));
       HttpRequest request = switch (method) {
         case "GET" -> HttpRequest.GET(path);
         case "POST" -> path.equals("/api/jobs")

@@ -69,7 +69,8 @@ final class TestLauncher implements JobLauncher {
       }
       name = "job-" + n;
     }
-    Path output = directory.resolve(name + ".jsonl");
+    Path output = job.hasPath("spindle.output.path") ? Path.of(job.getString("spindle.output.path"))
+        : directory.resolve(name + ".jsonl");
     Config config = job.withFallback(ConfigFactory.parseMap(Map.of("spindle.job.name", name,
             "spindle.output.path", output.toString(), "spindle.store.backend", "memory",
             "spindle.progress.interval", "100ms")))
@@ -95,8 +96,9 @@ final class TestLauncher implements JobLauncher {
       }
 
       @Override
-      public Optional<Path> storeDirectory() {
-        return Optional.empty();
+      public Optional<Path> storeDirectory() { // the store is in memory; a job may still name a directory for it
+        return job.hasPath("spindle.store.dir") ? Optional.of(Path.of(job.getString("spindle.store.dir")))
+            : Optional.empty();
       }
 
       @Override

@@ -61,23 +61,23 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   /** Starts requests again after {@link Pause}. */
   public enum Resume implements Command { INSTANCE }
 
-  /** Replies with the report of {@code host}. */
-  public record GetHost(HostKey host, ActorRef<HostReport> replyTo) implements Command {}
+  /** Replies with the report of {@code host} (failed when the frontier cannot be read). */
+  public record GetHost(HostKey host, ActorRef<Answer<HostReport>> replyTo) implements Command {}
 
-  /** Replies with the first {@code limit} hosts in {@code order}. */
-  public record ListHosts(HostOrder order, int limit, ActorRef<HostList> replyTo) implements Command {}
+  /** Replies with the first {@code limit} hosts in {@code order} (failed when the frontier cannot be read). */
+  public record ListHosts(HostOrder order, int limit, ActorRef<Answer<HostList>> replyTo) implements Command {}
 
-  /** Applies an operator's change to {@code host}, then replies with its report. */
-  public record ControlHost(HostKey host, HostControl control, ActorRef<HostReport> replyTo) implements Command {}
+  /** Applies an operator's change to {@code host}, then replies with its report (as {@link GetHost}). */
+  public record ControlHost(HostKey host, HostControl control, ActorRef<Answer<HostReport>> replyTo)
+      implements Command {}
 
-  /** Replies with why the crawl is not finished, each list cut at {@code limit}. */
-  public record Explain(int limit, ActorRef<WhyReport> replyTo) implements Command {}
+  /**
+   * Replies with why the crawl is not finished, each list cut at {@code limit} (failed when the frontier cannot
+   * be read).
+   */
+  public record Explain(int limit, ActorRef<Answer<WhyReport>> replyTo) implements Command {}
 
   private record SeedsAdded(List<CrawlUrl> accepted, Throwable failure) implements Command {}
-
-  private record WhyCollected(Explain explain, WhyReport report) implements Command {}
-
-  private record Explained(WhyCollected collected, Set<String> offered) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -138,7 +138,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     this.region = context.spawn(job.cluster().isPresent()
         ? ShardedHostRegion.create(settings.job().name(), hostDeps, job.cluster().get())
         : HostRegion.create(hostDeps, settings.pipeline().maxActiveHosts()), "hosts");
-    this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, settings.politeness(),
+    this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, broker, settings.politeness(),
         settings.robots().enabled(), controls, Duration.ofSeconds(3));
 
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
@@ -214,8 +214,6 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         .onMessage(ListHosts.class, this::onListHosts)
         .onMessage(ControlHost.class, this::onControlHost)
         .onMessage(Explain.class, this::onExplain)
-        .onMessage(WhyCollected.class, this::onWhyCollected)
-        .onMessage(Explained.class, this::onExplained)
         .build();
   }
 
@@ -321,26 +319,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   }
 
   private Behavior<Command> onExplain(Explain explain) {
-    ActorRef<WhyReport> collected = getContext().messageAdapter(WhyReport.class,
-        report -> new WhyCollected(explain, report));
     getContext().spawnAnonymous(HostReports.why(reportSources, explain.limit(), paused, phase != Phase.RUNNING,
-        collected));
-    return this;
-  }
-
-  /**
-   * Items offered to the broker are leased by their hosts but not in flight (a pause holds them all there). Asked
-   * after the hosts answered: an offer a host made before its answer is in the broker's mailbox before this question.
-   */
-  private Behavior<Command> onWhyCollected(WhyCollected collected) {
-    getContext().ask(WorkBroker.Offered.class, broker, reportSources.timeout(), WorkBroker.GetOffered::new,
-        (offered, failure) -> new Explained(collected, offered == null ? Set.of() : offered.urls()));
-    return this;
-  }
-
-  private Behavior<Command> onExplained(Explained explained) {
-    WhyCollected collected = explained.collected();
-    collected.explain().replyTo().tell(collected.report().withoutInFlight(explained.offered()));
+        explain.replyTo()));
     return this;
   }
 

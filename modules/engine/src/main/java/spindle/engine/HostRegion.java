@@ -219,9 +219,8 @@ final class HostRegion extends AbstractBehavior<HostRegion.Command> {
         }
       }
     }
-    ActorRef<HostQueue.HostStatus> collector = getContext().spawnAnonymous(
-        StatusCollector.create(targets.size(), waiting.size(), collect.timeout(), collect.replyTo()));
-    targets.forEach(queue -> queue.tell(new HostQueue.GetStatus(collector)));
+    getContext().spawnAnonymous(StatusCollector.create(targets.size(), waiting.size(), collect.timeout(),
+        collect.replyTo(), statusTo -> targets.forEach(queue -> queue.tell(new HostQueue.GetStatus(statusTo)))));
     return this;
   }
 

@@ -5,20 +5,22 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import spindle.core.HostKey;
 import spindle.store.Frontier;
 import spindle.store.FrontierCounts;
@@ -29,100 +31,190 @@ import spindle.store.HostTally;
  * Answers an operator's questions about hosts: one short-lived actor per question joins the frontier's durable
  * tallies (read on the store dispatcher) with the live state of the hosts' running queues (asked through the
  * region, which never starts a queue for a question).
+ *
+ * <p>It always answers: with the report; with the frontier's part alone when the region has not answered within
+ * the sources' timeout and a second (hosts then show no live state, as if not running); or with
+ * {@link Answer.Failed} when the frontier could not be read, or not in that time.
  */
 final class HostReports {
   private HostReports() {}
 
+  /** Messages a question's actor handles: the frontier's part, the region's part and its deadline. */
+  sealed interface Command {}
+
+  private record FrontierRead(Tallies tallies) implements Command {}
+
+  private record FrontierFailed(Throwable failure) implements Command {}
+
+  private record LiveCollected(HostRegion.Collected collected) implements Command {}
+
+  private record OffersRead(Set<String> urls) implements Command {}
+
+  private enum Deadline implements Command { INSTANCE }
+
   /** What every report needs from its crawl. */
   record Sources(Frontier frontier, Executor storeExecutor, ActorRef<HostRegion.Command> region,
-      PolitenessSettings politeness, boolean robotsEnabled, HostControls controls, Duration timeout) {}
+      ActorRef<WorkBroker.Command> broker, PolitenessSettings politeness, boolean robotsEnabled,
+      HostControls controls, Duration timeout) {}
 
-  private record Tallies(List<HostTally> tallies, int totalHosts, FrontierCounts counts, Throwable failure) {}
-
-  private record Statuses(List<HostQueue.HostStatus> statuses, int waitingHosts) {}
+  /** The frontier's part of an answer: host tallies, how many hosts it knows, or its counts. */
+  private record Tallies(List<HostTally> tallies, int totalHosts, FrontierCounts counts) {}
 
   /** The report of one host. */
-  static Behavior<Object> host(Sources sources, HostKey host, ActorRef<HostReport> replyTo) {
-    return join(sources, Optional.of(Set.of(host)), () -> new Tallies(List.of(sources.frontier().tally(host)), 0,
-        null, null), (tallies, collected) -> replyTo.tell(report(sources, tallies.tallies().get(0),
-        collected.statuses().stream().findFirst())));
+  static Behavior<Command> host(Sources sources, HostKey host, ActorRef<Answer<HostReport>> replyTo) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      Asking<HostReport> asking = new Asking<>(context, sources, replyTo);
+      asking.answer((tallies, live) -> asking.replyOk(report(sources, tallies.tallies().get(0),
+          live.statuses().stream().findFirst())));
+      asking.start(timers, frontier -> new Tallies(List.of(frontier.tally(host)), 0, null));
+      asking.collect(Optional.of(Set.of(host)));
+      return asking.joining(Optional.empty(), Optional.empty());
+    }));
   }
 
   /** The first {@code limit} hosts in {@code order}. */
-  static Behavior<Object> list(Sources sources, HostOrder order, int limit, ActorRef<HostList> replyTo) {
-    Frontier frontier = sources.frontier();
-    return Behaviors.setup(context -> {
-      // the hosts are known only once the frontier has answered: ask the region afterwards
-      CompletableFuture<Tallies> read = CompletableFuture.supplyAsync(
-          () -> new Tallies(frontier.hosts(order, limit), frontier.hostCount(), null, null), sources.storeExecutor());
-      context.pipeToSelf(read, (tallies, failure) -> tallies != null ? tallies : new Tallies(List.of(), 0, null,
-          failure));
-      return Behaviors.receive(Object.class)
-          .onMessage(Tallies.class, tallies -> {
-            if (tallies.failure() != null) {
-              context.getLog().error("could not read host tallies", tallies.failure());
-              replyTo.tell(new HostList(List.of(), 0));
-              return Behaviors.stopped();
-            }
-            Set<HostKey> hosts = tallies.tallies().stream().map(HostTally::host).collect(Collectors.toSet());
-            sources.region().tell(new HostRegion.Collect(Optional.of(hosts), sources.timeout(),
-                context.messageAdapter(HostRegion.Collected.class, collected -> new Statuses(collected.statuses(), collected.waitingHosts()))));
-            return Behaviors.receive(Object.class)
-                .onMessage(Statuses.class, statuses -> {
-                  Map<HostKey, HostQueue.HostStatus> byHost = byHost(statuses.statuses());
-                  List<HostReport> reports = new ArrayList<>(tallies.tallies().size());
-                  tallies.tallies().forEach(tally -> reports.add(report(sources, tally,
-                      Optional.ofNullable(byHost.get(tally.host())))));
-                  replyTo.tell(new HostList(reports, tallies.totalHosts()));
-                  return Behaviors.stopped();
-                })
-                .build();
-          })
-          .build();
-    });
+  static Behavior<Command> list(Sources sources, HostOrder order, int limit, ActorRef<Answer<HostList>> replyTo) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      Asking<HostList> asking = new Asking<>(context, sources, replyTo);
+      asking.answer((tallies, live) -> asking.replyOk(list(sources, tallies, live)));
+      // the hosts are known only once the frontier has answered: the region is asked afterwards
+      asking.start(timers, frontier -> new Tallies(frontier.hosts(order, limit), frontier.hostCount(), null));
+      return asking.readingHosts();
+    }));
   }
 
-  /** Why the crawl is not finished, each list cut at {@code limit}. */
-  static Behavior<Object> why(Sources sources, int limit, boolean paused, boolean draining,
-      ActorRef<WhyReport> replyTo) {
-    Frontier frontier = sources.frontier();
-    return join(sources, Optional.empty(), () -> new Tallies(List.of(), 0, frontier.counts(), null),
-        (tallies, collected) -> replyTo.tell(why(collected.statuses(), collected.waitingHosts(), tallies.counts(), limit,
-            paused, draining)));
+  /**
+   * Why the crawl is not finished, each list cut at {@code limit}. Once the hosts answered, the broker is asked which
+   * of their requests wait in it for a fetcher (not in flight; a pause holds them all there): an offer a host made
+   * before its answer is in the broker's mailbox before that question.
+   */
+  static Behavior<Command> why(Sources sources, int limit, boolean paused, boolean draining,
+      ActorRef<Answer<WhyReport>> replyTo) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      Asking<WhyReport> asking = new Asking<>(context, sources, replyTo);
+      asking.answer((tallies, live) -> withoutOffers(asking, why(live.statuses(), live.waitingHosts(),
+          tallies.counts(), limit, paused, draining)));
+      asking.start(timers, frontier -> new Tallies(List.of(), 0, frontier.counts()));
+      asking.collect(Optional.empty());
+      return asking.joining(Optional.empty(), Optional.empty());
+    }));
   }
 
-  /** Reads the frontier and asks the region at the same time; {@code done} gets both. */
-  private static Behavior<Object> join(Sources sources, Optional<Set<HostKey>> hosts, Supplier<Tallies> read,
-      BiConsumer<Tallies, Statuses> done) {
-    return Behaviors.setup(context -> {
-      context.pipeToSelf(CompletableFuture.supplyAsync(read, sources.storeExecutor()),
-          (tallies, failure) -> tallies != null ? tallies : new Tallies(List.of(), 0, null, failure));
-      sources.region().tell(new HostRegion.Collect(hosts, sources.timeout(),
-          context.messageAdapter(HostRegion.Collected.class, collected -> new Statuses(collected.statuses(), collected.waitingHosts()))));
-      return waiting(context, null, null, done);
-    });
-  }
-
-  private static Behavior<Object> waiting(ActorContext<Object> context, Tallies tallies, Statuses statuses,
-      BiConsumer<Tallies, Statuses> done) {
-    if (tallies != null && statuses != null) {
-      if (tallies.failure() != null) {
-        context.getLog().error("could not read the frontier for a host report", tallies.failure());
-        return Behaviors.stopped(); // the asker times out and says so
-      }
-      done.accept(tallies, statuses);
-      return Behaviors.stopped();
-    }
-    return Behaviors.receive(Object.class)
-        .onMessage(Tallies.class, read -> waiting(context, read, statuses, done))
-        .onMessage(Statuses.class, collected -> waiting(context, tallies, collected, done))
+  /**
+   * The report {@code why} without the requests that wait in the broker for a fetcher; the report as it is if the
+   * broker does not say in time.
+   */
+  private static Behavior<Command> withoutOffers(Asking<WhyReport> asking, WhyReport why) {
+    asking.context.ask(WorkBroker.Offered.class, asking.sources.broker(), asking.sources.timeout(),
+        WorkBroker.GetOffered::new, (offered, failure) -> new OffersRead(offered == null ? Set.of() : offered.urls()));
+    return Behaviors.receive(Command.class)
+        .onMessage(OffersRead.class, offers -> asking.replyOk(why.withoutInFlight(offers.urls())))
         .build();
   }
 
-  private static Map<HostKey, HostQueue.HostStatus> byHost(List<HostQueue.HostStatus> statuses) {
-    Map<HostKey, HostQueue.HostStatus> map = new HashMap<>();
-    statuses.forEach(status -> map.put(status.host(), status));
-    return map;
+  /** One question under way: its phases are behaviours, and it is answered exactly once. */
+  private static final class Asking<T> {
+    private final ActorContext<Command> context;
+    private final Sources sources;
+    private final ActorRef<Answer<T>> replyTo;
+    private BiFunction<Tallies, HostRegion.Collected, Behavior<Command>> answer;
+
+    Asking(ActorContext<Command> context, Sources sources, ActorRef<Answer<T>> replyTo) {
+      this.context = context;
+      this.sources = sources;
+      this.replyTo = replyTo;
+    }
+
+    /** What to do once both parts are in: reply, or take a last step first. */
+    void answer(BiFunction<Tallies, HostRegion.Collected, Behavior<Command>> then) {
+      answer = then;
+    }
+
+    /** Replies with {@code value} and stops. */
+    Behavior<Command> replyOk(T value) {
+      replyTo.tell(Answer.ok(value));
+      return Behaviors.stopped();
+    }
+
+    /** Reads the frontier on the store dispatcher, and sets the deadline. */
+    void start(TimerScheduler<Command> timers, Function<Frontier, Tallies> read) {
+      Frontier frontier = sources.frontier();
+      context.pipeToSelf(CompletableFuture.supplyAsync(() -> read.apply(frontier), sources.storeExecutor()),
+          (tallies, failure) -> failure == null ? new FrontierRead(tallies) : new FrontierFailed(failure));
+      timers.startSingleTimer(Deadline.INSTANCE, deadline());
+    }
+
+    /** Asks the region for the live state of {@code hosts} (empty: every running queue). */
+    void collect(Optional<Set<HostKey>> hosts) {
+      sources.region().tell(new HostRegion.Collect(hosts, sources.timeout(),
+          context.messageAdapter(HostRegion.Collected.class, LiveCollected::new)));
+    }
+
+    /** Waiting for the frontier, whose answer names the hosts to ask the region about. */
+    Behavior<Command> readingHosts() {
+      return Behaviors.receive(Command.class)
+          .onMessage(FrontierRead.class, this::onHostsRead)
+          .onMessage(FrontierFailed.class, this::onFrontierFailed)
+          .onMessageEquals(Deadline.INSTANCE, () -> onDeadline(Optional.empty()))
+          .build();
+    }
+
+    /** Waiting for whichever of the frontier and the region has not answered yet. */
+    Behavior<Command> joining(Optional<Tallies> tallies, Optional<HostRegion.Collected> live) {
+      if (tallies.isPresent() && live.isPresent()) {
+        return reply(tallies.get(), live.get());
+      }
+      return Behaviors.receive(Command.class)
+          .onMessage(FrontierRead.class, read -> joining(Optional.of(read.tallies()), live))
+          .onMessage(LiveCollected.class, collected -> joining(tallies, Optional.of(collected.collected())))
+          .onMessage(FrontierFailed.class, this::onFrontierFailed)
+          .onMessageEquals(Deadline.INSTANCE, () -> onDeadline(tallies))
+          .build();
+    }
+
+    private Behavior<Command> onHostsRead(FrontierRead read) {
+      Set<HostKey> hosts = new HashSet<>();
+      read.tallies().tallies().forEach(tally -> hosts.add(tally.host()));
+      collect(Optional.of(hosts));
+      return joining(Optional.of(read.tallies()), Optional.empty());
+    }
+
+    private Behavior<Command> onFrontierFailed(FrontierFailed failed) {
+      Throwable cause = failed.failure() instanceof CompletionException && failed.failure().getCause() != null
+          ? failed.failure().getCause() : failed.failure();
+      context.getLog().error("could not read the frontier for a host report", cause);
+      replyTo.tell(Answer.failed("could not read the crawl's frontier: " + cause));
+      return Behaviors.stopped();
+    }
+
+    /** The deadline passed: the frontier's part alone, else a failure. */
+    private Behavior<Command> onDeadline(Optional<Tallies> tallies) {
+      if (tallies.isPresent()) {
+        context.getLog().warn("host queues did not answer within {}; reporting without their live state",
+            deadline());
+        return reply(tallies.get(), new HostRegion.Collected(List.of(), 0));
+      }
+      replyTo.tell(Answer.failed("the crawl's frontier did not answer within " + deadline().toMillis() + " ms"));
+      return Behaviors.stopped();
+    }
+
+    private Behavior<Command> reply(Tallies tallies, HostRegion.Collected live) {
+      return answer.apply(tallies, live);
+    }
+
+    /** The region answers within the sources' timeout; a second more covers the messages' way. */
+    private Duration deadline() {
+      return sources.timeout().plusSeconds(1);
+    }
+  }
+
+  private static HostList list(Sources sources, Tallies tallies, HostRegion.Collected live) {
+    Map<HostKey, HostQueue.HostStatus> byHost = new HashMap<>();
+    live.statuses().forEach(status -> byHost.put(status.host(), status));
+    List<HostReport> reports = new ArrayList<>(tallies.tallies().size());
+    tallies.tallies().forEach(tally -> reports.add(report(sources, tally, Optional.ofNullable(byHost.get(
+        tally.host())))));
+    return new HostList(reports, tallies.totalHosts());
   }
 
   /** A host's report: the tally, with the queue's live state when it runs, else the host's configured state. */
@@ -134,12 +226,11 @@ final class HostReports {
           status.robotsRetryAt(), status.lastStatus(), status.paused(), status.blocked(), status.concurrency(),
           status.leases(), true);
     }
-    HostControl control = sources.controls().get(tally.host());
-    Duration delay = control.delay().orElse(sources.politeness().delay());
+    HostPoliteness politeness = HostPoliteness.of(sources.politeness(), sources.controls().get(tally.host()));
     return new HostReport(tally.host(), tally.queued(), 0, tally.fetched(), tally.failed(),
-        sources.robotsEnabled() ? "not-loaded" : "disabled", delay, Optional.empty(), Optional.empty(),
-        Optional.empty(), OptionalInt.empty(), control.paused().orElse(false), control.blocked().orElse(false),
-        control.concurrency().orElse(sources.politeness().perHostConcurrency()), List.of(), false);
+        sources.robotsEnabled() ? "not-loaded" : "disabled", politeness.delay(), Optional.empty(), Optional.empty(),
+        Optional.empty(), OptionalInt.empty(), politeness.paused(), politeness.blocked(), politeness.concurrency(),
+        List.of(), false);
   }
 
   /** Sorts the running queues' states into what each is waiting for. */

@@ -38,21 +38,4 @@ public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int per
     return new PolitenessSettings(c.getDuration("delay"), c.getDuration("max-crawl-delay"),
         c.getInt("per-host-concurrency"), rate);
   }
-
-  /** The delay for a host whose robots.txt asks for {@code crawlDelay}: the larger of both, capped. */
-  public Duration effectiveDelay(java.util.Optional<Duration> crawlDelay) {
-    return effectiveDelay(delay, crawlDelay);
-  }
-
-  /**
-   * The delay for a host whose own delay is {@code hostDelay} (an operator's override) and whose robots.txt asks
-   * for {@code crawlDelay}: the larger of both, the Crawl-delay capped at {@code max-crawl-delay}.
-   */
-  public Duration effectiveDelay(Duration hostDelay, java.util.Optional<Duration> crawlDelay) {
-    if (crawlDelay.isEmpty()) {
-      return hostDelay;
-    }
-    Duration asked = crawlDelay.get().compareTo(maxCrawlDelay) > 0 ? maxCrawlDelay : crawlDelay.get();
-    return asked.compareTo(hostDelay) > 0 ? asked : hostDelay;
-  }
 }

@@ -170,14 +170,14 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
     if (collect.hosts().isEmpty()) { // the entities on this node
       List<ActorRef<HostQueue.Command>> targets = new ArrayList<>();
       local.values().forEach(entry -> targets.add(entry.entity()));
-      ActorRef<HostQueue.HostStatus> collector = getContext().spawnAnonymous(
-          StatusCollector.create(targets.size(), 0, collect.timeout(), collect.replyTo()));
-      targets.forEach(entity -> entity.tell(new HostQueue.GetStatus(collector)));
+      getContext().spawnAnonymous(StatusCollector.create(targets.size(), 0, collect.timeout(), collect.replyTo(),
+          statusTo -> targets.forEach(entity -> entity.tell(new HostQueue.GetStatus(statusTo)))));
     } else { // named hosts: wherever they live
-      ActorRef<HostQueue.HostStatus> collector = getContext().spawnAnonymous(
-          StatusCollector.create(collect.hosts().get().size(), 0, collect.timeout(), collect.replyTo()));
-      collect.hosts().get().forEach(host ->
-          region.tell(new ShardingEnvelope<>(host.name(), new HostQueue.GetStatus(collector))));
+      List<HostKey> hosts = List.copyOf(collect.hosts().get());
+      ActorRef<ShardingEnvelope<HostQueue.Command>> shards = region;
+      getContext().spawnAnonymous(StatusCollector.create(hosts.size(), 0, collect.timeout(), collect.replyTo(),
+          statusTo -> hosts.forEach(host ->
+              shards.tell(new ShardingEnvelope<>(host.name(), new HostQueue.GetStatus(statusTo))))));
     }
     return this;
   }

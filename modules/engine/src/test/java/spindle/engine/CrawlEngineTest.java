@@ -299,7 +299,7 @@ class CrawlEngineTest {
   void aPausedCrawlStartsNoRequestUntilResumedThenFinishes() {
     try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(3).pagesPerHost(40).seed(31)
         .robots(RobotsProfile.ALLOW_ALL).latency(Duration.ofMillis(5), Duration.ofMillis(20)).build())) {
-      TestProbe<WhyReport> why = testKit.createTestProbe();
+      TestProbe<Answer<WhyReport>> why = testKit.createTestProbe();
       CrawlHarness.Run run = harness.run(CrawlHarness.config("""
           spindle.politeness.delay = 50ms
           """), web.seedUrls(), Optional.empty(), supervisor -> {
@@ -309,7 +309,7 @@ class CrawlEngineTest {
             });
             supervisor.tell(CrawlSupervisor.Pause.INSTANCE);
             supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
-            assertTrue(why.receiveMessage(Duration.ofSeconds(5)).paused());
+            assertTrue(why.receiveMessage(Duration.ofSeconds(5)).orElseThrow().paused());
             why.awaitAssert(Duration.ofSeconds(10), () -> {
               assertEquals(0, web.requestsInFlight());
               return null;
@@ -320,7 +320,7 @@ class CrawlEngineTest {
             assertEquals(requestsWhenPaused, web.requestCount(), "a request started while the crawl was paused");
             // the hosts' offers wait in the broker meanwhile: /why must not call them in flight
             supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
-            WhyReport held = why.receiveMessage(Duration.ofSeconds(5));
+            WhyReport held = why.receiveMessage(Duration.ofSeconds(5)).orElseThrow();
             assertEquals(List.of(), held.inFlight(), "in flight while paused and no request runs: " + held);
             supervisor.tell(CrawlSupervisor.Resume.INSTANCE);
           });
@@ -335,15 +335,15 @@ class CrawlEngineTest {
     try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(3).pagesPerHost(30).seed(37)
         .robots(RobotsProfile.ALLOW_ALL).build())) {
       HostKey blocked = HostKey.parse(web.hostName(2));
-      TestProbe<HostList> hosts = testKit.createTestProbe();
-      TestProbe<HostReport> host = testKit.createTestProbe();
-      TestProbe<WhyReport> why = testKit.createTestProbe();
+      TestProbe<Answer<HostList>> hosts = testKit.createTestProbe();
+      TestProbe<Answer<HostReport>> host = testKit.createTestProbe();
+      TestProbe<Answer<WhyReport>> why = testKit.createTestProbe();
       CrawlHarness.Run run = harness.run(CrawlHarness.config("""
           spindle.politeness.delay = 300ms
           """), web.seedUrls(), Optional.empty(), supervisor -> {
             HostList list = hosts.awaitAssert(Duration.ofSeconds(20), () -> {
               supervisor.tell(new CrawlSupervisor.ListHosts(HostOrder.QUEUED, 10, hosts.ref()));
-              HostList answer = hosts.receiveMessage(Duration.ofSeconds(5));
+              HostList answer = hosts.receiveMessage(Duration.ofSeconds(5)).orElseThrow();
               assertEquals(3, answer.totalHosts());
               assertTrue(answer.hosts().stream().allMatch(report -> report.fetched() >= 1), answer.toString());
               return answer;
@@ -352,14 +352,14 @@ class CrawlEngineTest {
             assertTrue(list.hosts().stream().allMatch(r -> r.effectiveDelay().equals(Duration.ofMillis(300))));
 
             supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
-            WhyReport waiting = why.receiveMessage(Duration.ofSeconds(5));
+            WhyReport waiting = why.receiveMessage(Duration.ofSeconds(5)).orElseThrow();
             assertTrue(waiting.politeness().size() + waiting.inFlight().size() + waiting.ready() > 0,
                 waiting.toString());
             assertTrue(waiting.queued() > 0);
 
             supervisor.tell(new CrawlSupervisor.ControlHost(blocked, new HostControl(Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of(true)), host.ref()));
-            HostReport report = host.receiveMessage(Duration.ofSeconds(5));
+            HostReport report = host.receiveMessage(Duration.ofSeconds(5)).orElseThrow();
             assertTrue(report.blocked());
             assertEquals(blocked, report.host());
           });
@@ -379,7 +379,7 @@ class CrawlEngineTest {
   void runsAtMostMaxActiveHostsAndRotatesThemWithoutRefetchingRobotsTxtOrCuttingTheDelay() {
     try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(12).pagesPerHost(15).seed(41)
         .robots(RobotsProfile.ALLOW_ALL).build())) {
-      TestProbe<WhyReport> why = testKit.createTestProbe();
+      TestProbe<Answer<WhyReport>> why = testKit.createTestProbe();
       CrawlHarness.Run run = harness.run(CrawlHarness.config("""
           spindle.fetch.concurrency = 8
           spindle.politeness.delay = 100ms
@@ -387,7 +387,7 @@ class CrawlEngineTest {
           spindle.engine.host-session-requests = 4
           """), web.seedUrls(), Optional.empty(), supervisor -> why.awaitAssert(Duration.ofSeconds(10), () -> {
             supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
-            WhyReport report = why.receiveMessage(Duration.ofSeconds(5));
+            WhyReport report = why.receiveMessage(Duration.ofSeconds(5)).orElseThrow();
             assertTrue(report.activeHosts() <= 3 && report.waitingHosts() > 0, report.toString());
             return null;
           }));

@@ -3,113 +3,137 @@ package spindle.engine;
 import static java.time.Duration.ofMillis;
 import static java.time.Duration.ofSeconds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import spindle.core.CrawlUrl;
 import spindle.core.ErrorKind;
-import spindle.core.HostKey;
-import spindle.core.url.UrlNormalizer;
 import spindle.fetch.robots.RobotsOutcome;
-import spindle.fetch.robots.RobotsRules;
-import spindle.fetch.robots.RobotsSettings;
-import spindle.store.FrontierLimits;
-import spindle.store.MemoryFrontier;
 
-/** One host's politeness, driven message by message with probes in place of the broker and fetchers. */
+/**
+ * One host's politeness, state by state (Active, FetchingRobots, WaitingRobotsRetry, Refusing), driven message by
+ * message with probes in place of the broker and the region, on manual time.
+ */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostQueueTest {
   @JUnit5TestKit
-  public ActorTestKit testKit = new JUnit5TestKitBuilder().build();
+  public ActorTestKit testKit = new JUnit5TestKitBuilder()
+      .withCustomConfig(ManualTime.config().withFallback(com.typesafe.config.ConfigFactory.load())).build();
 
-  private static final HostKey HOST = HostKey.of("example.org", -1);
-  private HostControls controls;
-
-  @BeforeEach
-  void freshControls() {
-    controls = new HostControls(); // one instance serves every test (PER_CLASS): no test sees another's controls
+  private HostQueueRig rig(String... paths) {
+    return new HostQueueRig(testKit, paths);
   }
 
-  private static RobotsSettings robots(boolean enabled) {
-    return new RobotsSettings(enabled, Duration.ofHours(24), ofMillis(200), 1, 512 * 1024);
+  private static HostControl control(Optional<Duration> delay, Optional<Integer> concurrency, Optional<Boolean> paused,
+      Optional<Boolean> blocked) {
+    return new HostControl(delay, concurrency, paused, blocked);
   }
 
-  private ActorRef<HostQueue.Command> queue(TestProbe<WorkBroker.Command> broker, MemoryFrontier frontier,
-      Duration delay, int perHost, boolean robotsEnabled) {
-    return queue(broker, frontier, delay, perHost, robotsEnabled, testKit.<HostRegion.Command>createTestProbe(),
-        ofSeconds(60));
+  // ------------------------------------------------------------------------------------------ Active
+
+  @Test
+  void offersTheNextUrlOnlyAfterTheDelayHasPassedSinceTheLastFetchEnded() {
+    HostQueueRig host = rig("/a", "/b").delay(ofMillis(300));
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    WorkItem.PageFetch first = host.page("/a");
+    host.pass(ofSeconds(5));
+    host.noOffer(); // one request in flight per host, however long it takes
+    host.finished(first, 200);
+    host.settle();
+    host.pass(ofMillis(299));
+    host.noOffer(); // the delay counts from the end of the fetch
+    host.pass(ofMillis(1));
+    host.page("/b");
   }
 
-  private ActorRef<HostQueue.Command> queue(TestProbe<WorkBroker.Command> broker, MemoryFrontier frontier,
-      Duration delay, int perHost, boolean robotsEnabled, TestProbe<HostRegion.Command> region, Duration idle) {
-    return queue(broker, frontier, delay, perHost, robotsEnabled, region, idle,
-        new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts));
+  @Test
+  void allowsAsManyRequestsInFlightAsThePerHostConcurrency() {
+    HostQueueRig host = rig("/a", "/b", "/c", "/d").perHost(3);
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    WorkItem.PageFetch first = host.page("/a");
+    host.page("/b");
+    host.page("/c");
+    host.noOffer();
+    host.finished(first, 200);
+    host.page("/d");
   }
 
-  private ActorRef<HostQueue.Command> queue(TestProbe<WorkBroker.Command> broker, MemoryFrontier frontier,
-      Duration delay, int perHost, boolean robotsEnabled, TestProbe<HostRegion.Command> region, Duration idle,
-      CrawlMetrics metrics) {
-    PolitenessSettings politeness = new PolitenessSettings(delay, ofSeconds(30), perHost, OptionalDouble.empty());
-    return testKit.spawn(HostQueue.create(HOST, new HostQueue.Dependencies(broker.ref(), frontier, Runnable::run,
-        politeness, robots(robotsEnabled), "SpindleBot", 16, idle, metrics, controls, 100, ofSeconds(60)),
-        region.ref()));
+  @Test
+  void aRetryWaitsForItsRetryAfterHoldingTheWholeHostAndKeepsTheAttemptCount() {
+    HostQueueRig host = rig("/a", "/b");
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    WorkItem.PageFetch first = host.page("/a");
+    host.retry(first, 429, ofMillis(400));
+    host.settle();
+    host.pass(ofMillis(399));
+    host.noOffer(); // nor /b: the host asked to be left alone
+    host.pass(ofMillis(1));
+    WorkItem.PageFetch retry = host.page("/a");
+    assertEquals(2, retry.attempt());
+    host.finished(retry, 200);
+    host.page("/b");
   }
 
-  private static MemoryFrontier frontierWith(String... paths) {
-    MemoryFrontier frontier = new MemoryFrontier(FrontierLimits.NONE, UrlNormalizer::fingerprint);
-    frontier.add(java.util.Arrays.stream(paths).map(path -> CrawlUrl.seed("http://example.org" + path, HOST)).toList());
-    return frontier;
-  }
+  @Test
+  void aBackoffAfter429IsReportedWithItsEnd() {
+    HostQueueRig host = rig("/a");
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch first = host.page();
+    Instant before = Instant.now();
+    host.retry(first, 429, ofSeconds(20));
 
-  private static WorkItem.PageFetch page(TestProbe<WorkBroker.Command> broker, Duration within) {
-    WorkBroker.Offer offer = broker.expectMessageClass(WorkBroker.Offer.class, within);
-    return assertInstanceOf(WorkItem.PageFetch.class, offer.item());
+    HostQueue.HostStatus backingOff = host.status();
+    Instant until = backingOff.backoffUntil().orElseThrow();
+    assertTrue(until.isAfter(before.plusSeconds(19)) && until.isBefore(before.plusSeconds(21)), until.toString());
+    assertEquals(backingOff.backoffUntil(), backingOff.nextRequestAt());
+    assertEquals(0, backingOff.inFlight());
+    assertEquals(1, backingOff.windowed());
+    assertFalse(backingOff.ready());
   }
 
   @Test
   void countsTheHostAsBackingOffFromARetryUntilItAnswersWell() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    MemoryFrontier frontier = frontierWith("/a", "/b");
-    CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
-    ActorRef<HostQueue.Command> queue = queue(broker, frontier, Duration.ZERO, 1, false,
-        testKit.<HostRegion.Command>createTestProbe(), ofSeconds(60), metrics);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-    WorkItem.PageFetch first = page(broker, ofSeconds(1));
-    assertEquals(0, backingOff(metrics));
+    HostQueueRig host = rig("/a", "/b");
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch first = host.page();
+    assertEquals(0, backingOff(host.metrics));
 
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.of(ofMillis(100)), 503));
-    WorkItem.PageFetch retry = page(broker, ofSeconds(1)); // the same URL again, after the backoff
-    assertEquals(first.url(), retry.url());
-    assertEquals(1, backingOff(metrics));
-    assertTrue(metrics.registry().get("spindle.host.backoff.longest").gauge().value() > 0);
-    queue.tell(new HostQueue.FetchFinished(retry.url(), 2, Optional.empty(), 503)); // retries spent, still failing
-    WorkItem.PageFetch second = page(broker, ofSeconds(1));
-    assertEquals(1, backingOff(metrics), "a 503 is no good answer");
+    host.retry(first, 503, ofMillis(100));
+    host.settle();
+    assertEquals(1, backingOff(host.metrics));
+    host.pass(ofMillis(100));
+    WorkItem.PageFetch retry = host.page("/a"); // the same URL again, after the backoff
+    host.finished(retry, 503); // retries spent, still failing
+    WorkItem.PageFetch second = host.page("/b");
+    host.settle();
+    assertEquals(1, backingOff(host.metrics), "a 503 is no good answer");
 
-    queue.tell(new HostQueue.FetchFinished(second.url(), 1, Optional.empty(), 200));
-    testKit.createTestProbe().awaitAssert(ofSeconds(1), () -> {
-      assertEquals(0, backingOff(metrics));
-      assertEquals(0.0, metrics.registry().get("spindle.host.backoff.longest").gauge().value());
-      return null;
-    });
+    host.finished(second, 200);
+    host.settle();
+    assertEquals(0, backingOff(host.metrics));
+    assertEquals(0.0, host.metrics.registry().get("spindle.host.backoff.longest").gauge().value());
   }
 
   private static double backingOff(CrawlMetrics metrics) {
@@ -117,222 +141,249 @@ class HostQueueTest {
   }
 
   @Test
-  void offersTheNextUrlOnlyAfterTheDelayHasPassedSinceTheLastFetchEnded() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), ofMillis(300), 1, false);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-
-    WorkItem.PageFetch first = page(broker, ofSeconds(1));
-    assertEquals("http://example.org/a", first.url().url());
-    broker.expectNoMessage(ofMillis(200)); // one request in flight per host
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), 200));
-    broker.expectNoMessage(ofMillis(250)); // the delay counts from the end of the fetch
-    assertEquals("http://example.org/b", page(broker, ofSeconds(1)).url().url());
-  }
-
-  @Test
-  void allowsAsManyRequestsInFlightAsThePerHostConcurrency() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b", "/c", "/d"), Duration.ZERO, 3, false);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-
-    WorkItem.PageFetch first = page(broker, ofSeconds(1));
-    page(broker, ofSeconds(1));
-    page(broker, ofSeconds(1));
-    broker.expectNoMessage(ofMillis(200));
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), 200));
-    assertEquals("http://example.org/d", page(broker, ofSeconds(1)).url().url());
-  }
-
-  @Test
-  void fetchesRobotsTxtFirstThenRejectsDisallowedUrlsAndWaitsTheCrawlDelay() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/private/x", "/a", "/b"), Duration.ZERO, 1, true);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-
-    WorkBroker.Offer robots = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
-    assertEquals(new WorkItem.RobotsFetch("http://example.org/robots.txt"), robots.item());
-    broker.expectNoMessage(ofMillis(100)); // nothing else until robots.txt is known
-    byte[] file = "User-agent: *\nDisallow: /private/\nCrawl-delay: 1\n".getBytes(StandardCharsets.UTF_8);
-    RobotsRules rules = new RobotsRules(List.of("SpindleBot"), 512 * 1024);
-    queue.tell(new HostQueue.RobotsFinished(new RobotsOutcome.Rules(
-        rules.parse("http://example.org/robots.txt", file, "text/plain"))));
-
-    WorkBroker.Offer reject = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
-    WorkItem.Reject rejected = assertInstanceOf(WorkItem.Reject.class, reject.item());
-    assertEquals(ErrorKind.ROBOTS_DISALLOWED, rejected.kind());
-    broker.expectNoMessage(ofMillis(800)); // the Crawl-delay of 1 s counts from the robots.txt request
-    WorkItem.PageFetch a = page(broker, ofSeconds(1));
-    queue.tell(new HostQueue.FetchFinished(a.url(), 1, Optional.empty(), 200));
-    broker.expectNoMessage(ofMillis(900));
-    page(broker, ofSeconds(1));
-  }
-
-  private static void assertAddressBlocked(TestProbe<WorkBroker.Command> broker, String reason) {
-    WorkBroker.Offer offer = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
-    WorkItem.Reject rejected = assertInstanceOf(WorkItem.Reject.class, offer.item());
-    assertEquals(ErrorKind.ADDRESS_BLOCKED, rejected.kind());
-    assertEquals(reason, rejected.message());
-  }
-
-  @Test
-  void aHostWhoseAddressIsRefusedForRobotsTxtGetsAddressBlockedForEveryUrlWithoutARequest() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), Duration.ZERO, 1, true);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-    assertInstanceOf(WorkItem.RobotsFetch.class, broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1))
-        .item());
-
-    String reason = "169.254.169.254 (example.org) is the cloud metadata address, always refused";
-    queue.tell(new HostQueue.RobotsFinished(new RobotsOutcome.AddressBlocked(reason)));
-    assertAddressBlocked(broker, reason);
-    assertAddressBlocked(broker, reason);
-    broker.expectNoMessage(ofMillis(300)); // neither robots.txt again nor a page
-  }
-
-  @Test
-  void aRefusedPageMakesTheHostsOtherUrlsAddressBlockedWithoutARequest() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b", "/c"), Duration.ZERO, 1, false);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-    WorkItem.PageFetch first = page(broker, ofSeconds(1));
-
-    String reason = "10.0.0.5 (example.org) is private (10.0.0.0/8), refused";
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), -1, Optional.of(reason)));
-    assertAddressBlocked(broker, reason);
-    assertAddressBlocked(broker, reason);
-    broker.expectNoMessage(ofMillis(300));
-  }
-
-  @Test
-  void aRetryWaitsForItsBackoffAndKeepsTheAttemptCount() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a"), Duration.ZERO, 1, false);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-
-    WorkItem.PageFetch first = page(broker, ofSeconds(1));
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.of(ofMillis(400)), 429));
-    broker.expectNoMessage(ofMillis(300));
-    WorkItem.PageFetch retry = page(broker, ofSeconds(1));
-    assertEquals(first.url(), retry.url());
-    assertEquals(2, retry.attempt());
-  }
-
-  @Test
   void workThatNeverReachedAFetcherIsOfferedAgain() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a"), Duration.ZERO, 1, false);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
+    HostQueueRig host = rig("/a");
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
 
-    WorkItem.PageFetch lost = page(broker, ofSeconds(1));
-    queue.tell(new HostQueue.Undeliverable(lost));
-    WorkItem.PageFetch again = page(broker, ofSeconds(1));
-    assertEquals(lost, again);
+    WorkItem.PageFetch lost = host.page();
+    host.tell(new HostQueue.Undeliverable(lost));
+    assertEquals(lost, host.page());
   }
 
   @Test
-  void anIdleQueueAsksToBePassivatedAndStopsOnlyWhileStillIdle() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    TestProbe<HostRegion.Command> region = testKit.createTestProbe();
-    MemoryFrontier frontier = frontierWith("/a");
-    ActorRef<HostQueue.Command> queue = queue(broker, frontier, Duration.ZERO, 1, false, region, ofMillis(300));
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-    WorkItem.PageFetch fetch = page(broker, ofSeconds(1));
-    region.expectNoMessage(ofMillis(500)); // a request in flight: not idle
-    queue.tell(new HostQueue.FetchFinished(fetch.url(), 1, Optional.empty(), 200));
+  void aPageWhoseFetcherCrashedGetsAnInternalRecordAndFreesItsSlot() {
+    HostQueueRig host = rig("/a", "/b");
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
 
-    assertEquals(queue, region.expectMessageClass(HostRegion.Idle.class, ofSeconds(1)).queue()); // at once
-    HostRegion.Passivate passivate = region.expectMessageClass(HostRegion.Passivate.class, ofSeconds(2));
-    assertEquals(queue, passivate.queue());
-    frontier.add(List.of(CrawlUrl.seed("http://example.org/late", HOST)));
-    queue.tell(HostQueue.WorkAvailable.INSTANCE); // work arrives before the region's answer
-    queue.tell(HostQueue.Stop.INSTANCE);
-    region.expectMessageClass(HostRegion.PassivationCancelled.class);
-    WorkItem.PageFetch late = page(broker, ofSeconds(1));
-    queue.tell(new HostQueue.FetchFinished(late.url(), 1, Optional.empty(), 200));
-
-    region.expectMessageClass(HostRegion.Idle.class, ofSeconds(1));
-    region.expectMessageClass(HostRegion.Passivate.class, ofSeconds(2));
-    queue.tell(HostQueue.Stop.INSTANCE);
-    region.expectTerminated(queue, ofSeconds(1));
+    WorkItem.PageFetch crashed = host.page("/a");
+    host.tell(new HostQueue.Crashed(crashed, "fetcher failed while handling it", false));
+    WorkItem.Reject record = host.reject(ErrorKind.INTERNAL);
+    assertEquals(crashed.url(), record.url());
+    host.page("/b");
   }
 
   @Test
   void aPausedHostStartsNothingUntilResumedAndItsStatusSaysSo() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), Duration.ZERO, 1, false);
-    controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.of(true), Optional.empty()));
-    queue.tell(new HostQueue.ControlsChanged(controls.get(HOST)));
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-    broker.expectNoMessage(ofMillis(300));
+    HostQueueRig host = rig("/a", "/b");
+    host.start();
+    host.control(control(Optional.empty(), Optional.empty(), Optional.of(true), Optional.empty()));
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.pass(ofSeconds(10));
+    host.noOffer();
 
-    TestProbe<HostQueue.HostStatus> status = testKit.createTestProbe();
-    queue.tell(new HostQueue.GetStatus(status.ref()));
-    HostQueue.HostStatus paused = status.receiveMessage();
+    HostQueue.HostStatus paused = host.status();
     assertTrue(paused.paused());
-    assertEquals(false, paused.ready());
+    assertFalse(paused.ready());
 
-    controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.of(false), Optional.empty()));
-    queue.tell(new HostQueue.ControlsChanged(controls.get(HOST)));
-    assertEquals("http://example.org/a", page(broker, ofSeconds(1)).url().url());
+    host.control(control(Optional.empty(), Optional.empty(), Optional.of(false), Optional.empty()));
+    host.page("/a");
   }
 
   @Test
   void aBlockedHostRecordsItsQueuedUrlsAsBlockedWithoutFetchingThem() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b"), Duration.ZERO, 1, false);
-    controls.apply(HOST, new HostControl(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(true)));
-    queue.tell(new HostQueue.ControlsChanged(controls.get(HOST)));
+    HostQueueRig host = rig("/a", "/b").robots(true);
+    host.start();
+    host.control(control(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(true)));
 
-    for (String path : List.of("/a", "/b")) {
-      WorkBroker.Offer offer = broker.expectMessageClass(WorkBroker.Offer.class, ofSeconds(1));
-      WorkItem.Reject reject = assertInstanceOf(WorkItem.Reject.class, offer.item());
-      assertEquals(ErrorKind.BLOCKED, reject.kind());
-      assertEquals("http://example.org" + path, reject.url().url());
+    for (String path : List.of("/a", "/b")) { // not even robots.txt is asked
+      assertEquals("http://example.org" + path, host.reject(ErrorKind.BLOCKED).url().url());
     }
+    host.noOffer();
   }
 
   @Test
   void anOperatorsDelayAndConcurrencyReplaceTheDefaultsLive() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a", "/b", "/c", "/d"), ofSeconds(30), 1, false);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-    WorkItem.PageFetch first = page(broker, ofSeconds(1));
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), 503));
-    broker.expectNoMessage(ofMillis(200)); // 30 s of delay
+    HostQueueRig host = rig("/a", "/b", "/c", "/d").delay(ofSeconds(30));
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch first = host.page();
+    host.finished(first, 503);
+    host.noOffer(); // 30 s of delay
 
-    controls.apply(HOST, new HostControl(Optional.of(Duration.ZERO), Optional.of(2), Optional.empty(),
-        Optional.empty()));
-    queue.tell(new HostQueue.ControlsChanged(controls.get(HOST)));
-    page(broker, ofSeconds(1));
-    page(broker, ofSeconds(1)); // two in flight now
-    broker.expectNoMessage(ofMillis(200));
+    host.control(control(Optional.of(Duration.ZERO), Optional.of(2), Optional.empty(), Optional.empty()));
+    host.page();
+    host.page(); // two in flight now
+    host.noOffer();
 
-    TestProbe<HostQueue.HostStatus> status = testKit.createTestProbe();
-    queue.tell(new HostQueue.GetStatus(status.ref()));
-    HostQueue.HostStatus now = status.receiveMessage();
+    HostQueue.HostStatus now = host.status();
     assertEquals(2, now.inFlight());
     assertEquals(2, now.leases().size());
     assertEquals(2, now.concurrency());
     assertEquals(Duration.ZERO, now.effectiveDelay());
-    assertEquals(java.util.OptionalInt.of(503), now.lastStatus());
+    assertEquals(OptionalInt.of(503), now.lastStatus());
+  }
+
+  // ------------------------------------------------------------------------------------------ FetchingRobots
+
+  @Test
+  void fetchesRobotsTxtFirstThenRejectsDisallowedUrlsAndWaitsTheCrawlDelay() {
+    HostQueueRig host = rig("/private/x", "/a", "/b").robots(true);
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+
+    host.robotsRequest();
+    assertEquals("fetching", host.status().robots());
+    host.pass(ofSeconds(5));
+    host.noOffer(); // nothing else until robots.txt is known
+    host.robotsAnswered("User-agent: *\nDisallow: /private/\nCrawl-delay: 1\n");
+
+    WorkItem.Reject rejected = host.reject(ErrorKind.ROBOTS_DISALLOWED);
+    assertEquals("http://example.org/private/x", rejected.url().url());
+    assertEquals("robots.txt disallows it for SpindleBot", rejected.message());
+    host.settle();
+    host.pass(ofMillis(999));
+    host.noOffer(); // the Crawl-delay of 1 s counts from the end of the robots.txt request
+    host.pass(ofMillis(1));
+    WorkItem.PageFetch a = host.page("/a");
+    host.finished(a, 200);
+    host.settle();
+    host.pass(ofMillis(999));
+    host.noOffer();
+    host.pass(ofMillis(1));
+    host.page("/b");
   }
 
   @Test
-  void aBackoffAfter429IsReportedWithItsEnd() {
-    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
-    ActorRef<HostQueue.Command> queue = queue(broker, frontierWith("/a"), Duration.ZERO, 1, false);
-    queue.tell(HostQueue.WorkAvailable.INSTANCE);
-    WorkItem.PageFetch first = page(broker, ofSeconds(1));
-    java.time.Instant before = java.time.Instant.now();
-    queue.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.of(ofSeconds(20)), 429));
+  void aCrawlDelayLongerThanMaxCrawlDelayIsCapped() {
+    HostQueueRig host = rig("/a").robots(true).maxCrawlDelay(ofSeconds(2));
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.robotsRequest();
+    host.robotsAnswered("User-agent: *\nCrawl-delay: 60\n");
+    host.settle();
+    assertEquals(ofSeconds(2), host.status().effectiveDelay());
+    host.pass(ofMillis(1999));
+    host.noOffer();
+    host.pass(ofMillis(1));
+    host.page("/a");
+  }
 
-    TestProbe<HostQueue.HostStatus> status = testKit.createTestProbe();
-    queue.tell(new HostQueue.GetStatus(status.ref()));
-    HostQueue.HostStatus backingOff = status.receiveMessage();
-    java.time.Instant until = backingOff.backoffUntil().orElseThrow();
-    assertTrue(until.isAfter(before.plusSeconds(19)) && until.isBefore(before.plusSeconds(21)), until.toString());
-    assertEquals(0, backingOff.inFlight());
-    assertEquals(1, backingOff.windowed());
+  @Test
+  void robotsTxtIsFetchedOncePerHostAndAgainOnlyWhenItsRulesExpire() {
+    HostQueueRig host = rig("/a", "/b").robots(true).robotsTtl(Duration.ofHours(1)).delay(ofMillis(100));
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.robotsRequest();
+    host.robotsAnswered("User-agent: *\nDisallow: /private/\n");
+    host.settle();
+    host.pass(ofMillis(100));
+    host.finished(host.page("/a"), 200);
+    host.settle();
+    host.pass(ofMillis(100));
+    host.finished(host.page("/b"), 200); // no second robots.txt request
+
+    host.pass(Duration.ofMinutes(30));
+    host.add("/c");
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.finished(host.page("/c"), 200); // rules still fresh
+
+    host.pass(Duration.ofMinutes(31));
+    host.add("/d");
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.robotsRequest(); // expired: asked again before the next page
+    host.noOffer();
+    host.robotsAnswered("User-agent: *\nDisallow: /d\n");
+    host.reject(ErrorKind.ROBOTS_DISALLOWED); // and the new rules apply
+  }
+
+  @Test
+  void aLostRobotsTxtRequestIsAskedAgain() {
+    HostQueueRig host = rig("/a").robots(true);
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.robotsRequest();
+    host.tell(new HostQueue.Undeliverable(new WorkItem.RobotsFetch("http://example.org/robots.txt")));
+    host.robotsRequest(); // it never reached a fetcher
+    host.tell(new HostQueue.Crashed(new WorkItem.RobotsFetch("http://example.org/robots.txt"), "bug", false));
+    host.robotsRequest(); // its fetcher crashed
+    host.robotsAnswered("User-agent: *\nAllow: /\n");
+    host.page("/a");
+  }
+
+  @Test
+  void aHostWhoseRobotsTxtIsAskedOverHttpsKeepsItsScheme() {
+    HostQueueRig host = new HostQueueRig(testKit).robots(true);
+    host.frontier.add(List.of(spindle.core.CrawlUrl.seed("https://example.org/a", HostQueueRig.HOST)));
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    assertEquals(new WorkItem.RobotsFetch("https://example.org/robots.txt"), host.offer());
+  }
+
+  // ------------------------------------------------------------------------------------------ WaitingRobotsRetry
+
+  @Test
+  void anUnavailableRobotsTxtDisallowsTheHostUntilItsRetry() {
+    HostQueueRig host = rig("/a").robots(true);
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.robotsRequest();
+    Instant before = Instant.now();
+    host.robotsUnavailable();
+
+    HostQueue.HostStatus waiting = host.status();
+    assertEquals("waiting-retry", waiting.robots());
+    Instant retryAt = waiting.robotsRetryAt().orElseThrow();
+    assertTrue(retryAt.isAfter(before.plusMillis(150)) && retryAt.isBefore(before.plusSeconds(5)), retryAt.toString());
+    host.pass(ofMillis(199));
+    host.noOffer(); // spindle.robots.error-retry-interval is 200 ms here
+    host.pass(ofMillis(1));
+    host.robotsRequest();
+    host.robotsAnswered("User-agent: *\nAllow: /\n");
+    host.page("/a");
+  }
+
+  // ------------------------------------------------------------------------------------------ Refusing
+
+  @Test
+  void robotsTxtUnavailableAfterEveryRetryRecordsEveryUrlWithoutARequest() {
+    HostQueueRig host = rig("/a", "/b").robots(true).robotsRetries(1);
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.robotsRequest();
+    host.robotsUnavailable();
+    host.settle();
+    host.pass(ofMillis(200));
+    host.robotsRequest();
+    host.robotsUnavailable(); // past spindle.robots.max-error-retries
+
+    for (String path : List.of("/a", "/b")) {
+      WorkItem.Reject reject = host.reject(ErrorKind.ROBOTS_UNAVAILABLE);
+      assertEquals("http://example.org" + path, reject.url().url());
+      assertEquals("robots.txt unavailable after 2 attempts", reject.message());
+    }
+    host.pass(ofSeconds(10));
+    host.noOffer(); // robots.txt is not asked again
+    assertEquals("gave-up", host.status().robots());
+  }
+
+  @Test
+  void aHostWhoseAddressIsRefusedForRobotsTxtGetsAddressBlockedForEveryUrlWithoutARequest() {
+    HostQueueRig host = rig("/a", "/b").robots(true);
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.robotsRequest();
+
+    String reason = "169.254.169.254 (example.org) is the cloud metadata address, always refused";
+    host.tell(new HostQueue.RobotsFinished(new RobotsOutcome.AddressBlocked(reason)));
+    assertEquals(reason, host.reject(ErrorKind.ADDRESS_BLOCKED).message());
+    assertEquals(reason, host.reject(ErrorKind.ADDRESS_BLOCKED).message());
+    host.noOffer(); // neither robots.txt again nor a page
+    assertEquals("address-blocked", host.status().robots());
+  }
+
+  @Test
+  void aRefusedPageMakesTheHostsOtherUrlsAddressBlockedWithoutARequest() {
+    HostQueueRig host = rig("/a", "/b", "/c");
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    WorkItem.PageFetch first = host.page();
+
+    String reason = "10.0.0.5 (example.org) is private (10.0.0.0/8), refused";
+    host.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), -1, Optional.of(reason)));
+    assertEquals(reason, host.reject(ErrorKind.ADDRESS_BLOCKED).message());
+    assertEquals(reason, host.reject(ErrorKind.ADDRESS_BLOCKED).message());
+    host.noOffer();
   }
 }

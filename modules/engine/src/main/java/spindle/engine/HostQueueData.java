@@ -1,0 +1,310 @@
+package spindle.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.slf4j.Logger;
+import spindle.core.CrawlUrl;
+import spindle.core.ErrorKind;
+import spindle.core.HostKey;
+import spindle.store.Frontier;
+
+/**
+ * What every state of one host queue shares: who it is and whom it talks to, its window of leased URLs, the
+ * requests and records it has outstanding, and the values that live across its states (the host's politeness, its
+ * politeness clock, its turn). The states change these through the methods here; the robots.txt state is carried
+ * by the states themselves.
+ */
+final class HostQueueData {
+  final HostKey host;
+  final HostQueue.Dependencies deps;
+  final ActorRef<HostRegion.Command> region;
+  final ActorContext<HostQueue.Command> context;
+  final TimerScheduler<HostQueue.Command> timers;
+  final HostWindow window;
+  /** Requests in flight (robots.txt included): URL to the time it was offered, oldest first. */
+  private final Map<String, Long> leases = new LinkedHashMap<>();
+  private int requestsInFlight;
+  /** Records offered without a request (rejections) and not yet written. */
+  private int rejectsOutstanding;
+  private long pagesOffered;
+  private HostPoliteness politeness;
+  private PolitenessClock clock;
+  private Session session;
+  private String scheme = "http";
+  private int lastStatus = -1;
+  private long savedRevision;
+  private HostQueueIdle idle;
+
+  /** The queue's turn among hosts: open since a time and a number of pages, or spent (the region was told). */
+  private sealed interface Session {
+    /** A turn that began at {@code startNanos}, when {@code offeredBefore} pages had been offered. */
+    record Open(long startNanos, long offeredBefore) implements Session {}
+
+    /** The turn is used up and the region was told; it answers Retire or Continue. */
+    enum Spent implements Session { INSTANCE }
+  }
+
+  HostQueueData(HostKey host, HostQueue.Dependencies deps, ActorRef<HostRegion.Command> region,
+      ActorContext<HostQueue.Command> context, TimerScheduler<HostQueue.Command> timers) {
+    this.host = host;
+    this.deps = deps;
+    this.region = region;
+    this.context = context;
+    this.timers = timers;
+    this.window = new HostWindow(deps.window());
+    long now = now();
+    this.politeness = HostPoliteness.of(deps.politeness(), deps.controls().get(host));
+    this.clock = PolitenessClock.startingAt(now);
+    this.session = new Session.Open(now, 0);
+  }
+
+  /** Now, on the queue's monotonic clock. */
+  long now() {
+    return deps.nanoTime().getAsLong();
+  }
+
+  Logger log() {
+    return context.getLog();
+  }
+
+  HostPoliteness politeness() {
+    return politeness;
+  }
+
+  PolitenessClock clock() {
+    return clock;
+  }
+
+  int requestsInFlight() {
+    return requestsInFlight;
+  }
+
+  /**
+   * Continues from what the host's previous queue handed on: its next allowed start and its scheme, and its
+   * robots.txt rules while they are fresh and {@code robots} still has to be fetched. Returns the robots.txt state.
+   */
+  RobotsState takeOver(HostQueue.Carry carry, RobotsState robots) {
+    clock = clock.continuing(carry.nextStartNanos());
+    scheme = carry.scheme();
+    if (carry.robots().isPresent() && robots instanceof RobotsState.Unknown
+        && carry.robots().get().expiresNanos() - now() > 0) {
+      politeness = politeness.withCrawlDelay(carry.robots().get().policy().crawlDelay());
+      return carry.robots().get();
+    }
+    return robots;
+  }
+
+  // ----------------------------------------------------------------------------------------------- offering
+
+  /** Whether another request may start: fewer requests in flight than the host's concurrency. */
+  boolean slotFree() {
+    return requestsInFlight < politeness.concurrency();
+  }
+
+  /** Whether fewer rejections are outstanding than a window holds (they flow without politeness). */
+  boolean mayReject() {
+    return rejectsOutstanding < deps.window();
+  }
+
+  /**
+   * Whether the effective delay has passed since the last request ended (and any backoff); if not, wakes the queue
+   * with {@link HostQueue.DelayElapsed} when it has.
+   */
+  boolean delayPassed() {
+    long wait = clock.waitNanos(now());
+    if (wait <= 0) {
+      return true;
+    }
+    if (!timers.isTimerActive(HostQueue.DelayElapsed.INSTANCE)) {
+      timers.startSingleTimer(HostQueue.DelayElapsed.INSTANCE, Duration.ofNanos(wait));
+    }
+    return false;
+  }
+
+  /** Offers the page {@code next} to the broker. */
+  void offerPage(HostWindow.Pending next) {
+    requestsInFlight++;
+    pagesOffered++;
+    leases.put(next.url().url(), now());
+    deps.broker().tell(new WorkBroker.Offer(new WorkItem.PageFetch(next.url(), next.attempts() + 1),
+        context.getSelf()));
+  }
+
+  /** Offers the host's robots.txt request to the broker. */
+  void offerRobots() {
+    requestsInFlight++;
+    leases.put(robotsUrl(), now());
+    deps.broker().tell(new WorkBroker.Offer(new WorkItem.RobotsFetch(robotsUrl()), context.getSelf()));
+  }
+
+  /** Offers a record for {@code url} without a request: it will not be fetched, for {@code kind}. */
+  void offerReject(CrawlUrl url, ErrorKind kind, String message) {
+    rejectsOutstanding++;
+    deps.broker().tell(new WorkBroker.Offer(new WorkItem.Reject(url, kind, message), context.getSelf()));
+  }
+
+  /** Offers a record without a request for every URL of the window, as many as may be outstanding. */
+  void rejectWindow(ErrorKind kind, String message) {
+    while (!window.isEmpty() && mayReject()) {
+      offerReject(window.poll().url(), kind, message);
+    }
+  }
+
+  /** Leases more of the host's URLs when the window runs low. */
+  void refill() {
+    window.refill(context, host, deps.frontier(), deps.storeExecutor());
+  }
+
+  String robotsUrl() {
+    return scheme + "://" + host.name() + "/robots.txt";
+  }
+
+  // ----------------------------------------------------------------------------------------------- reports
+
+  /** A request to {@code url} ended (or never started): its slot is free. */
+  void requestEnded(String url) {
+    requestsInFlight = Math.max(0, requestsInFlight - 1); // a restarted queue hears of its predecessor's requests
+    leases.remove(url);
+  }
+
+  /** A rejection was written (or lost). */
+  void rejectEnded() {
+    rejectsOutstanding = Math.max(0, rejectsOutstanding - 1);
+  }
+
+  /** A page request ended at {@code now} with {@code status}; {@code retryAfter}: the host asked for a backoff. */
+  void pageEnded(long now, int status, Optional<Duration> retryAfter) {
+    if (status >= 0) {
+      lastStatus = status;
+    }
+    clock = clock.afterRequest(now, politeness.delay(), retryAfter);
+  }
+
+  /** The robots.txt request ended at {@code now}; {@code rules} is its robots.txt state when it brought rules. */
+  void robotsEnded(long now, Optional<RobotsState.Ready> rules) {
+    rules.ifPresent(ready -> politeness = politeness.withCrawlDelay(ready.policy().crawlDelay()));
+    clock = clock.afterRequest(now, politeness.delay(), Optional.empty());
+  }
+
+  /** The URLs of a lease arrived; the first of an empty window tell the scheme robots.txt is asked with. */
+  void leased(HostQueue.Leased leased) {
+    if (window.leased(leased)) {
+      scheme = leased.urls().get(0).url().startsWith("https:") ? "https" : "http";
+    }
+  }
+
+  /**
+   * An operator changed the host's controls: they apply at once (a shorter delay counts from now when nothing is
+   * in flight), are saved for the host's next owner in a cluster, and the frontier is asked again (a blocked or
+   * paused host may hold queued URLs).
+   */
+  void controlsChanged(HostControl control) {
+    politeness = politeness.withControl(control);
+    deps.memory().ifPresent(memory -> {
+      savedRevision++;
+      Logger log = log(); // taken here: the callback runs on another thread
+      memory.save(host, savedRevision, new HostMemory.HostState(control)).whenComplete((done, failure) -> {
+        if (failure != null) {
+          log.error("could not save the controls of host={}", host, failure);
+        }
+      });
+    });
+    clock = clock.delayChanged(now(), politeness.delay(), requestsInFlight);
+    timers.cancel(HostQueue.DelayElapsed.INSTANCE);
+    window.signal();
+    log().info("host controls changed host={} delay={} concurrency={} paused={} blocked={}", host,
+        politeness.delay(), politeness.concurrency(), politeness.paused(), politeness.blocked());
+  }
+
+  /**
+   * A sharding entity's saved state arrived: take the operator's controls over, and wait one full delay from now
+   * before the first request (see {@link HostMemory}: the previous owner's last request has ended by now).
+   */
+  void recovered(HostQueue.Recovered recovered) {
+    if (recovered.failure() != null) {
+      log().error("could not load the saved state of host={}; going on without it", host, recovered.failure());
+    } else if (recovered.saved().isPresent()) {
+      politeness = politeness.withControl(recovered.saved().get().state().control());
+      savedRevision = recovered.saved().get().revision();
+    }
+    clock = clock.fullDelayFrom(now(), politeness.delay());
+  }
+
+  // ----------------------------------------------------------------------------------------------- turns, idleness
+
+  /** Past its session's requests or time, a queue asks the region whether other hosts wait for a turn. */
+  void checkSession() {
+    if (session instanceof Session.Open open && (pagesOffered - open.offeredBefore() >= deps.sessionRequests()
+        || now() - open.startNanos() >= deps.sessionTime().toNanos())) {
+      session = Session.Spent.INSTANCE;
+      region.tell(new HostRegion.SessionSpent(host, context.getSelf()));
+    }
+  }
+
+  /** Nobody waits for a turn: a new session starts now. */
+  void continueSession() {
+    session = new Session.Open(now(), pagesOffered);
+  }
+
+  /**
+   * Whether the queue holds nothing: no window, nothing offered or in flight, no lease under way, nothing more in
+   * the frontier as far as it knows. Only then may it stop: no fetcher will report to it.
+   */
+  boolean idle() {
+    return window.isEmpty() && clean() && !window.mayHaveMore();
+  }
+
+  /** Whether nothing is outstanding: no request, no record to come, no lease under way. */
+  boolean clean() {
+    return requestsInFlight == 0 && rejectsOutstanding == 0 && !window.leasing();
+  }
+
+  /** The queue's one idle state, reused: a host that runs dry after each page costs no allocation. */
+  HostQueueIdle idleState() {
+    if (idle == null) {
+      idle = new HostQueueIdle(this);
+    }
+    return idle;
+  }
+
+  /** What the host's next queue continues from: its robots.txt rules when loaded, and its clock. */
+  HostQueue.Carry carry(RobotsState robots) {
+    return new HostQueue.Carry(robots instanceof RobotsState.Ready ready ? Optional.of(ready) : Optional.empty(),
+        clock.nextStartNanos(), scheme);
+  }
+
+  /** Gives the window back to the frontier, so a restart or a stop loses no URL. */
+  void returnWindow() {
+    if (!window.isEmpty()) {
+      List<CrawlUrl> urls = window.takeAll();
+      Frontier frontier = deps.frontier();
+      CompletableFuture.runAsync(() -> frontier.requeue(urls), deps.storeExecutor());
+    }
+  }
+
+  /** A snapshot of the host for reports, in robots.txt state {@code robots}. */
+  HostQueue.HostStatus status(RobotsState robots, boolean draining) {
+    long now = now();
+    Instant wallNow = Instant.now();
+    List<HostReport.Lease> inFlight = new ArrayList<>(leases.size());
+    leases.forEach((url, offered) -> inFlight.add(new HostReport.Lease(url, Duration.ofNanos(now - offered))));
+    boolean ready = !draining && !politeness.paused() && !politeness.blocked()
+        && robots instanceof RobotsState.Ready && !window.isEmpty() && slotFree() && clock.waitNanos(now) <= 0;
+    return new HostQueue.HostStatus(host, window.size(), requestsInFlight, robots.label(), politeness.delay(),
+        clock.nextStartAt(wallNow, now), clock.backoffUntil(wallNow, now),
+        robots instanceof RobotsState.WaitingRetry waiting
+            ? PolitenessClock.ahead(wallNow, now, waiting.retryAtNanos()) : Optional.empty(),
+        lastStatus < 0 ? OptionalInt.empty() : OptionalInt.of(lastStatus), politeness.paused(),
+        politeness.blocked(), politeness.concurrency(), inFlight, ready, draining);
+  }
+}
