@@ -12,10 +12,12 @@ import spindle.core.HostKey;
 import spindle.core.ScopeRules;
 import spindle.core.url.UrlNormalizer;
 import spindle.core.url.WebUrl;
+import spindle.fetch.Exchange;
 import spindle.fetch.FetchResult;
 import spindle.parse.PageLink;
 import spindle.parse.PageRefresh;
 import spindle.parse.ParsedPage;
+import spindle.store.warc.WarcArchive;
 
 /**
  * Turns a fetch outcome into a {@link Processed}: the record, the in-scope links of a page, or the checked target
@@ -55,6 +57,12 @@ final class PageProcessor {
         .attempts(fetched.attempts());
     result.status().ifPresent(record::status);
     result.error().ifPresent(error -> record.error(error.kind(), error.message()));
+    // the payload's digest: of the payload as sent when it was kept for the archive (WARC's payload digest), else
+    // of the body as decoded (the same unless the response was compressed)
+    byte[] payload = result.exchange().map(Exchange::payload).orElse(result.body());
+    if (payload.length > 0) {
+      record.contentDigest(WarcArchive.sha1(payload));
+    }
     if (result.status().isEmpty()) {
       return new Processed(url, record.build(), List.of(), Optional.empty());
     }
@@ -86,6 +94,8 @@ final class PageProcessor {
       return new Processed(url, record.build(), List.of(), Optional.empty());
     }
     page.title().ifPresent(record::title);
+    page.simhash().ifPresent(record::simhash);
+    page.text().ifPresent(record::text);
     record.outlinks(page.linksFound()).noindex(page.noindex()).nofollow(page.nofollow());
     // a refresh without delay is a client-side redirect: its target is handed on as a redirect, not a link
     Optional<PageLink> redirect = page.refresh().filter(refresh -> refresh.delaySeconds() == 0)
