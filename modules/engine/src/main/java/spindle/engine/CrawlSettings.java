@@ -18,13 +18,13 @@ import spindle.store.OutputSettings;
 import spindle.store.StoreConfig;
 
 /**
- * Everything a crawl is configured with, read once from a resolved configuration (reference defaults, the
- * operator's application.conf, the job file, command-line overrides) before any actor starts. Each module reads its
- * own sections into its settings record ({@code XSettings.fromConfig(root)}): fetch ({@code spindle.fetch},
+ * Everything a crawl is configured with, read once from a resolved configuration (reference defaults, the operator's
+ * application.conf, the job file, command-line overrides) before any actor starts. Each module reads its own sections
+ * into its settings record ({@code XSettings.fromConfig(root)}): fetch ({@code spindle.fetch},
  * {@code spindle.robots}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
- * ({@code spindle.output}, {@code spindle.store}); the engine reads its own ({@code spindle.job}, {@code spindle.scope},
- * {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress}). A bad value throws
- * {@link SettingsException} or Typesafe Config's {@code ConfigException}, both naming the key.
+ * ({@code spindle.output}, {@code spindle.store}); the engine reads its own ({@code spindle.job},
+ * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress}). A bad value
+ * throws {@link SettingsException} or Typesafe Config's {@code ConfigException}, both naming the key.
  */
 public record CrawlSettings(
     JobSettings job,

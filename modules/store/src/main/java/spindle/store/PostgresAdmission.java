@@ -273,5 +273,4 @@ final class PostgresAdmission {
     }
     return out.append(']').toString();
   }
-
 }

@@ -243,7 +243,8 @@ public final class PostgresFrontier implements Frontier {
       return;
     }
     ensureOpen();
-    long[] prints = PostgresAdmission.distinct(leased.stream().mapToLong(url -> fingerprint.applyAsLong(url.url())).toArray());
+    long[] prints = PostgresAdmission.distinct(
+        leased.stream().mapToLong(url -> fingerprint.applyAsLong(url.url())).toArray());
     Arrays.sort(prints); // rows are locked in this order by every call that takes leased rows
     leases.requeue(prints);
   }

@@ -31,12 +31,12 @@ import spindle.store.RocksDbSchema.Lease;
  * kept in memory in {@link RocksDbCounts}, one call's atomic write in {@link RocksDbBatch} and leases in
  * {@link RocksDbLeases}; this class admits URLs and keeps every call under one lock.
  *
- * <p>Each mutating call is one atomic {@link WriteBatch} that also carries the state counts and the touched hosts'
- * counts, so after a crash the counts match the data. The counts and per-host state (admitted, fetched and failed
- * URLs, queued URLs per priority, queue heads) live in memory as well, so {@link #counts()}, {@link #queued},
- * {@link #busiestHosts}, {@link #tally}, {@link #hosts} and {@link #hostCount} never touch the disk or the lock;
- * nothing is kept in memory per URL. Queues are ordered by depth (capped at 255), then by discovery, so the shallow
- * pages of a host come first.
+ * <p>Each mutating call is one atomic {@code WriteBatch} ({@link RocksDbBatch}) that also carries the state counts and
+ * the touched hosts' counts, so after a crash the counts match the data. The counts and per-host state (admitted,
+ * fetched and failed URLs, queued URLs per priority, queue heads) live in memory as well ({@link RocksDbCounts}), so
+ * {@link #counts()}, {@link #queued}, {@link #busiestHosts}, {@link #tally}, {@link #hosts} and {@link #hostCount}
+ * never touch the disk or the lock; nothing is kept in memory per URL. Queues are ordered by depth (capped at 255),
+ * then by discovery, so the shallow pages of a host come first.
  *
  * <p>Durability: the write-ahead log is always on. A batch is in the log, in the operating system's page cache, when
  * its call returns, so {@code kill -9} of the JVM loses nothing that was written. A power loss or kernel crash loses

@@ -12,7 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import spindle.core.SettingsException;
 
-/** The store module reads its own sections, {@code spindle.store} and {@code spindle.output}, from its reference.conf. */
+/**
+ * The store module reads its own sections, {@code spindle.store} and {@code spindle.output}, with the defaults of its
+ * reference.conf.
+ */
 class StoreConfigTest {
   /**
    * The reference.conf files on this test's classpath (this module's and core's) with {@code hocon} on top. The job's
@@ -37,7 +40,8 @@ class StoreConfigTest {
   @Test
   void everyKeyIsRead() {
     Config root = root("""
-        spindle.store { backend = " postgres ", dir = /var/spindle, block-cache-size = 8MiB, write-buffer-size = 2MiB
+        spindle.store { backend = " postgres ", dir = /var/spindle, block-cache-size = 8MiB
+          write-buffer-size = 2MiB
           max-write-buffers = 3, write-buffer-total-size = 4MiB, sync-writes = on, lease-timeout = 30s
           seen-cache-entries = 0, background-jobs = 4
           postgres { url = "jdbc:postgresql://127.0.0.1:5433/crawls", user = u, password = p, pool-size = 3 } }
@@ -52,11 +56,14 @@ class StoreConfigTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "spindle.store.backend = disk | spindle.store.backend | must be \"rocksdb\", \"memory\" or \"postgres\", was \"disk\"",
-      "spindle.store.seen-cache-entries = 3000000000 | spindle.store.seen-cache-entries | must be from 0 to 268435456, was 3000000000",
+      "spindle.store.backend = disk | spindle.store.backend | must be \"rocksdb\", \"memory\" or \"postgres\", "
+          + "was \"disk\"",
+      "spindle.store.seen-cache-entries = 3000000000 | spindle.store.seen-cache-entries | must be from 0 to "
+          + "268435456, was 3000000000",
       "spindle.store.max-write-buffers = 1 | spindle.store.max-write-buffers | must be from 2 to 16, was 1",
       "spindle.store.postgres.pool-size = 0 | spindle.store.postgres.pool-size | must be at least 1, was 0",
-      "spindle.store.postgres.url = \"postgres://x\" | spindle.store.postgres.url | must start with jdbc:postgresql:, was postgres://x",
+      "spindle.store.postgres.url = \"postgres://x\" | spindle.store.postgres.url | must start with "
+          + "jdbc:postgresql:, was postgres://x",
   })
   void aBadStoreValueNamesTheFullKey(String hocon, String key, String problem) {
     SettingsException thrown = assertThrows(SettingsException.class, () -> StoreConfig.fromConfig(root(hocon)));
