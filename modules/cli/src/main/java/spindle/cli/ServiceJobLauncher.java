@@ -29,6 +29,7 @@ import spindle.cluster.ClusterNode;
 import spindle.core.HostKey;
 import spindle.engine.ClusterHosts;
 import spindle.store.PostgresFrontier;
+import spindle.store.StoreConfig;
 import spindle.core.CrawlUrl;
 import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlSettings;
@@ -134,7 +135,7 @@ final class ServiceJobLauncher implements JobLauncher {
       if (cluster != null && demo.enabled()) {
         throw new JobRejected("spindle.demo-site: not available on a cluster node; crawl a site the nodes share");
       }
-      if (cluster != null && settings.store().backend() != CrawlSettings.StoreConfig.Backend.POSTGRES) {
+      if (cluster != null && settings.store().backend() != StoreConfig.Backend.POSTGRES) {
         throw new JobRejected("spindle.store.backend: must be \"postgres\" on a cluster node (the nodes share the "
             + "frontier), was \"" + settings.store().backend().name().toLowerCase(java.util.Locale.ROOT) + "\"");
       }
@@ -155,7 +156,7 @@ final class ServiceJobLauncher implements JobLauncher {
     }
     JobPaths.confine(config, "spindle.output.path", settings.output().path(), service.outputRoot(),
         "spindle.admin.output-root");
-    if (settings.store().backend() == CrawlSettings.StoreConfig.Backend.ROCKSDB) {
+    if (settings.store().backend() == StoreConfig.Backend.ROCKSDB) {
       Path store = settings.store().dir();
       JobPaths.confine(config, "spindle.store.dir", store, service.storeRoot(), "spindle.admin.store-root");
       Path jobs = service.jobsDirectory().toAbsolutePath().normalize();
@@ -182,7 +183,7 @@ final class ServiceJobLauncher implements JobLauncher {
       }
       CrawlSettings settings = CrawlCommand.settings(loader.loadJobText(operatorLayer, text, syntax,
           Optional.of(candidate)));
-      if (settings.store().backend() == CrawlSettings.StoreConfig.Backend.MEMORY || !inUse(settings.store().dir())) {
+      if (settings.store().backend() == StoreConfig.Backend.MEMORY || !inUse(settings.store().dir())) {
         return candidate;
       }
     }
@@ -229,7 +230,7 @@ final class ServiceJobLauncher implements JobLauncher {
 
     @Override
     public Optional<Path> storeDirectory() {
-      return settings.store().backend() == CrawlSettings.StoreConfig.Backend.MEMORY ? Optional.empty()
+      return settings.store().backend() == StoreConfig.Backend.MEMORY ? Optional.empty()
           : Optional.of(settings.store().dir());
     }
 
