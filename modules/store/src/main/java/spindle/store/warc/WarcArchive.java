@@ -3,6 +3,7 @@ package spindle.store.warc;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +56,7 @@ public final class WarcArchive implements AutoCloseable {
   private static final DateTimeFormatter CDX_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT)
       .withZone(ZoneOffset.UTC);
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final Pattern OFFSET = Pattern.compile("\"offset\": \"(\\d+)\"");
 
   /**
    * What the archive needs to know.
@@ -62,14 +64,25 @@ public final class WarcArchive implements AutoCloseable {
    * @param directory where the files go (created when the first is)
    * @param prefix the start of every file name
    * @param maxFileSize the size after which the next capture starts a new file
-   * @param info the fields of each file's {@code warcinfo} record (software, operator, the job's settings...)
+   * @param compressionLevel the gzip level of each record, 1 (fastest) to 9 (smallest)
+   * @param info the fields of each file's {@code warcinfo} record (software, operator, the job's settings...), in
+   *     the order given
    */
-  public record Settings(Path directory, String prefix, long maxFileSize, Map<String, String> info) {
+  public record Settings(Path directory, String prefix, long maxFileSize, int compressionLevel,
+      Map<String, String> info) {
     public Settings {
-      info = Map.copyOf(new LinkedHashMap<>(info));
+      info = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(info));
       if (!prefix.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
         throw new IllegalArgumentException("a WARC prefix is letters, digits, '.', '_' or '-', was \"" + prefix + "\"");
       }
+      if (compressionLevel < 1 || compressionLevel > 9) {
+        throw new IllegalArgumentException("a gzip level is from 1 to 9, was " + compressionLevel);
+      }
+    }
+
+    /** Settings that compress at level 1, the fastest. */
+    public Settings(Path directory, String prefix, long maxFileSize, Map<String, String> info) {
+      this(directory, prefix, maxFileSize, 1, info);
     }
   }
 
@@ -83,25 +96,44 @@ public final class WarcArchive implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
   private final Pattern ownFile;
+  private final RecordBuffer record = new RecordBuffer();
+  /** Writes each record uncompressed into {@link #record}, which {@link #gzip} then writes to the file. */
+  private final WarcWriter recordWriter;
+  private final GzipMembers gzip;
   private int serial;
   private String fileName = "";
-  private FileChannel channel;
-  private WarcWriter writer;
+  private FileChannel channel; // the current file, or null between files
   private FileChannel index;
+  private WarcPosition resumedFrom = WarcPosition.START;
   private URI warcinfoId;
-  private long bytes;
-  private int filesStarted;
+  private volatile long bytes; // read by the admin API's threads
+  private volatile int filesStarted;
 
-  private WarcArchive(Settings settings, Clock clock) {
+  private WarcArchive(Settings settings, Clock clock) throws IOException {
     this.settings = settings;
     this.clock = clock;
     this.ownFile = Pattern.compile(Pattern.quote(settings.prefix()) + "-\\d{17}-(\\d{5,})\\.warc\\.gz");
+    this.recordWriter = new WarcWriter(Channels.newChannel(record), WarcCompression.NONE);
+    this.gzip = new GzipMembers(settings.compressionLevel());
+  }
+
+  /** The bytes of one record before compression; grows to the largest record and is reused. */
+  private static final class RecordBuffer extends ByteArrayOutputStream {
+    RecordBuffer() {
+      super(64 * 1024);
+    }
+
+    byte[] array() {
+      return buf;
+    }
   }
 
   /**
-   * An archive that goes on from {@code committed}: the WARC file named there and its index are cut back to the
-   * committed lengths (a kill leaves no torn record behind), files this archive started after it are deleted (their
-   * records were never committed, and their URLs are fetched again), and writing goes on in that file.
+   * An archive that goes on from {@code committed}: the WARC file named there is cut back to the committed length (a
+   * kill leaves no torn record behind) and its index keeps the lines of the records before it, files this archive
+   * started after it are deleted (their records were never committed, and their URLs are fetched again), and writing
+   * goes on in that file. With {@link WarcPosition#START}, every file of this prefix in the directory is deleted: the
+   * caller makes sure they are this crawl's.
    */
   public static WarcArchive open(Settings settings, WarcPosition committed, Clock clock) throws IOException {
     WarcArchive archive = new WarcArchive(settings, clock);
@@ -110,13 +142,19 @@ public final class WarcArchive implements AutoCloseable {
   }
 
   private void resume(WarcPosition committed) throws IOException {
+    resumedFrom = committed;
     if (!Files.isDirectory(settings.directory())) {
       return;
     }
     int committedSerial = committed.file().isEmpty() ? 0 : serialOf(committed.file());
     try (Stream<Path> files = Files.list(settings.directory())) {
       for (Path file : files.toList()) {
-        Matcher own = ownFile.matcher(file.getFileName().toString());
+        String name = file.getFileName().toString();
+        if (name.startsWith(settings.prefix() + "-") && name.endsWith(".cdxj.sorting")) {
+          Files.delete(file); // a sort cut short by a kill; the index it sorted is complete
+          continue;
+        }
+        Matcher own = ownFile.matcher(name);
         if (own.matches()) {
           int number = Integer.parseInt(own.group(1));
           if (number > committedSerial) { // started after the last commit: nothing in it counts
@@ -134,16 +172,44 @@ public final class WarcArchive implements AutoCloseable {
     if (!Files.exists(file)) {
       throw new IOException(file + " is missing: this crawl wrote records to it (was it moved or deleted?)");
     }
+    if (Files.size(file) < committed.offset()) {
+      throw new IOException(file + " holds " + Files.size(file) + " bytes but this crawl wrote " + committed.offset()
+          + " there (was it cut or replaced?)");
+    }
     serial = committedSerial;
     fileName = committed.file();
     channel = FileChannel.open(file, StandardOpenOption.WRITE);
     channel.truncate(committed.offset());
     channel.position(committed.offset());
-    index = FileChannel.open(indexOf(file), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    index.truncate(committed.indexOffset());
-    index.position(committed.indexOffset());
-    writer = new WarcWriter(channel, WarcCompression.GZIP);
+    index = FileChannel.open(rewriteIndex(indexOf(file), committed.offset()), StandardOpenOption.WRITE);
+    index.position(index.size());
     warcinfoId = firstRecordId(file);
+  }
+
+  /**
+   * Keeps the complete lines of {@code index} whose records start before {@code end}: the committed records. A kill
+   * can leave lines of records past the committed position, a torn last line, or (after the file was completed and
+   * the next one begun, before the next commit) the lines sorted, so it is filtered by offset, not cut at a length.
+   */
+  private Path rewriteIndex(Path index, long end) throws IOException {
+    List<String> kept = new ArrayList<>();
+    if (Files.exists(index)) {
+      String text = Files.readString(index, StandardCharsets.UTF_8);
+      int lineStart = 0;
+      for (int newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', lineStart)) {
+        String line = text.substring(lineStart, newline);
+        lineStart = newline + 1;
+        Matcher offset = OFFSET.matcher(line);
+        if (offset.find() && Long.parseLong(offset.group(1)) < end) {
+          kept.add(line);
+        }
+      }
+    }
+    Path rewritten = index.resolveSibling(index.getFileName() + ".sorting");
+    Files.write(rewritten, kept, StandardCharsets.UTF_8);
+    Files.move(rewritten, index, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return index;
   }
 
   /** The id of the file's first record, its warcinfo; null when the file holds no complete record. */
@@ -160,7 +226,7 @@ public final class WarcArchive implements AutoCloseable {
    * or revisit record lies.
    */
   public Archived archive(Capture capture, Optional<Original> identical) throws IOException {
-    if (writer == null || channel.position() >= settings.maxFileSize()) {
+    if (channel == null || channel.position() >= settings.maxFileSize()) {
       startFile();
     }
     String payloadDigest = sha1(capture.payload());
@@ -180,9 +246,9 @@ public final class WarcArchive implements AutoCloseable {
       if (warcinfoId != null) {
         revisit.warcinfoId(warcinfoId);
       }
-      WarcRevisit record = revisit.build();
-      writer.write(record);
-      responseId = record.id();
+      WarcRevisit revisitRecord = revisit.build();
+      write(revisitRecord);
+      responseId = revisitRecord.id();
     } else {
       byte[] block = concat(responseHead, capture.payload());
       WarcResponse.Builder response = new WarcResponse.Builder(target)
@@ -199,9 +265,9 @@ public final class WarcArchive implements AutoCloseable {
       if (warcinfoId != null) {
         response.warcinfoId(warcinfoId);
       }
-      WarcResponse record = response.build();
-      writer.write(record);
-      responseId = record.id();
+      WarcResponse responseRecord = response.build();
+      write(responseRecord);
+      responseId = responseRecord.id();
     }
     long end = channel.position();
     byte[] request = head(capture.requestLine(), capture.requestHeaders(), false);
@@ -214,20 +280,27 @@ public final class WarcArchive implements AutoCloseable {
     if (warcinfoId != null) {
       requestRecord.warcinfoId(warcinfoId);
     }
-    writer.write(requestRecord.build());
+    write(requestRecord.build());
     bytes += channel.position() - start;
     index(capture, identical.isPresent(), payloadDigest, start, end - start);
     return new Archived(payloadDigest, identical.isPresent(), fileName, start, end - start, capture.date(),
         responseId);
   }
 
+  /** Writes {@code warcRecord} as one gzip member at the end of the current file. */
+  private void write(WarcRecord warcRecord) throws IOException {
+    record.reset();
+    recordWriter.write(warcRecord);
+    gzip.write(record.array(), record.size(), channel);
+  }
+
   /**
-   * The position reached. Nothing is buffered in this process (jwarc writes each record to the file's channel, the
-   * index is a channel too), so a position is safe to commit as soon as it is read: a killed process loses nothing
-   * before it.
+   * The position reached. Nothing is buffered in this process (each record is written to the file's channel as soon
+   * as it is compressed, the index is a channel too), so a position is safe to commit as soon as it is read: a killed
+   * process loses nothing before it. Before the first capture of this run, the position it resumed from.
    */
   public WarcPosition position() throws IOException {
-    return writer == null ? WarcPosition.START : new WarcPosition(fileName, channel.position(), index.position());
+    return channel == null ? resumedFrom : new WarcPosition(fileName, channel.position(), index.position());
   }
 
   /** Bytes of WARC records this archive wrote (this run). */
@@ -240,23 +313,32 @@ public final class WarcArchive implements AutoCloseable {
     return filesStarted;
   }
 
+  /** The directory the files go to. */
+  public Path directory() {
+    return settings.directory();
+  }
+
   /** Completes the current file: its index is sorted. Idempotent. */
   @Override
   public void close() throws IOException {
-    if (writer == null) {
+    completeFile();
+    gzip.close();
+  }
+
+  private void completeFile() throws IOException {
+    if (channel == null) {
       return;
     }
     Path file = settings.directory().resolve(fileName);
-    writer.close(); // closes the channel
+    resumedFrom = position();
+    channel.close();
     index.close();
-    writer = null;
+    channel = null;
     sortIndex(indexOf(file));
   }
 
   private void startFile() throws IOException {
-    if (writer != null) {
-      close();
-    }
+    completeFile();
     Files.createDirectories(settings.directory());
     serial++;
     fileName = settings.prefix() + "-" + FILE_TIME.format(clock.instant()) + "-" + String.format(Locale.ROOT, "%05d",
@@ -265,14 +347,13 @@ public final class WarcArchive implements AutoCloseable {
     channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     index = FileChannel.open(indexOf(file), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.WRITE);
-    writer = new WarcWriter(channel, WarcCompression.GZIP);
     Map<String, List<String>> fields = new LinkedHashMap<>();
     settings.info().forEach((name, value) -> fields.put(name, List.of(value)));
     fields.putIfAbsent("format", List.of("WARC File Format 1.1"));
     fields.putIfAbsent("conformsTo",
         List.of("https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"));
     Warcinfo warcinfo = new Warcinfo.Builder().date(clock.instant()).filename(fileName).fields(fields).build();
-    writer.write(warcinfo);
+    write(warcinfo);
     warcinfoId = warcinfo.id();
     bytes += channel.position();
     filesStarted++;

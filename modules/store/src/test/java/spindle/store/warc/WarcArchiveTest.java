@@ -238,6 +238,60 @@ class WarcArchiveTest {
     assertTrue(files.get(1).getFileName().toString().endsWith("-00002.warc.gz"), files.toString());
   }
 
+  @Test
+  void aResumeAfterTheCommittedFileWasCompletedKeepsOnlyItsCommittedIndexLines() throws Exception {
+    byte[] noise = new byte[50_000];
+    new java.util.Random(3).nextBytes(noise); // incompressible (about 75 kB once UTF-8): the file grows by that per capture
+    String big = new String(noise, StandardCharsets.ISO_8859_1);
+    WarcArchive archive = WarcArchive.open(settings(100_000), WarcPosition.START, CLOCK);
+    archive.archive(capture("http://127.0.0.2/z", "z"), Optional.empty());
+    WarcPosition committed = archive.position();
+    archive.archive(capture("http://127.0.0.2/a", big), Optional.empty());
+    archive.archive(capture("http://127.0.0.2/b", big), Optional.empty());
+    archive.archive(capture("http://127.0.0.2/c", "c"), Optional.empty()); // completes the first file: index sorted
+    assertEquals(2, warcFiles().size());
+    Path first = warcFiles().get(0);
+    assertTrue(Files.readAllLines(WarcArchive.indexOf(first)).get(0).contains("/a"), "sorted: /a before /z");
+    Files.writeString(WarcArchive.indexOf(first), "127,0,0,2)/torn 2026", StandardOpenOption.APPEND);
+    // the kill, before the next commit
+
+    try (WarcArchive resumed = WarcArchive.open(settings(100_000), committed, CLOCK)) {
+      assertEquals(List.of(first), warcFiles());
+      resumed.archive(capture("http://127.0.0.2/d", "d"), Optional.empty());
+    }
+    List<String> targets = records(first).stream().filter(read -> read.record() instanceof WarcResponse)
+        .map(read -> ((WarcResponse) read.record()).target()).toList();
+    assertEquals(List.of("http://127.0.0.2/z", "http://127.0.0.2/d"), targets);
+    List<String> index = Files.readAllLines(WarcArchive.indexOf(first));
+    assertEquals(2, index.size(), index.toString());
+    assertTrue(index.get(0).startsWith("127.0.0.2)/d ") && index.get(1).startsWith("127.0.0.2)/z "), index.toString());
+  }
+
+  @Test
+  void aHigherCompressionLevelWritesSmallerFilesThatReadTheSame() throws Exception {
+    String page = "<p>" + "the harbour market and the station library by the river ".repeat(400) + "</p>";
+    long[] sizes = new long[2];
+    int[] levels = {1, 9};
+    for (int i = 0; i < levels.length; i++) {
+      Path level = directory.resolve("level-" + levels[i]);
+      WarcArchive.Settings settings = new WarcArchive.Settings(level, "test", 1 << 30, levels[i], Map.of());
+      try (WarcArchive archive = WarcArchive.open(settings, WarcPosition.START, CLOCK)) {
+        for (int k = 0; k < 5; k++) {
+          archive.archive(capture("http://127.0.0.2/" + k, page + k), Optional.empty());
+        }
+        sizes[i] = archive.bytes();
+      }
+      try (Stream<Path> files = Files.list(level)) {
+        Path warc = files.filter(file -> file.toString().endsWith(".warc.gz")).findFirst().orElseThrow();
+        assertEquals(sizes[i], Files.size(warc));
+        List<Read> records = records(warc);
+        assertEquals(11, records.size());
+        assertEquals(page + "4", new String(records.get(9).body(), StandardCharsets.UTF_8));
+      }
+    }
+    assertTrue(sizes[1] < sizes[0], "level 9: " + sizes[1] + " bytes, level 1: " + sizes[0]);
+  }
+
   private static String field(String json, String name) {
     int start = json.indexOf("\"" + name + "\": \"") + name.length() + 5;
     return json.substring(start, json.indexOf('"', start));
