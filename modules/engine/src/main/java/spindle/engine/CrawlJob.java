@@ -9,6 +9,7 @@ import spindle.core.CrawlUrl;
 import spindle.fetch.PageFetcher;
 import spindle.store.Frontier;
 import spindle.store.RecordWriter;
+import spindle.store.warc.WarcArchive;
 
 /**
  * Everything one crawl needs: settings, seeds, where state and records go, how pages are fetched and parsed, who
@@ -26,13 +27,28 @@ import spindle.store.RecordWriter;
  * @param progress receives progress snapshots
  * @param result completed once with the summary
  * @param cluster present when the node runs in a cluster: the hosts' queues are then Cluster Sharding entities
+ * @param archive the WARC archive, open at the position the frontier's {@link Frontier#captures() capture index}
+ *     committed, when the crawl archives what it fetches; the fetcher factory must then keep exchanges
+ *     ({@code HttpFetcher.archiving}). The supervisor closes it with the writer.
  */
 public record CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier, RecordWriter writer,
     MeterRegistry registry, Function<ActorSystem<?>, PageFetcher> fetcherFactory,
     java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result,
-    java.util.Optional<ClusterHosts> cluster) {
+    java.util.Optional<ClusterHosts> cluster, java.util.Optional<WarcArchive> archive) {
   public CrawlJob {
     seeds = List.copyOf(seeds);
+    if (archive.isPresent() && frontier.captures().isEmpty()) {
+      throw new IllegalArgumentException("a WARC archive needs a frontier with a capture index (rocksdb or memory)");
+    }
+  }
+
+  /** A crawl that archives nothing. */
+  public CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier, RecordWriter writer,
+      MeterRegistry registry, Function<ActorSystem<?>, PageFetcher> fetcherFactory,
+      java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result,
+      java.util.Optional<ClusterHosts> cluster) {
+    this(settings, seeds, frontier, writer, registry, fetcherFactory, parsing, progress, result, cluster,
+        java.util.Optional.empty());
   }
 
   /** A crawl on a single node: its hosts' queues run in a local region. */

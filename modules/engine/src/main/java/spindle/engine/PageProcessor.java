@@ -17,6 +17,7 @@ import spindle.fetch.FetchResult;
 import spindle.parse.PageLink;
 import spindle.parse.PageRefresh;
 import spindle.parse.ParsedPage;
+import spindle.store.warc.Capture;
 import spindle.store.warc.WarcArchive;
 
 /**
@@ -39,13 +40,39 @@ final class PageProcessor {
     this.maxRedirects = maxRedirects;
   }
 
-  /** Processes one outcome. */
+  /** Processes the outcome of a URL: a fetch or a rejection. */
   Processed process(FetchOutcome outcome) {
     if (outcome instanceof FetchOutcome.Rejected rejected) {
       CrawlRecord record = CrawlRecord.builder(rejected.url()).error(rejected.kind(), rejected.message()).build();
       return new Processed(rejected.url(), record, List.of(), Optional.empty());
     }
-    FetchOutcome.Fetched fetched = (FetchOutcome.Fetched) outcome;
+    if (!(outcome instanceof FetchOutcome.Fetched fetched)) {
+      throw new IllegalArgumentException("not the outcome of a URL: " + outcome.getClass().getSimpleName());
+    }
+    Processed processed = processFetch(fetched);
+    List<Capture> captures = captures(fetched.result());
+    return captures.isEmpty() ? processed : new Processed(processed.url(), processed.record(), processed.outlinks(),
+        processed.redirectTarget(), captures);
+  }
+
+  /** The exchange of {@code result} as the archive takes it; none when the fetcher kept none (WARC off). */
+  static List<Capture> captures(FetchResult result) {
+    if (result.exchange().isEmpty()) {
+      return List.of();
+    }
+    Exchange exchange = result.exchange().get();
+    return List.of(new Capture(result.url(), exchange.date(), exchange.ip(), exchange.requestLine(),
+        headers(exchange.requestHeaders()), exchange.statusLine(), headers(exchange.responseHeaders()),
+        exchange.payload(), exchange.truncated() ? Optional.of(Capture.Truncation.LENGTH) : Optional.empty()));
+  }
+
+  private static List<Capture.Header> headers(List<Exchange.Header> headers) {
+    List<Capture.Header> converted = new ArrayList<>(headers.size());
+    headers.forEach(header -> converted.add(new Capture.Header(header.name(), header.value())));
+    return converted;
+  }
+
+  private Processed processFetch(FetchOutcome.Fetched fetched) {
     CrawlUrl url = fetched.url();
     FetchResult result = fetched.result();
     CrawlRecord.Builder record = CrawlRecord.builder(url)

@@ -15,11 +15,13 @@ import java.util.Optional;
  * @param statusLine e.g. {@code HTTP/1.1 200 OK}
  * @param responseHeaders the response's headers
  * @param payload the payload bytes (not a copy: do not modify); for a cut body, those received before the cut
+ * @param truncated whether the payload was cut at the size limit (the decoded body can be cut while the payload as
+ *     sent is whole: a small compressed payload that decodes to more than the limit)
  * @param ip the server's address, when known
  * @param date when the response began
  */
 public record Exchange(String requestLine, List<Header> requestHeaders, String statusLine,
-    List<Header> responseHeaders, byte[] payload, Optional<InetAddress> ip, Instant date) {
+    List<Header> responseHeaders, byte[] payload, boolean truncated, Optional<InetAddress> ip, Instant date) {
   public Exchange {
     requestHeaders = List.copyOf(requestHeaders);
     responseHeaders = List.copyOf(responseHeaders);

@@ -122,6 +122,11 @@ public final class HttpFetcher implements PageFetcher {
     return new HttpFetcher(system, settings, addresses, resolver, true);
   }
 
+  /** {@link #archiving(ActorSystem, FetchSettings, AddressPolicy, HostResolver)} with the system's resolver. */
+  public static HttpFetcher archiving(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses) {
+    return archiving(system, settings, addresses, HostResolver.system());
+  }
+
   /**
    * TCP connections to the address {@code addresses} chooses among the host's, resolved on {@code blocking} (a DNS
    * lookup blocks its thread). A refusal or an unknown host fails the connection, so the request fails with it.
@@ -279,7 +284,7 @@ public final class HttpFetcher implements PageFetcher {
             return FetchResult.bodyFailed(url, status, headers, classified.kind(), message, millisSince(start));
           }
           byte[] payload = body.toArray();
-          Exchange exchange = exchange(request, response, payload, began);
+          Exchange exchange = exchange(request, response, payload, received[0] > maxBodyBytes, began);
           String encoding = response.encoding().value().toLowerCase(Locale.ROOT);
           ContentDecoding.Decoded decoded;
           try {
@@ -295,7 +300,7 @@ public final class HttpFetcher implements PageFetcher {
   }
 
   /** The exchange as it went over the wire: request line and headers as sent, status line and headers received. */
-  private Exchange exchange(HttpRequest request, HttpResponse response, byte[] payload, Instant began) {
+  private Exchange exchange(HttpRequest request, HttpResponse response, byte[] payload, boolean cut, Instant began) {
     Uri uri = request.getUri();
     String target = uri.toRelative().toString();
     int port = uri.port() > 0 ? uri.port() : uri.scheme().equals("https") ? 443 : 80;
@@ -322,7 +327,7 @@ public final class HttpFetcher implements PageFetcher {
     }
     String statusLine = response.protocol().value() + " " + response.status().intValue() + " "
         + response.status().reason();
-    return new Exchange("GET " + target + " " + request.protocol().value(), sent, statusLine, received, payload,
+    return new Exchange("GET " + target + " " + request.protocol().value(), sent, statusLine, received, payload, cut,
         Optional.ofNullable(connectedTo.get(host + ":" + port)), began);
   }
 

@@ -91,6 +91,18 @@ class HttpFetcherExchangeTest {
     assertTrue(cut.truncated());
     assertEquals(1000, cut.body().length);
     assertEquals(1000, cut.exchange().orElseThrow().payload().length);
+    assertTrue(cut.exchange().orElseThrow().truncated());
+    assertFalse(fetch(archiving, web.pageUrl(0, 3), 1 << 20).exchange().orElseThrow().truncated());
+  }
+
+  @Test
+  void aCompressedPayloadUnderTheLimitIsWholeEvenWhenItsDecodedBodyIsCut() {
+    String url = web.pageUrl(1, 2);
+    int sent = fetch(archiving, url, 1 << 20).exchange().orElseThrow().payload().length;
+    FetchResult cut = fetch(archiving, url, sent + 10);
+    assertTrue(cut.truncated(), "the body the parser reads is cut");
+    assertEquals(sent, cut.exchange().orElseThrow().payload().length);
+    assertFalse(cut.exchange().orElseThrow().truncated(), "the payload as sent is whole");
   }
 
   @Test

@@ -53,6 +53,7 @@ public final class PageParser {
   private final UrlNormalizer normalizer;
   private final Set<String> agentNames;
   private final TextExtractor.Format textFormat;
+  private final boolean simhash;
   private final TextExtractor texts = new TextExtractor();
 
   /**
@@ -66,7 +67,17 @@ public final class PageParser {
   /** {@link #PageParser(ParseSettings, UrlNormalizer, List)} that also extracts each page's main content as text. */
   public PageParser(ParseSettings settings, UrlNormalizer normalizer, List<String> agentNames,
       TextExtractor.Format textFormat) {
+    this(settings, normalizer, agentNames, textFormat, true);
+  }
+
+  /**
+   * {@link #PageParser(ParseSettings, UrlNormalizer, List, TextExtractor.Format)} that computes each page's SimHash
+   * only when {@code simhash} is true (it reads the whole text of the page once more).
+   */
+  public PageParser(ParseSettings settings, UrlNormalizer normalizer, List<String> agentNames,
+      TextExtractor.Format textFormat, boolean simhash) {
     this.textFormat = textFormat;
+    this.simhash = simhash;
     this.settings = settings;
     this.normalizer = normalizer;
     Set<String> names = new HashSet<>();
@@ -133,10 +144,11 @@ public final class PageParser {
       title = title(StringUtil.normaliseWhitespace(source.restore(elements.title.wholeText())).strip());
     }
     // the SimHash of the whole text, read before Readability rewrites the document for the main content
-    long simhash = SimHash.of(source.restore(document.text()));
+    OptionalLong fingerprint = simhash ? OptionalLong.of(SimHash.of(source.restore(document.text())))
+        : OptionalLong.empty();
     Optional<String> text = texts.extract(document, pageUrl, textFormat).map(source::restore);
     return new ParsedPage(title, links.followable, links.found, directives.noindex(), directives.nofollow(), true,
-        Optional.ofNullable(links.refresh), OptionalLong.of(simhash), text);
+        Optional.ofNullable(links.refresh), fingerprint, text);
   }
 
   /** The links of one page as they are resolved, deduplicated and counted; one per parse. */

@@ -58,4 +58,21 @@ class TextExtractorTest {
     assertEquals(Optional.empty(), extractor.extract(Jsoup.parse("<html><body></body></html>", PAGE), PAGE,
         TextExtractor.Format.MARKDOWN));
   }
+
+  @Test
+  void theParserGivesTheSimHashOfTheWholeTextAndTheTextOnlyWhenAskedFor() {
+    byte[] body = page().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    spindle.core.url.UrlNormalizer normalizer = new spindle.core.url.UrlNormalizer(
+        new spindle.core.url.NormalizationSettings(java.util.List.of()));
+    ParsedPage both = new PageParser(ParseSettings.defaults(), normalizer, java.util.List.of("SpindleBot"),
+        TextExtractor.Format.MARKDOWN).parse(body, Optional.of("text/html; charset=utf-8"), PAGE, Optional.empty());
+    assertEquals(spindle.core.SimHash.of(Jsoup.parse(page(), PAGE).text()), both.simhash().getAsLong());
+    assertTrue(both.text().orElseThrow().contains("Politeness means"), both.text().toString());
+
+    ParsedPage neither = new PageParser(ParseSettings.defaults(), normalizer, java.util.List.of("SpindleBot"),
+        TextExtractor.Format.OFF, false).parse(body, Optional.of("text/html; charset=utf-8"), PAGE, Optional.empty());
+    assertTrue(neither.simhash().isEmpty());
+    assertTrue(neither.text().isEmpty());
+    assertEquals(both.links(), neither.links());
+  }
 }
