@@ -17,6 +17,7 @@ import spindle.engine.ProgressListener;
 import spindle.fetch.PageFetcher;
 import spindle.store.Frontier;
 import spindle.store.RecordWriter;
+import spindle.store.warc.WarcArchive;
 
 /**
  * A job whose store and output are open, ready to crawl. The job manager turns it into a {@link CrawlJob} and
@@ -32,16 +33,26 @@ import spindle.store.RecordWriter;
  * @param resumeNote a line saying what was resumed, or empty for a new crawl
  * @param resources closes the store, the output and anything else the job opened (a demo site)
  * @param cluster present on a node of a cluster: the job's hosts run as sharding entities
+ * @param archive the open WARC archive when the job archives what it fetches ({@code spindle.warc.dir}); the fetcher
+ *     factory then keeps exchanges, and {@code resources} closes the archive too
  */
 public record PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier,
     RecordWriter writer, Function<ActorSystem<?>, PageFetcher> fetcherFactory, Optional<String> resumeNote,
-    Resources resources, Optional<ClusterHosts> cluster) implements AutoCloseable {
+    Resources resources, Optional<ClusterHosts> cluster, Optional<WarcArchive> archive) implements AutoCloseable {
   public PreparedJob {
     seeds = List.copyOf(seeds);
     Objects.requireNonNull(frontier, "frontier");
     Objects.requireNonNull(writer, "writer");
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(archive, "archive");
+  }
+
+  /** A job that archives nothing. */
+  public PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier,
+      RecordWriter writer, Function<ActorSystem<?>, PageFetcher> fetcherFactory, Optional<String> resumeNote,
+      Resources resources, Optional<ClusterHosts> cluster) {
+    this(name, settings, seeds, frontier, writer, fetcherFactory, resumeNote, resources, cluster, Optional.empty());
   }
 
   /** A job of a single service, not of a cluster. */
@@ -61,7 +72,7 @@ public record PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> se
   /** The crawl of this job, with meters in {@code registry}, progress to {@code progress} and the summary to {@code result}. */
   public CrawlJob crawlJob(MeterRegistry registry, ProgressListener progress, CompletableFuture<CrawlSummary> result) {
     return new CrawlJob(settings, seeds, frontier, writer, registry, fetcherFactory, Optional.empty(), progress, result,
-        cluster);
+        cluster, archive);
   }
 
   /** Closes the store, the output and the rest; may block. */

@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.netpreserve.jwarc.MediaType;
+import org.netpreserve.jwarc.MessageVersion;
 import org.netpreserve.jwarc.URIs;
 import org.netpreserve.jwarc.WarcCompression;
 import org.netpreserve.jwarc.WarcDigest;
@@ -237,6 +238,7 @@ public final class WarcArchive implements AutoCloseable {
     if (identical.isPresent()) {
       Original original = identical.get();
       WarcRevisit.Builder revisit = new WarcRevisit.Builder(target, IDENTICAL_PAYLOAD)
+          .version(MessageVersion.WARC_1_1)
           .date(capture.date())
           .refersTo(original.recordId(), original.url(), original.date())
           .payloadDigest(new WarcDigest(payloadDigest))
@@ -252,6 +254,7 @@ public final class WarcArchive implements AutoCloseable {
     } else {
       byte[] block = concat(responseHead, capture.payload());
       WarcResponse.Builder response = new WarcResponse.Builder(target)
+          .version(MessageVersion.WARC_1_1)
           .date(capture.date())
           .payloadDigest(new WarcDigest(payloadDigest))
           .body(MediaType.HTTP_RESPONSE, block)
@@ -272,6 +275,7 @@ public final class WarcArchive implements AutoCloseable {
     long end = channel.position();
     byte[] request = head(capture.requestLine(), capture.requestHeaders(), false);
     WarcRequest.Builder requestRecord = new WarcRequest.Builder(target)
+        .version(MessageVersion.WARC_1_1)
         .date(capture.date())
         .concurrentTo(responseId)
         .body(MediaType.HTTP_REQUEST, request)
@@ -352,7 +356,8 @@ public final class WarcArchive implements AutoCloseable {
     fields.putIfAbsent("format", List.of("WARC File Format 1.1"));
     fields.putIfAbsent("conformsTo",
         List.of("https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"));
-    Warcinfo warcinfo = new Warcinfo.Builder().date(clock.instant()).filename(fileName).fields(fields).build();
+    Warcinfo warcinfo = new Warcinfo.Builder().version(MessageVersion.WARC_1_1).date(clock.instant())
+        .filename(fileName).fields(fields).build();
     write(warcinfo);
     warcinfoId = warcinfo.id();
     bytes += channel.position();

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.netpreserve.jwarc.MessageVersion;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
@@ -97,6 +98,7 @@ class WarcArchiveTest {
     List<Read> records = records(files.get(0));
     assertEquals(List.of("warcinfo", "response", "request", "response", "request"),
         records.stream().map(Read::type).toList());
+    records.forEach(read -> assertEquals(MessageVersion.WARC_1_1, read.record().version(), read.type()));
     Warcinfo info = (Warcinfo) records.get(0).record();
     WarcResponse response = (WarcResponse) records.get(1).record();
     WarcRequest request = (WarcRequest) records.get(2).record();
