@@ -67,12 +67,7 @@ final class JobArchive {
             + committed.file() + "; set it back to their prefix, or " + startOver.replaceFirst("^run again with ", ""));
       }
     } else if (!recorded.isPresent() || !recorded.equals(key)) {
-      Optional<Path> foreign = filesOf(directory, warc.prefix()).stream().findFirst();
-      if (foreign.isPresent()) {
-        throw ConfigErrors.at(config, "spindle.warc.dir", directory + " holds WARC files of another crawl named "
-            + warc.prefix() + "-..., such as " + foreign.get().getFileName() + "; choose another directory or "
-            + "spindle.warc.prefix" + (canFresh ? ", or --fresh to delete them" : ""));
-      }
+      refuseFilesOfAnotherCrawl(warc, config, canFresh);
     }
     store.ifPresent(durable -> durable.putMeta(WARC_DIRECTORY, key.get())); // before any file: a kill leaves them ours
     try {
@@ -81,6 +76,24 @@ final class JobArchive {
     } catch (IOException failed) {
       throw ConfigErrors.at(config, "spindle.warc.dir", "cannot open the WARC archive in " + directory + ": "
           + FileProblems.reason(failed));
+    }
+  }
+
+  /**
+   * Throws a usage error when the WARC directory already holds files of the job's prefix that the job did not write
+   * (the caller knows it did not: its store is new, or records no archive in that directory). {@code canFresh} adds
+   * the advice to delete them with {@code --fresh}.
+   */
+  static void refuseFilesOfAnotherCrawl(WarcSettings warc, Config config, boolean canFresh) {
+    if (warc.directory().isEmpty()) {
+      return;
+    }
+    Path directory = warc.directory().get();
+    Optional<Path> foreign = filesOf(directory, warc.prefix()).stream().findFirst();
+    if (foreign.isPresent()) {
+      throw ConfigErrors.at(config, "spindle.warc.dir", directory + " holds WARC files of another crawl named "
+          + warc.prefix() + "-..., such as " + foreign.get().getFileName() + "; choose another directory or "
+          + "spindle.warc.prefix" + (canFresh ? ", or --fresh to delete them" : ""));
     }
   }
 

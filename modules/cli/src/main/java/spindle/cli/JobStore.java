@@ -123,6 +123,9 @@ final class JobStore implements AutoCloseable {
       throw notWrittenByThisJob(config, output, replace);
     }
     boolean canFresh = replace.contains("--fresh");
+    if (!storeExists) { // nor WARC files already in the directory: refused before the store exists
+      JobArchive.refuseFilesOfAnotherCrawl(settings.warc(), config, canFresh);
+    }
     if (!durable) {
       MemoryFrontier memory = new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint);
       Optional<WarcArchive> archive = JobArchive.open(settings, config, memory, Optional.empty(), startOver,
