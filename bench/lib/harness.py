@@ -404,6 +404,8 @@ def crawl_timeout(group, sub, max_pages):
         return 180 + 3 * max_pages / group.fixture["hosts"] * 1.5
     if group.name == "faults":
         return 600
+    if group.name == "warc":
+        return 300 + max_pages / 4    # text extraction makes these crawls several times slower
     return 180 + max_pages / 20
 
 
