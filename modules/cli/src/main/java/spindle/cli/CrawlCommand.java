@@ -153,8 +153,8 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     }
     progress.summary(summary, output.toString());
     store.archive().ifPresent(archive -> err.printf(java.util.Locale.ROOT,
-        "spindle: WARC in %s (%,d bytes written this run, %d files started)%n", archive.directory(), archive.bytes(),
-        archive.filesStarted()));
+        "spindle: WARC in %s (%,d bytes written this run, %d %s started)%n", archive.directory(), archive.bytes(),
+        archive.filesStarted(), archive.filesStarted() == 1 ? "file" : "files"));
     err.flush();
     return summary.failure().isPresent() ? 1 : 0;
   }
