@@ -188,6 +188,7 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
   private Behavior<Command> onPreRestart() {
     data.deps.metrics().restarted("host-queue");
     data.returnWindow();
+    data.withdrawOffers(); // the restarted queue knows nothing of them: they come back to it as undeliverable
     return this;
   }
 

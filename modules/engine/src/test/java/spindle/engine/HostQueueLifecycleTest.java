@@ -223,6 +223,27 @@ class HostQueueLifecycleTest {
   }
 
   @Test
+  void aShardedQueueToldToStopTakesBackItsOfferNoFetcherStartedAndStopsWithoutWaitingForIt() {
+    Memory memory = new Memory();
+    HostQueueRig host = rig("/a", "/b").sharded(memory).robots(true);
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.settle();
+    memory.loaded.complete(Optional.empty());
+    host.robotsRequest(); // waits in the broker: the crawl is paused
+
+    host.tell(HostQueue.Stop.INSTANCE); // handed to another node meanwhile
+    WorkBroker.Withdraw withdraw = host.broker.expectMessageClass(WorkBroker.Withdraw.class);
+    assertEquals(host.queue, withdraw.host());
+    host.region.expectNoMessage(ofMillis(100));
+    host.tell(new HostQueue.Undeliverable(new WorkItem.RobotsFetch("http://example.org/robots.txt"))); // the answer
+
+    host.region.expectTerminated(host.queue);
+    host.region.expectMessageClass(HostRegion.Envelope.class); // its host goes on with its next entity
+    assertEquals(2, host.frontier.counts().queued(), "both URLs are back in the frontier");
+  }
+
+  @Test
   void aShardedQueueStoppedWhileTheCrawlDrainsHandsNothingOn() {
     Memory memory = new Memory();
     HostQueueRig host = rig("/a", "/b").sharded(memory);
