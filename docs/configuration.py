@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-MODULES = ["fetch", "engine", "store", "admin", "cluster", "cli"]
+MODULES = ["core", "fetch", "parse", "engine", "store", "admin", "cluster", "cli"]
 SKIP_PREFIXES = ["spindle.dispatchers."]
 NOTES = {
     "admin": "These keys configure the service (`spindle serve`, docs/admin-api.md): set them in `application.conf` "

@@ -31,6 +31,7 @@ import spindle.store.NotAStoreException;
 import spindle.store.PostgresFrontier;
 import spindle.store.PostgresSettings;
 import spindle.store.RocksDbFrontier;
+import spindle.store.StoreConfig;
 import spindle.store.StoreException;
 import spindle.core.FileProblems;
 
@@ -86,13 +87,13 @@ final class JobStore implements AutoCloseable {
   static JobStore open(CrawlSettings settings, Config config, List<CrawlUrl> seeds, boolean fresh, PrintWriter err,
       String startOver, String replace) throws IOException {
     Path output = settings.output().path();
-    CrawlSettings.StoreConfig store = settings.store();
-    if (store.backend() == CrawlSettings.StoreConfig.Backend.POSTGRES) {
+    StoreConfig store = settings.store();
+    if (store.backend() == StoreConfig.Backend.POSTGRES) {
       throw ConfigErrors.at(config, "spindle.store.backend", "\"postgres\" is the store of a cluster's nodes "
           + "(spindle serve --cluster); a single crawl uses \"rocksdb\" or \"memory\"");
     }
     JobPaths.checkOutput(config, output);
-    boolean durable = store.backend() == CrawlSettings.StoreConfig.Backend.ROCKSDB;
+    boolean durable = store.backend() == StoreConfig.Backend.ROCKSDB;
     if (durable) {
       JobPaths.checkStore(config, store.dir(), output);
     }
@@ -270,8 +271,8 @@ final class JobStore implements AutoCloseable {
    * Deletes the store and the output for {@code --fresh}, refusing to delete a directory that is not a Spindle
    * store.
    */
-  private static void deleteForFresh(CrawlSettings.StoreConfig store, Path output, PrintWriter err) throws IOException {
-    boolean storeExists = store.backend() == CrawlSettings.StoreConfig.Backend.ROCKSDB && Files.isDirectory(store.dir())
+  private static void deleteForFresh(StoreConfig store, Path output, PrintWriter err) throws IOException {
+    boolean storeExists = store.backend() == StoreConfig.Backend.ROCKSDB && Files.isDirectory(store.dir())
         && isNotEmpty(store.dir());
     boolean outputExists = Files.exists(output);
     if (!storeExists && !outputExists) {

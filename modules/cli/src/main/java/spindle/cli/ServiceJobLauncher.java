@@ -27,6 +27,7 @@ import spindle.admin.JobRejected;
 import spindle.admin.PreparedJob;
 import spindle.cluster.ClusterNode;
 import spindle.store.PostgresFrontier;
+import spindle.store.StoreConfig;
 import spindle.core.CrawlUrl;
 import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlSettings;
@@ -104,7 +105,7 @@ final class ServiceJobLauncher implements JobLauncher {
       if (cluster.isPresent() && demo.enabled()) {
         throw new JobRejected("spindle.demo-site: not available on a cluster node; crawl a site the nodes share");
       }
-      if (cluster.isPresent() && settings.store().backend() != CrawlSettings.StoreConfig.Backend.POSTGRES) {
+      if (cluster.isPresent() && settings.store().backend() != StoreConfig.Backend.POSTGRES) {
         throw new JobRejected("spindle.store.backend: must be \"postgres\" on a cluster node (the nodes share the "
             + "frontier), was \"" + settings.store().backend().name().toLowerCase(java.util.Locale.ROOT) + "\"");
       }
@@ -125,7 +126,7 @@ final class ServiceJobLauncher implements JobLauncher {
     }
     JobPaths.confine(config, "spindle.output.path", settings.output().path(), service.outputRoot(),
         "spindle.admin.output-root");
-    if (settings.store().backend() == CrawlSettings.StoreConfig.Backend.ROCKSDB) {
+    if (settings.store().backend() == StoreConfig.Backend.ROCKSDB) {
       Path store = settings.store().dir();
       JobPaths.confine(config, "spindle.store.dir", store, service.storeRoot(), "spindle.admin.store-root");
       Path jobs = service.jobsDirectory().toAbsolutePath().normalize();
@@ -152,7 +153,7 @@ final class ServiceJobLauncher implements JobLauncher {
       }
       CrawlSettings settings = CrawlCommand.settings(loader.loadJobText(operatorLayer, text, syntax,
           Optional.of(candidate)));
-      if (settings.store().backend() == CrawlSettings.StoreConfig.Backend.MEMORY || !inUse(settings.store().dir())) {
+      if (settings.store().backend() == StoreConfig.Backend.MEMORY || !inUse(settings.store().dir())) {
         return candidate;
       }
     }
@@ -199,7 +200,7 @@ final class ServiceJobLauncher implements JobLauncher {
 
     @Override
     public Optional<Path> storeDirectory() {
-      return settings.store().backend() == CrawlSettings.StoreConfig.Backend.MEMORY ? Optional.empty()
+      return settings.store().backend() == StoreConfig.Backend.MEMORY ? Optional.empty()
           : Optional.of(settings.store().dir());
     }
 

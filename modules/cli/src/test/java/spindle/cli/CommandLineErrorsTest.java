@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /** User mistakes end with exit code 2 and one line that names the file, key or URL, and overwrite nothing. */
@@ -68,6 +70,29 @@ class CommandLineErrorsTest {
     assertEquals(2, outcome.exitCode());
     assertEquals("spindle: error: " + file + ":2: spindle.fetch.concurrency: must be at least 1, was 0",
         outcome.onlyLine());
+  }
+
+  /** Each module reads its own section (parse, core's normalisation, store); its errors keep the one format. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+      "spindle.parse.max-links-per-page = -1 | spindle.parse.max-links-per-page: must be 0 or more, was -1",
+      "spindle.parse.honour-nofollow = sometimes | spindle.parse.honour-nofollow: expected on or off, was a string "
+          + "(\"sometimes\")",
+      "spindle.normalization.strip-query-parameters = [\"utm_.*\", \"(\"] | "
+          + "spindle.normalization.strip-query-parameters[1]: is not a valid regular expression: Unclosed group in "
+          + "\"(\"",
+      "spindle.normalization.strip-query-parameters = 3 | spindle.normalization.strip-query-parameters: expected a "
+          + "list, was a number (3)",
+      "spindle.store.backend = tape | spindle.store.backend: must be \"rocksdb\", \"memory\" or \"postgres\", was "
+          + "\"tape\"",
+      "spindle.store.postgres.pool-size = 0 | spindle.store.postgres.pool-size: must be at least 1, was 0",
+      "spindle.output.batch-size = 0 | spindle.output.batch-size: must be at least 1, was 0",
+  })
+  void aBadValueOfAModulesOwnSectionNamesTheFileLineAndFullKey(String setting, String expected) throws Exception {
+    Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n" + setting + "\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    assertEquals("spindle: error: " + file + ":2: " + expected, outcome.onlyLine());
   }
 
   @Test

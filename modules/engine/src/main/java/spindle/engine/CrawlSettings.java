@@ -1,12 +1,12 @@
 package spindle.engine;
 
 import com.typesafe.config.Config;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.IntStream;
 import spindle.core.ScopeRules;
 import spindle.core.SettingsException;
 import spindle.core.url.NormalizationSettings;
@@ -14,12 +14,16 @@ import spindle.fetch.FetchSettings;
 import spindle.fetch.robots.RobotsSettings;
 import spindle.parse.ParseSettings;
 import spindle.store.FrontierLimits;
-import spindle.store.PostgresSettings;
-import spindle.store.StoreSettings;
+import spindle.store.OutputSettings;
+import spindle.store.StoreConfig;
 
 /**
- * Everything a crawl is configured with, read once from a resolved configuration (reference defaults, the
- * operator's application.conf, the job file, command-line overrides) before any actor starts. A bad value
+ * Everything a crawl is configured with, read once from a resolved configuration (reference defaults, the operator's
+ * application.conf, the job file, command-line overrides) before any actor starts. Each module reads its own sections
+ * into its settings record ({@code XSettings.fromConfig(root)}): fetch ({@code spindle.fetch},
+ * {@code spindle.robots}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
+ * ({@code spindle.output}, {@code spindle.store}); the engine reads its own ({@code spindle.job},
+ * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress}). A bad value
  * throws {@link SettingsException} or Typesafe Config's {@code ConfigException}, both naming the key.
  */
 public record CrawlSettings(
@@ -36,15 +40,6 @@ public record CrawlSettings(
     ProgressSettings progress,
     StoreConfig store) {
 
-  /**
-   * Where the crawl's state lives: the backend ({@code rocksdb}, {@code memory} or {@code postgres}), its
-   * directory and tuning (RocksDB), its database (PostgreSQL).
-   */
-  public record StoreConfig(Backend backend, Path dir, StoreSettings settings, PostgresSettings postgres) {
-    /** The kinds of frontier. */
-    public enum Backend { ROCKSDB, MEMORY, POSTGRES }
-  }
-
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
   public record JobSettings(String name, List<String> seeds, String seedFile) {
     public JobSettings {
@@ -54,13 +49,11 @@ public record CrawlSettings(
       }
       seeds = List.copyOf(seeds);
     }
-  }
 
-  /** Where records go and how they are batched. */
-  public record OutputSettings(Path path, int batchSize, Duration flushInterval) {
-    public OutputSettings {
-      requireAtLeastOne("spindle.output.batch-size", batchSize);
-      requirePositive("spindle.output.flush-interval", flushInterval);
+    /** Reads {@code spindle.job}. */
+    public static JobSettings fromConfig(Config root) {
+      Config c = root.getConfig("spindle.job");
+      return new JobSettings(c.getString("name"), c.getStringList("seeds"), c.getString("seed-file"));
     }
   }
 
@@ -84,6 +77,16 @@ public record CrawlSettings(
       requireAtLeastOne("spindle.engine.host-session-requests", hostSessionRequests);
       requirePositive("spindle.engine.host-session-time", hostSessionTime);
     }
+
+    /** Reads {@code spindle.engine}. */
+    public static PipelineSettings fromConfig(Config root) {
+      Config c = root.getConfig("spindle.engine");
+      return new PipelineSettings(c.getInt("parse-parallelism"), c.getInt("frontier-batch-size"),
+          c.getDuration("frontier-batch-interval"), c.getInt("results-buffer"), c.getInt("host-window"),
+          c.getInt("fetcher-mailbox-capacity"), c.getDuration("idle-check-interval"),
+          c.getDuration("host-idle-timeout"), c.getInt("max-active-hosts"), c.getInt("host-session-requests"),
+          c.getDuration("host-session-time"));
+    }
   }
 
   /** How often progress is reported: to a terminal, and as a log line otherwise. */
@@ -92,72 +95,56 @@ public record CrawlSettings(
       requirePositive("spindle.progress.interval", interval);
       requirePositive("spindle.progress.log-interval", logInterval);
     }
+
+    /** Reads {@code spindle.progress}. */
+    public static ProgressSettings fromConfig(Config root) {
+      Config c = root.getConfig("spindle.progress");
+      return new ProgressSettings(c.getDuration("interval"), c.getDuration("log-interval"));
+    }
   }
 
-  /** Reads every section from {@code root}, which must include the reference defaults. */
+  /** Reads every section from {@code root}, which must include the reference defaults of every module. */
   public static CrawlSettings fromConfig(Config root) {
-    Config job = root.getConfig("spindle.job");
+    return new CrawlSettings(
+        JobSettings.fromConfig(root),
+        FetchSettings.fromConfig(root),
+        RobotsSettings.fromConfig(root),
+        PolitenessSettings.fromConfig(root),
+        scopeRules(root),
+        limits(root),
+        NormalizationSettings.fromConfig(root::getStringList),
+        ParseSettings.fromConfig(root),
+        OutputSettings.fromConfig(root),
+        PipelineSettings.fromConfig(root),
+        ProgressSettings.fromConfig(root),
+        StoreConfig.fromConfig(root));
+  }
+
+  /** The scope rules of {@code spindle.scope}. */
+  private static ScopeRules scopeRules(Config root) {
     Config scope = root.getConfig("spindle.scope");
-    Config parse = root.getConfig("spindle.parse");
-    Config output = root.getConfig("spindle.output");
-    Config engine = root.getConfig("spindle.engine");
-    Config progress = root.getConfig("spindle.progress");
     long maxDepth = ConfigValues.longOrUnlimited(scope, "max-depth", "spindle.scope.max-depth", Integer.MAX_VALUE);
     if (maxDepth < 0 || maxDepth > Integer.MAX_VALUE) {
       throw new SettingsException("spindle.scope.max-depth", "must be 0 or more, was " + maxDepth);
     }
-    return new CrawlSettings(
-        new JobSettings(job.getString("name"), job.getStringList("seeds"), job.getString("seed-file")),
-        FetchSettings.fromConfig(root),
-        RobotsSettings.fromConfig(root),
-        PolitenessSettings.fromConfig(root),
-        new ScopeRules(new HashSet<>(scope.getStringList("allowed-hosts")), scope.getStringList("allowed-domains"),
-            patterns(scope, "include-patterns", "spindle.scope.include-patterns"),
-            patterns(scope, "exclude-patterns", "spindle.scope.exclude-patterns"),
-            (int) maxDepth),
-        new FrontierLimits(
-            ConfigValues.longOrUnlimited(scope, "max-pages", "spindle.scope.max-pages", Long.MAX_VALUE),
-            ConfigValues.longOrUnlimited(scope, "max-pages-per-host", "spindle.scope.max-pages-per-host",
-                Long.MAX_VALUE)),
-        new NormalizationSettings(patterns(root.getConfig("spindle.normalization"), "strip-query-parameters",
-            "spindle.normalization.strip-query-parameters")),
-        new ParseSettings(parse.getBoolean("honour-nofollow"), parse.getBoolean("honour-meta-robots"),
-            parse.getInt("max-links-per-page"), parse.getInt("max-title-length")),
-        new OutputSettings(Path.of(output.getString("path")), output.getInt("batch-size"),
-            output.getDuration("flush-interval")),
-        new PipelineSettings(engine.getInt("parse-parallelism"), engine.getInt("frontier-batch-size"),
-            engine.getDuration("frontier-batch-interval"), engine.getInt("results-buffer"),
-            engine.getInt("host-window"), engine.getInt("fetcher-mailbox-capacity"),
-            engine.getDuration("idle-check-interval"), engine.getDuration("host-idle-timeout"),
-            engine.getInt("max-active-hosts"), engine.getInt("host-session-requests"),
-            engine.getDuration("host-session-time")),
-        new ProgressSettings(progress.getDuration("interval"), progress.getDuration("log-interval")),
-        storeConfig(root.getConfig("spindle.store")));
+    return new ScopeRules(new HashSet<>(scope.getStringList("allowed-hosts")), scope.getStringList("allowed-domains"),
+        patterns(scope, "include-patterns", "spindle.scope.include-patterns"),
+        patterns(scope, "exclude-patterns", "spindle.scope.exclude-patterns"),
+        (int) maxDepth);
   }
 
-  private static StoreConfig storeConfig(Config store) {
-    String backend = store.getString("backend").trim();
-    StoreConfig.Backend kind = switch (backend) {
-      case "rocksdb" -> StoreConfig.Backend.ROCKSDB;
-      case "memory" -> StoreConfig.Backend.MEMORY;
-      case "postgres" -> StoreConfig.Backend.POSTGRES;
-      default -> throw new SettingsException("spindle.store.backend",
-          "must be \"rocksdb\", \"memory\" or \"postgres\", was \"" + backend + "\"");
-    };
-    long entries = store.getLong("seen-cache-entries");
-    if (entries < 0 || entries > Integer.MAX_VALUE) {
-      throw new SettingsException("spindle.store.seen-cache-entries", "must be from 0 to 268435456, was " + entries);
-    }
-    return new StoreConfig(kind, Path.of(store.getString("dir")), new StoreSettings(
-        store.getBytes("block-cache-size"), store.getBytes("write-buffer-size"), store.getInt("max-write-buffers"),
-        store.getBytes("write-buffer-total-size"), store.getBoolean("sync-writes"), store.getDuration("lease-timeout"),
-        store.getInt("background-jobs"), (int) entries), new PostgresSettings(store.getString("postgres.url"),
-        store.getString("postgres.user"), store.getString("postgres.password"), store.getInt("postgres.pool-size")));
+  /** The page limits of {@code spindle.scope}. */
+  private static FrontierLimits limits(Config root) {
+    Config scope = root.getConfig("spindle.scope");
+    return new FrontierLimits(
+        ConfigValues.longOrUnlimited(scope, "max-pages", "spindle.scope.max-pages", Long.MAX_VALUE),
+        ConfigValues.longOrUnlimited(scope, "max-pages-per-host", "spindle.scope.max-pages-per-host",
+            Long.MAX_VALUE));
   }
 
   private static List<Pattern> patterns(Config config, String key, String fullKey) {
     List<String> sources = config.getStringList(key);
-    return java.util.stream.IntStream.range(0, sources.size()).mapToObj(i -> {
+    return IntStream.range(0, sources.size()).mapToObj(i -> {
       try {
         return Pattern.compile(sources.get(i));
       } catch (PatternSyntaxException invalid) {

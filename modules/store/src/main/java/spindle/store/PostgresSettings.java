@@ -1,9 +1,10 @@
 package spindle.store;
 
+import com.typesafe.config.Config;
 import spindle.core.SettingsException;
 
 /**
- * Where the shared {@link PostgresFrontier} lives, read from {@code spindle.store.postgres}.
+ * Where the shared {@link PostgresFrontier} lives, read once from {@code spindle.store.postgres}.
  *
  * @param url {@code url}: the JDBC URL of the database, {@code jdbc:postgresql://host:port/database}
  * @param user {@code user}: the role to log in as; it must be allowed to create a schema in the database
@@ -22,6 +23,13 @@ public record PostgresSettings(String url, String user, String password, int poo
     }
     user = user == null ? "" : user;
     password = password == null ? "" : password;
+  }
+
+  /** Reads {@code spindle.store.postgres} from a resolved configuration that includes the reference defaults. */
+  public static PostgresSettings fromConfig(Config root) {
+    Config c = root.getConfig("spindle.store.postgres");
+    return new PostgresSettings(c.getString("url"), c.getString("user"), c.getString("password"),
+        c.getInt("pool-size"));
   }
 
   /** The URL without its query string, which may hold a password: the form error messages show. */

@@ -1,11 +1,12 @@
 package spindle.store;
 
+import com.typesafe.config.Config;
 import java.time.Duration;
 import spindle.core.SettingsException;
 
 /**
- * How the RocksDB frontier uses memory and disk, read from {@code spindle.store} (the keys are documented in this
- * module's {@code reference.conf}). RocksDB's native memory is about {@code blockCacheBytes +
+ * How the RocksDB frontier uses memory and disk, read once from {@code spindle.store} (the keys are documented in
+ * this module's {@code reference.conf}). RocksDB's native memory is about {@code blockCacheBytes +
  * writeBufferTotalBytes} plus a few MiB, outside the Java heap.
  *
  * @param blockCacheBytes {@code block-cache-size}: the LRU cache of data, index and Bloom filter blocks shared by
@@ -57,6 +58,21 @@ public record StoreSettings(long blockCacheBytes, long writeBufferBytes, int max
       throw new SettingsException("spindle.store.seen-cache-entries",
           "must be from 0 to 268435456, was " + seenCacheEntries);
     }
+  }
+
+  /**
+   * Reads the RocksDB keys of {@code spindle.store} from a resolved configuration that includes the reference
+   * defaults.
+   */
+  public static StoreSettings fromConfig(Config root) {
+    Config c = root.getConfig("spindle.store");
+    long entries = c.getLong("seen-cache-entries");
+    if (entries < 0 || entries > Integer.MAX_VALUE) {
+      throw new SettingsException("spindle.store.seen-cache-entries", "must be from 0 to 268435456, was " + entries);
+    }
+    return new StoreSettings(c.getBytes("block-cache-size"), c.getBytes("write-buffer-size"),
+        c.getInt("max-write-buffers"), c.getBytes("write-buffer-total-size"), c.getBoolean("sync-writes"),
+        c.getDuration("lease-timeout"), c.getInt("background-jobs"), (int) entries);
   }
 
   /** These settings with {@code syncWrites} replaced. */

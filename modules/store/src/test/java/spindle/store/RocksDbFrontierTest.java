@@ -79,7 +79,7 @@ class RocksDbFrontierTest extends FrontierContract {
     FrontierCounts counts = frontier.counts();
     assertEquals(counts.discovered(),
         counts.queued() + counts.leased() + counts.fetched() + counts.failed() + counts.redirected(), counts.toString());
-    RocksDbFrontier.Audit audit = frontier.audit();
+    RocksDbAudit audit = frontier.audit();
     assertEquals(counts.queued(), audit.queued(), "queued states");
     assertEquals(counts.queued(), audit.queueEntries(), "queue entries");
     assertEquals(counts.leased(), audit.leased(), "leased states");
@@ -152,7 +152,7 @@ class RocksDbFrontierTest extends FrontierContract {
     // admitted 5; one lane: priority 1, 3 queued, head 7; nothing after it, as the earlier version wrote
     byte[] earlier = new ByteWriter(8).writeVarint(5).writeVarint(1).writeByte(1).writeVarint(3).writeVarint(7)
         .toByteArray();
-    HostLanes lanes = HostLanes.decode(FrontierSchema.bytes(A.name()), earlier);
+    HostLanes lanes = HostLanes.decode(RocksDbSchema.bytes(A.name()), earlier);
     assertEquals(new HostTally(A, 3, 0, 0), lanes.tally());
     assertEquals(5, lanes.admitted());
     assertEquals(7, lanes.head(0));
@@ -191,12 +191,12 @@ class RocksDbFrontierTest extends FrontierContract {
   private static void rewriteHostsInTheEarlierFormat(Path directory) throws RocksDBException {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
-    FrontierSchema.FAMILIES.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(name)));
+    RocksDbSchema.FAMILIES.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(name)));
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try (DBOptions options = new DBOptions();
         RocksDB db = RocksDB.open(options, directory.toString(), descriptors, handles)) {
       try {
-        ColumnFamilyHandle hosts = handles.get(1 + FrontierSchema.FAMILIES.indexOf(FrontierSchema.HOSTS));
+        ColumnFamilyHandle hosts = handles.get(1 + RocksDbSchema.FAMILIES.indexOf(RocksDbSchema.HOSTS));
         List<byte[][]> earlier = new ArrayList<>();
         try (RocksIterator it = db.newIterator(hosts)) {
           for (it.seekToFirst(); it.isValid(); it.next()) {

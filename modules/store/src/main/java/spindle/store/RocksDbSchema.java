@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The keys and values of the RocksDB frontier, one column family per concern. All numbers in keys are big-endian
- * so that RocksDB's byte order is their numeric order.
+ * The keys and values of the RocksDB frontier, one column family per concern, and their codecs. All numbers in keys
+ * are big-endian so that RocksDB's byte order is their numeric order. The families' tuning is in
+ * {@link RocksDbStore}.
  *
  * <pre>
  * queues  host UTF-8, 0x00, priority (depth capped at 255), sequence (8 bytes)
@@ -23,7 +24,7 @@ import java.util.List;
  *         "meta/" + key                     → UTF-8 value of {@link RocksDbFrontier#putMeta}
  * </pre>
  */
-final class FrontierSchema {
+final class RocksDbSchema {
   static final byte[] QUEUES = bytes("queues");
   static final byte[] URLS = bytes("urls");
   static final byte[] LEASES = bytes("leases");
@@ -45,7 +46,7 @@ final class FrontierSchema {
 
   private static final int KEY_TAIL = 1 + 1 + 8; // separator, priority, sequence
 
-  private FrontierSchema() {}
+  private RocksDbSchema() {}
 
   static byte[] bytes(String text) {
     return text.getBytes(UTF_8);
@@ -132,62 +133,33 @@ final class FrontierSchema {
   }
 
   /**
-   * The counts and positions kept in memory and written with every batch.
+   * The counts and positions kept in memory ({@link RocksDbCounts}) and written with every batch under
+   * {@link #STATE_KEY}.
    *
+   * @param counts the state counts
+   * @param committedOutputBytes the output length recorded by the last completion
    * @param nextSequence the sequence number of the next URL queued; it only grows
    */
-  record Totals(long discovered, long queued, long leased, long fetched, long failed, long redirected,
-      long rejected, long committedOutputBytes, long nextSequence) {
-    static final Totals EMPTY = new Totals(0, 0, 0, 0, 0, 0, 0, 0, 0);
+  record Totals(FrontierCounts counts, long committedOutputBytes, long nextSequence) {
+    static final Totals EMPTY = new Totals(new FrontierCounts(0, 0, 0, 0, 0, 0, 0), 0, 0);
 
-    FrontierCounts counts() {
-      return new FrontierCounts(discovered, queued, leased, fetched, failed, redirected, rejected);
+    /** These totals after a batch: its count changes added, its output length and next sequence taken. */
+    Totals after(CountsDelta delta, long outputBytes, long sequence) {
+      return new Totals(delta.applyTo(counts), outputBytes, sequence);
     }
 
+    /** Nine big-endian longs: the seven counts in {@link FrontierCounts}' order, output length, next sequence. */
     byte[] encode() {
-      return new ByteWriter(72).writeLong(discovered).writeLong(queued).writeLong(leased).writeLong(fetched)
-          .writeLong(failed).writeLong(redirected).writeLong(rejected).writeLong(committedOutputBytes)
-          .writeLong(nextSequence).toByteArray();
+      return new ByteWriter(72).writeLong(counts.discovered()).writeLong(counts.queued()).writeLong(counts.leased())
+          .writeLong(counts.fetched()).writeLong(counts.failed()).writeLong(counts.redirected())
+          .writeLong(counts.rejected()).writeLong(committedOutputBytes).writeLong(nextSequence).toByteArray();
     }
 
     static Totals decode(byte[] value) {
       ByteReader in = new ByteReader(value, 0);
-      return new Totals(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+      FrontierCounts counts = new FrontierCounts(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
           in.readLong(), in.readLong(), in.readLong());
-    }
-
-    Change change() {
-      return new Change(this);
-    }
-  }
-
-  /** The totals being changed by one batch; becomes {@link Totals} again once the batch is written. */
-  static final class Change {
-    long discovered;
-    long queued;
-    long leased;
-    long fetched;
-    long failed;
-    long redirected;
-    long rejected;
-    long committedOutputBytes;
-    long nextSequence;
-
-    private Change(Totals from) {
-      discovered = from.discovered;
-      queued = from.queued;
-      leased = from.leased;
-      fetched = from.fetched;
-      failed = from.failed;
-      redirected = from.redirected;
-      rejected = from.rejected;
-      committedOutputBytes = from.committedOutputBytes;
-      nextSequence = from.nextSequence;
-    }
-
-    Totals done() {
-      return new Totals(discovered, queued, leased, fetched, failed, redirected, rejected, committedOutputBytes,
-          nextSequence);
+      return new Totals(counts, in.readLong(), in.readLong());
     }
   }
 }

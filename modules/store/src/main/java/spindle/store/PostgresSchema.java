@@ -1,0 +1,218 @@
+package spindle.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * The SQL schema of one job's {@link PostgresFrontier}: its name, its tables, creating them and recognising them.
+ *
+ * <p>One schema per job ({@code spindle_<job, sanitised>_<8 hex digits of SHA-256 of the job name>}, so jobs and tests
+ * are isolated and {@link PostgresFrontier#drop} is one {@code DROP SCHEMA}); its comment names the format and the
+ * job:
+ * <ul>
+ *   <li>{@code urls}: one row per admitted URL, keyed by its 64-bit fingerprint (the seen-set): host, url, depth,
+ *       parent, redirects (so a lease returns equal {@code CrawlUrl}s), state ({@link #QUEUED}, {@link #LEASED},
+ *       {@link #FETCHED}, {@link #FAILED}, {@link #REDIRECTED}), priority (depth capped at 255), sequence (discovery
+ *       order) and the owner of a lease. A partial index on {@code (host, priority, sequence) WHERE state = queued}
+ *       is each host's queue, one on {@code (owner) WHERE state = leased} finds an owner's leases. A requeued URL
+ *       keeps its priority and sequence, so it is back at its original position.</li>
+ *   <li>{@code hosts}: per host, URLs admitted (for the per-host page limit), queued, fetched and failed, and whether
+ *       it is listed (a row is created, unlisted, by an add whose URLs the limits then reject).</li>
+ *   <li>{@code counts}: {@link #SLOTS} slots of the state counts ({@link PostgresCounts}).</li>
+ *   <li>{@code meta} (free metadata, such as the job fingerprint), {@code outputs} (node → committed output length)
+ *       and {@code owners} (owner → node, last heartbeat).</li>
+ *   <li>the sequence {@code url_sequence}: one number per call that queues URLs; a URL's sequence is that number
+ *       times 2^24 ({@link #SEQUENCE_STRIDE}) plus its position in the call, so discovery order holds across
+ *       nodes.</li>
+ * </ul>
+ * Statements name the schema's objects with {@code @} ({@code @urls}); {@link #sql} puts the quoted schema there.
+ */
+final class PostgresSchema {
+  static final String FORMAT = "spindle-frontier-1";
+  /** Rows of the {@code counts} table. */
+  static final int SLOTS = 64;
+  /** The highest priority: depths beyond it share it. */
+  static final int MAX_PRIORITY = 255;
+  /** A URL's sequence is the number of its call times this, plus its position in the call. */
+  static final long SEQUENCE_STRIDE = 1L << 24;
+  static final short QUEUED = 0;
+  static final short LEASED = 1;
+  static final short FETCHED = 2;
+  static final short FAILED = 3;
+  static final short REDIRECTED = 4;
+
+  private static final String[] TABLES = {
+      """
+      CREATE TABLE @urls (
+        fingerprint int8 PRIMARY KEY,
+        host text COLLATE "C" NOT NULL,
+        url text NOT NULL,
+        depth int4 NOT NULL,
+        parent text,
+        redirects text[] NOT NULL DEFAULT '{}',
+        state int2 NOT NULL,
+        priority int2 NOT NULL,
+        sequence int8 NOT NULL,
+        owner text)""",
+      "CREATE INDEX urls_queue ON @urls (host, priority, sequence) WHERE state = 0",
+      "CREATE INDEX urls_leases ON @urls (owner) WHERE state = 1",
+      "CREATE SEQUENCE @url_sequence",
+      """
+      CREATE TABLE @hosts (
+        host text COLLATE "C" PRIMARY KEY,
+        listed boolean NOT NULL DEFAULT false,
+        admitted int8 NOT NULL DEFAULT 0,
+        queued int8 NOT NULL DEFAULT 0,
+        fetched int8 NOT NULL DEFAULT 0,
+        failed int8 NOT NULL DEFAULT 0)""",
+      """
+      CREATE TABLE @counts (
+        slot int4 PRIMARY KEY,
+        discovered int8 NOT NULL DEFAULT 0,
+        queued int8 NOT NULL DEFAULT 0,
+        leased int8 NOT NULL DEFAULT 0,
+        fetched int8 NOT NULL DEFAULT 0,
+        failed int8 NOT NULL DEFAULT 0,
+        redirected int8 NOT NULL DEFAULT 0,
+        rejected int8 NOT NULL DEFAULT 0)""",
+      "INSERT INTO @counts (slot) SELECT generate_series(0, " + (SLOTS - 1) + ")",
+      "CREATE TABLE @meta (key text PRIMARY KEY, value text NOT NULL)",
+      "CREATE TABLE @outputs (node text PRIMARY KEY, committed_bytes int8 NOT NULL)",
+      """
+      CREATE TABLE @owners (
+        owner text PRIMARY KEY,
+        node text NOT NULL,
+        heartbeat timestamptz NOT NULL,
+        started timestamptz NOT NULL DEFAULT clock_timestamp())""",
+  };
+
+  private final String job;
+  private final String name;
+  private final String prefix;
+
+  /** The schema of {@code job}. */
+  PostgresSchema(String job) {
+    this.job = job;
+    this.name = name(job);
+    this.prefix = quote(name) + ".";
+  }
+
+  /** The schema of {@code job}: {@code spindle_}, the job name sanitised (at most 40 characters), its hash. */
+  static String name(String job) {
+    StringBuilder name = new StringBuilder("spindle_");
+    String lower = job.toLowerCase(Locale.ROOT);
+    for (int i = 0; i < lower.length() && i < 40; i++) {
+      char c = lower.charAt(i);
+      name.append((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : '_');
+    }
+    byte[] hash = sha256(job);
+    name.append('_');
+    for (int i = 0; i < 4; i++) {
+      name.append(String.format(Locale.ROOT, "%02x", hash[i] & 0xff));
+    }
+    return name.toString();
+  }
+
+  /** The schema's name. */
+  String name() {
+    return name;
+  }
+
+  /** {@code text} with every {@code @} replaced by the quoted schema and a dot. */
+  String sql(String text) {
+    return text.replace("@", prefix);
+  }
+
+  /** A 64-bit key for {@code pg_advisory_xact_lock}, named {@code what} within this schema. */
+  long lockKey(String what) {
+    return ByteBuffer.wrap(sha256(what + ":" + name)).getLong();
+  }
+
+  /**
+   * Creates the schema and its tables in the transaction of {@code connection} unless they exist; throws
+   * {@link StoreException} (naming {@code database}) when a schema of that name exists but is not this job's
+   * frontier in this format. Two nodes opening a new job at once are serialised by an advisory lock.
+   */
+  void create(Connection connection, String database) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      statement.setLong(1, lockKey("schema"));
+      statement.executeQuery().close();
+    }
+    String comment = null;
+    boolean present = false;
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT obj_description(oid, 'pg_namespace') FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+      statement.setString(1, name);
+      try (ResultSet rows = statement.executeQuery()) {
+        if (rows.next()) {
+          present = true;
+          comment = rows.getString(1);
+        }
+      }
+    }
+    String expected = FORMAT + " job=" + job;
+    if (present) {
+      if (!expected.equals(comment)) {
+        throw new StoreException(database + ": schema " + name + " is not the frontier of job " + job
+            + " in the format this version writes (" + FORMAT + "): its comment is " + comment, null);
+      }
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement("CREATE SCHEMA " + quote(name))) {
+      statement.execute();
+    }
+    for (String table : TABLES) {
+      try (PreparedStatement statement = connection.prepareStatement(sql(table))) {
+        statement.execute();
+      }
+    }
+    // COMMENT takes no parameters; the job name is quoted as a literal
+    try (PreparedStatement statement = connection.prepareStatement(
+        "COMMENT ON SCHEMA " + quote(name) + " IS " + literal(expected))) {
+      statement.execute();
+    }
+  }
+
+  /** Deletes the schema and everything in it; nothing if absent. */
+  void drop(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("DROP SCHEMA IF EXISTS " + quote(name)
+        + " CASCADE")) {
+      statement.execute();
+    }
+  }
+
+  /** Whether the schema exists. */
+  boolean exists(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = ?")) {
+      statement.setString(1, name);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String literal(String text) {
+    return "'" + text.replace("'", "''") + "'";
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(UTF_8));
+    } catch (NoSuchAlgorithmException impossible) { // every JVM has SHA-256
+      throw new IllegalStateException(impossible);
+    }
+  }
+}
