@@ -211,6 +211,7 @@ class HostQueueLifecycleTest {
     WorkItem.PageFetch first = host.page("/a");
 
     host.tell(HostQueue.Stop.INSTANCE); // sharding passivates or hands off: no refusal possible
+    host.broker.expectMessageClass(WorkBroker.Withdraw.class); // a fetcher has /a already: nothing comes back
     host.pass(ofSeconds(1));
     host.noOffer();
     host.region.expectNoMessage(ofMillis(100));

@@ -54,7 +54,6 @@ final class HostQueueRig {
   private Duration idleTimeout = ofSeconds(60);
   private int sessionRequests = 100;
   private Optional<HostMemory> memory = Optional.empty();
-  private Optional<ActorRef<WorkBroker.Command>> realBroker = Optional.empty();
   ActorRef<HostQueue.Command> queue;
 
   /** A rig whose frontier holds {@code paths} of {@link #HOST}. */
@@ -114,12 +113,6 @@ final class HostQueueRig {
     return this;
   }
 
-  /** Makes the queue offer to {@code actual} (a real broker) instead of the {@link #broker} probe. */
-  HostQueueRig brokeredBy(ActorRef<WorkBroker.Command> actual) {
-    realBroker = Optional.of(actual);
-    return this;
-  }
-
   /** Spawns the queue. */
   ActorRef<HostQueue.Command> start() {
     return start(Optional.empty());
@@ -134,7 +127,7 @@ final class HostQueueRig {
   HostQueue.Dependencies dependencies() {
     PolitenessSettings politeness = new PolitenessSettings(delay, maxCrawlDelay, perHost, OptionalDouble.empty());
     RobotsSettings robotsSettings = new RobotsSettings(robots, robotsTtl, ofMillis(200), robotsRetries, 512 * 1024);
-    return new HostQueue.Dependencies(realBroker.orElse(broker.ref()), frontier, Runnable::run, politeness, robotsSettings, AGENT, 16,
+    return new HostQueue.Dependencies(broker.ref(), frontier, Runnable::run, politeness, robotsSettings, AGENT, 16,
         idleTimeout, metrics, controls, sessionRequests, ofSeconds(60), memory).withNanoTime(nanos::get);
   }
 
