@@ -25,12 +25,13 @@ import spindle.store.RecordWriter;
  * @param parsing the parse step, or empty for jsoup with the settings' options
  * @param progress receives progress snapshots
  * @param result completed once with the summary
- * @param cluster present when the node runs in a cluster: the hosts' queues are then Cluster Sharding entities
+ * @param hosts the region of the crawl's host queues; empty for a local {@link HostRegion} (a cluster node gives
+ *     one whose queues are Cluster Sharding entities)
  */
 public record CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier, RecordWriter writer,
     MeterRegistry registry, Function<ActorSystem<?>, PageFetcher> fetcherFactory,
     java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result,
-    java.util.Optional<ClusterHosts> cluster) {
+    java.util.Optional<HostRegionFactory> hosts) {
   public CrawlJob {
     seeds = List.copyOf(seeds);
   }
