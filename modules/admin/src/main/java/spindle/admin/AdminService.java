@@ -26,9 +26,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -36,9 +39,11 @@ import org.slf4j.LoggerFactory;
 import spindle.core.SettingsException;
 import spindle.engine.CrawlJob;
 import spindle.engine.CrawlSupervisor;
+import spindle.engine.jobs.JobControl;
+import spindle.engine.jobs.JobEvents;
 
 /**
- * The running service: one actor system whose guardian is the {@link JobManager}, the admin endpoint bound on
+ * The running service: one actor system in which the {@link JobManager} runs the jobs, the admin endpoint bound on
  * {@code spindle.admin.host}/{@code port}, and the Prometheus registry with the JVM's meters. {@link #shutdown()}
  * stops every job gracefully (the endpoint keeps answering meanwhile, {@code /health/ready} with 503), then unbinds
  * and terminates the actor system.
@@ -74,16 +79,21 @@ public final class AdminService {
     }
   }
 
-  private final ActorSystem<JobManager.Command> system;
+  private final ActorSystem<?> system;
+  private final ActorRef<JobManager.Command> manager;
   private final ServerBinding binding;
   private final JvmGcMetrics gcMetrics;
+  private final Duration askTimeout;
   private final CompletableFuture<Done> stopped = new CompletableFuture<>();
   private boolean stopping;
 
-  private AdminService(ActorSystem<JobManager.Command> system, ServerBinding binding, JvmGcMetrics gcMetrics) {
+  private AdminService(ActorSystem<?> system, ActorRef<JobManager.Command> manager, ServerBinding binding,
+      JvmGcMetrics gcMetrics, Duration askTimeout) {
     this.system = system;
+    this.manager = manager;
     this.binding = binding;
     this.gcMetrics = gcMetrics;
+    this.askTimeout = askTimeout;
   }
 
   /**
@@ -93,30 +103,40 @@ public final class AdminService {
    */
   public static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
       PrometheusMeterRegistry registry) {
-    return start(config, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC(),
-        system -> Optional.empty());
-  }
-
-  /**
-   * {@link #start(Config, AdminSettings, JobLauncher, PrometheusMeterRegistry)} as a node of a cluster: {@code
-   * cluster} is called once the actor system runs (before the endpoint is bound), starts the node's cluster parts,
-   * and returns what {@code GET /api/cluster} shows. An exception from it stops the service and is rethrown.
-   */
-  public static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
-      PrometheusMeterRegistry registry, Function<ActorSystem<JobManager.Command>, Optional<ClusterView>> cluster) {
-    return start(config, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC(), cluster);
+    return start(config, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC());
   }
 
   /** {@link #start(Config, AdminSettings, JobLauncher, PrometheusMeterRegistry)} with other crawls and clock (tests). */
   static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
       PrometheusMeterRegistry registry, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors,
       Clock clock) {
-    return start(config, settings, launcher, registry, supervisors, clock, system -> Optional.empty());
+    requireJobsDirectory(settings);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, config);
+    return start(system, settings, launcher, registry, supervisors, clock, Optional.empty(), JobEvents.none());
   }
 
-  private static AdminService start(Config config, AdminSettings settings, JobLauncher launcher,
-      PrometheusMeterRegistry registry, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors,
-      Clock clock, Function<ActorSystem<JobManager.Command>, Optional<ClusterView>> cluster) {
+  /**
+   * The service on {@code system}, an actor system already running (a node of a cluster, whose parts started first):
+   * the service takes it over, and its {@link #shutdown()} terminates it. {@code cluster} is what {@code GET
+   * /api/cluster} shows; {@code events} hears what operators do to jobs here, and which jobs finish. Throws as
+   * {@link #start(Config, AdminSettings, JobLauncher, PrometheusMeterRegistry)} does, after terminating
+   * {@code system}.
+   */
+  public static AdminService start(ActorSystem<?> system, AdminSettings settings, JobLauncher launcher,
+      PrometheusMeterRegistry registry, Optional<ClusterView> cluster, JobEvents events) {
+    try {
+      requireJobsDirectory(settings);
+    } catch (SettingsException invalid) {
+      terminate(system);
+      throw invalid;
+    }
+    return start(system, settings, launcher, registry, CrawlSupervisor::create, Clock.systemUTC(), cluster, events);
+  }
+
+  /** The name of the service's actor system (a cluster's seed node addresses include it). */
+  public static final String SYSTEM_NAME = "spindle";
+
+  private static void requireJobsDirectory(AdminSettings settings) {
     try {
       Files.createDirectories(settings.jobsDirectory());
     } catch (IOException unwritable) {
@@ -126,6 +146,11 @@ public final class AdminService {
     if (!Files.isWritable(settings.jobsDirectory())) {
       throw new SettingsException("spindle.admin.jobs-dir", "cannot write in " + settings.jobsDirectory());
     }
+  }
+
+  private static AdminService start(ActorSystem<?> system, AdminSettings settings, JobLauncher launcher,
+      PrometheusMeterRegistry registry, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors,
+      Clock clock, Optional<ClusterView> cluster, JobEvents events) {
     registry.config().meterFilter(PROMTOOL_CLEAN_NAMES);
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -137,26 +162,17 @@ public final class AdminService {
     bindProcessCpuSeconds(registry);
     HostMetrics hostMetrics = new HostMetrics(registry, settings.metricsTopHosts());
     JobManager.Dependencies dependencies = new JobManager.Dependencies(launcher, registry, hostMetrics, settings,
-        new JobFiles(settings.jobsDirectory()), supervisors, clock);
-    ActorSystem<JobManager.Command> system = ActorSystem.create(JobManager.create(dependencies), "spindle", config);
-    Optional<ClusterView> clusterView;
-    try {
-      clusterView = cluster.apply(system);
-    } catch (RuntimeException failed) {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
-      gcMetrics.close();
-      throw failed;
-    }
-    AdminRoutes routes = new AdminRoutes(system, system, settings, registry, hostMetrics, clock, clusterView);
+        new JobFiles(settings.jobsDirectory()), supervisors, clock, events);
+    ActorRef<JobManager.Command> manager = system.systemActorOf(JobManager.create(dependencies), "jobs",
+        Props.empty());
+    AdminRoutes routes = new AdminRoutes(system, manager, settings, registry, hostMetrics, clock, cluster);
     try {
       ServerBinding binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(routes.route())
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("admin endpoint bound address={}", binding.localAddress());
-      return new AdminService(system, binding, gcMetrics);
+      return new AdminService(system, manager, binding, gcMetrics, settings.askTimeout());
     } catch (ExecutionException | java.util.concurrent.TimeoutException failed) {
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().join();
+      terminate(system);
       gcMetrics.close();
       Throwable cause = failed instanceof ExecutionException && failed.getCause() != null ? failed.getCause() : failed;
       boolean bind = cause.getMessage() != null && cause.getMessage().contains("BindException");
@@ -171,14 +187,22 @@ public final class AdminService {
     }
   }
 
+  private static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
   /** The address the endpoint listens on (the real port when 0 was asked for). */
   public InetSocketAddress address() {
     return binding.localAddress();
   }
 
-  /** The job manager, the guardian of the service's actor system. */
-  public ActorSystem<JobManager.Command> system() {
-    return system;
+  /**
+   * The service's jobs for the parts around it (a cluster node lists, joins and changes them through it); its
+   * questions wait {@code spindle.admin.ask-timeout} for an answer, a join longer.
+   */
+  public JobControl jobs() {
+    return new ServiceJobs(system, manager, askTimeout);
   }
 
   /**
@@ -189,7 +213,7 @@ public final class AdminService {
     if (!stopping) {
       stopping = true;
       LOG.info("service shutdown requested");
-      AskPattern.<JobManager.Command, Done>ask(system, JobManager.Shutdown::new, DRAIN_LIMIT, system.scheduler())
+      AskPattern.<JobManager.Command, Done>ask(manager, JobManager.Shutdown::new, DRAIN_LIMIT, system.scheduler())
           .exceptionally(failure -> {
             LOG.error("jobs did not drain within {}; stopping anyway", DRAIN_LIMIT, failure);
             return Done.getInstance();

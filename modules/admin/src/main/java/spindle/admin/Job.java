@@ -65,7 +65,13 @@ final class Job {
   record Described(ActorRef<Command> job, Optional<JobView> view) {}
 
   /** Pauses, resumes or stops the job; replies with it, or 409 when its state does not allow that. */
-  record Change(JobManager.JobAction action, ActorRef<Reply<JobView>> replyTo) implements Command {}
+  record Change(JobManager.JobAction action, JobManager.Origin origin, ActorRef<Reply<JobView>> replyTo)
+      implements Command {
+    /** Whether an operator asked for it here (then the change is published as a job event). */
+    boolean byOperator() {
+      return origin == JobManager.Origin.OPERATOR;
+    }
+  }
 
   /** Adds seeds to the job's crawl; replies with how many (400 naming the first invalid URL, 409 when not crawling). */
   record AddSeeds(List<String> urls, ActorRef<Reply<Integer>> replyTo) implements Command {

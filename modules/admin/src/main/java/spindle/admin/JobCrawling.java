@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import spindle.core.CrawlUrl;
 import spindle.engine.CrawlSummary;
+import spindle.engine.jobs.JobEvent;
 import spindle.engine.CrawlSupervisor;
 import spindle.engine.Seeds;
 
@@ -141,7 +142,7 @@ abstract class JobCrawling extends JobBehavior {
     JobState state = summary.failure().isPresent() ? JobState.FAILED
         : summary.stopped() ? JobState.STOPPED : JobState.FINISHED;
     if (state == JobState.FINISHED) {
-      environment.dependencies().launcher().finished(id());
+      environment.dependencies().events().publish(new JobEvent.Finished(id()));
     }
     getContext().getLog().info("job ended job={} state={} fetched={} failed={} queued={} seconds={}", id(),
         state.wireName(), summary.counts().fetched(), summary.counts().failed(), summary.counts().queued(),
@@ -193,11 +194,13 @@ abstract class JobCrawling extends JobBehavior {
         case PAUSE -> {
           live.supervisor().tell(CrawlSupervisor.Pause.INSTANCE);
           getContext().getLog().info("job paused job={}", id());
-          environment.dependencies().launcher().pausedByOperator(id());
+          if (change.byOperator()) {
+            environment.dependencies().events().publish(new JobEvent.Paused(id()));
+          }
           yield become(new Paused(getContext(), environment, live, progress), change);
         }
         case RESUME -> answer(change);
-        case STOP -> stoppedByOperator(this, change);
+        case STOP -> stoppedByRequest(this, change);
       };
     }
 
@@ -240,10 +243,12 @@ abstract class JobCrawling extends JobBehavior {
         case RESUME -> {
           live.supervisor().tell(CrawlSupervisor.Resume.INSTANCE);
           getContext().getLog().info("job resumed job={}", id());
-          environment.dependencies().launcher().resumedByOperator(id());
+          if (change.byOperator()) {
+            environment.dependencies().events().publish(new JobEvent.Resumed(id()));
+          }
           yield become(new Running(getContext(), environment, live, progress), change);
         }
-        case STOP -> stoppedByOperator(this, change);
+        case STOP -> stoppedByRequest(this, change);
       };
     }
 
@@ -258,11 +263,16 @@ abstract class JobCrawling extends JobBehavior {
     }
   }
 
-  /** An operator's stop: the job drains and stays stopped across a restart of the service. */
-  private static Behavior<Job.Command> stoppedByOperator(JobCrawling state, Job.Change change) {
+  /**
+   * An operator's stop, here or on another node of the cluster: the job drains and stays stopped across a restart of
+   * the service.
+   */
+  private static Behavior<Job.Command> stoppedByRequest(JobCrawling state, Job.Change change) {
     Stopping next = state.stop(false);
     state.getContext().getLog().info("job stopping job={}", state.id());
-    state.environment.dependencies().launcher().stoppedByOperator(state.id());
+    if (change.byOperator()) {
+      state.environment.dependencies().events().publish(new JobEvent.Stopped(state.id()));
+    }
     return state.become(next, change);
   }
 

@@ -15,19 +15,4 @@ public interface JobLauncher {
    * one-line message for a job that cannot run. May block (it reads seed files): call it from a blocking dispatcher.
    */
   JobDefinition read(JobBody body, Predicate<String> nameTaken) throws JobRejected;
-
-  /**
-   * An operator stopped job {@code name} on this service. A cluster stops it on every node; a single service does
-   * nothing more. Called from the job's actor: must not block.
-   */
-  default void stoppedByOperator(String name) {}
-
-  /** An operator paused job {@code name} here: a cluster pauses it on every node. Must not block. */
-  default void pausedByOperator(String name) {}
-
-  /** An operator resumed job {@code name} here: a cluster resumes it on every node. Must not block. */
-  default void resumedByOperator(String name) {}
-
-  /** Job {@code name} finished here: nothing was left to crawl. Called from the job's actor: must not block. */
-  default void finished(String name) {}
 }

@@ -29,6 +29,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.ReceiveBuilder;
 import spindle.engine.CrawlJob;
 import spindle.engine.CrawlSupervisor;
+import spindle.engine.jobs.JobEvent;
+import spindle.engine.jobs.JobEvents;
 
 /**
  * The service's registry of jobs, the guardian of its actor system: one {@link Job} child per job id, which owns that
@@ -60,11 +62,24 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   /** Replies with one job. */
   public record GetJob(String id, ActorRef<Reply<JobView>> replyTo) implements Command {}
 
-  /** Pauses, resumes or stops a job, then replies with it (409 when its state does not allow the change). */
-  public record ChangeJob(String id, JobAction action, ActorRef<Reply<JobView>> replyTo) implements Command {}
+  /**
+   * Pauses, resumes or stops a job, then replies with it (409 when its state does not allow the change). An
+   * operator's change is published as a {@link JobEvent} (a cluster makes every node follow it); a change the
+   * cluster asks for is not, since it came from there.
+   */
+  public record ChangeJob(String id, JobAction action, Origin origin, ActorRef<Reply<JobView>> replyTo)
+      implements Command {
+    /** An operator's change. */
+    public ChangeJob(String id, JobAction action, ActorRef<Reply<JobView>> replyTo) {
+      this(id, action, Origin.OPERATOR, replyTo);
+    }
+  }
 
   /** What {@link ChangeJob} does. */
   public enum JobAction { PAUSE, RESUME, STOP }
+
+  /** Who asked for a {@link ChangeJob}: an operator of this service, or the cluster it is a node of. */
+  public enum Origin { OPERATOR, CLUSTER }
 
   /** Adds seed URLs to a running job; replies with how many were submitted (400 naming the first invalid URL). */
   public record AddSeeds(String id, List<String> urls, ActorRef<Reply<Integer>> replyTo) implements Command {}
@@ -109,10 +124,17 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
    * @param files where jobs are saved
    * @param supervisors the behavior of a job's crawl ({@code CrawlSupervisor::create}; tests put a fake here)
    * @param clock the time of samples and of job starts and ends
+   * @param events hears what operators do to jobs here, and which jobs finish
    */
   public record Dependencies(JobLauncher launcher, MeterRegistry registry, HostMetrics hostMetrics,
       AdminSettings settings, JobFiles files, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors,
-      Clock clock) {}
+      Clock clock, JobEvents events) {
+    /** A service whose job events nobody hears (not a node of a cluster). */
+    public Dependencies(JobLauncher launcher, MeterRegistry registry, HostMetrics hostMetrics, AdminSettings settings,
+        JobFiles files, Function<CrawlJob, Behavior<CrawlSupervisor.Command>> supervisors, Clock clock) {
+      this(launcher, registry, hostMetrics, settings, files, supervisors, clock, JobEvents.none());
+    }
+  }
 
   /** A job to read and open: from the API (with someone to answer) or restored from a saved file at start. */
   private record Submission(JobBody body, Optional<ActorRef<Reply<JobView>>> replyTo, boolean startPaused,
@@ -345,7 +367,8 @@ public final class JobManager extends AbstractBehavior<JobManager.Command> {
   }
 
   private Behavior<Command> onChangeJob(ChangeJob change) {
-    return forward(change.id(), change.replyTo(), new Job.Change(change.action(), change.replyTo()));
+    return forward(change.id(), change.replyTo(), new Job.Change(change.action(), change.origin(),
+        change.replyTo()));
   }
 
   private Behavior<Command> onAddSeeds(AddSeeds add) {

@@ -43,6 +43,7 @@ import spindle.core.ErrorKind;
 import spindle.engine.CrawlJob;
 import spindle.engine.CrawlSummary;
 import spindle.engine.CrawlSupervisor;
+import spindle.engine.jobs.JobEvent;
 import spindle.engine.Progress;
 
 /**
@@ -68,6 +69,8 @@ class JobTest {
   private final List<Job.Saves> saves = new CopyOnWriteArrayList<>();
   private TestLauncher launcher;
   private TestProbe<JobManager.Command> manager;
+  /** What the jobs published (a cluster node would follow these). */
+  private final List<JobEvent> events = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -76,6 +79,7 @@ class JobTest {
     commands = testKit.createTestProbe();
     crawls.clear();
     saves.clear();
+    events.clear();
     launcher = new TestLauncher(directory);
     manager = testKit.createTestProbe();
   }
@@ -111,7 +115,7 @@ class JobTest {
         .lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
     JobManager.Dependencies dependencies = new JobManager.Dependencies(launcher, new SimpleMeterRegistry(),
         new HostMetrics(new SimpleMeterRegistry(), 2), AdminRoutesTest.settings(directory, Optional.empty()), files,
-        this::heldCrawl, Clock.systemUTC());
+        this::heldCrawl, Clock.systemUTC(), events::add);
     Job.Saves file = new Job.Saves(files, blockingIo);
     saves.add(file);
     return new Job.Environment(id, dependencies, manager.ref(), blockingIo, file);
@@ -185,7 +189,12 @@ class JobTest {
   }
 
   private Reply<JobView> change(ActorRef<Job.Command> job, JobManager.JobAction action) {
-    return ask(job, replyTo -> new Job.Change(action, replyTo));
+    return ask(job, replyTo -> new Job.Change(action, JobManager.Origin.OPERATOR, replyTo));
+  }
+
+  /** {@code action} asked for by the cluster the service is a node of. */
+  private Reply<JobView> changeForCluster(ActorRef<Job.Command> job, JobManager.JobAction action) {
+    return ask(job, replyTo -> new Job.Change(action, JobManager.Origin.CLUSTER, replyTo));
   }
 
   private static Reply.Problem problem(Reply<?> reply) {
@@ -280,7 +289,7 @@ class JobTest {
               }
               opened.close();
               closes.incrementAndGet();
-            }, opened.cluster());
+            }, opened.hosts());
       }
     };
   }
@@ -391,6 +400,31 @@ class JobTest {
     assertEquals(JobState.RUNNING, ((Reply.Ok<JobView>) change(job, JobManager.JobAction.RESUME)).value().state());
     commands.expectMessage(CrawlSupervisor.Resume.INSTANCE);
     awaitSaved("steer", saved -> saved.state() == JobState.RUNNING && !saved.paused() && saved.restart());
+  }
+
+  @Test
+  void anOperatorsChangesAndTheEndOfTheCrawlArePublishedButChangesTheClusterAskedForAreNot() throws Exception {
+    ActorRef<Job.Command> job = spawn(definition("heard"));
+    started();
+    changeForCluster(job, JobManager.JobAction.PAUSE);
+    commands.expectMessage(CrawlSupervisor.Pause.INSTANCE);
+    changeForCluster(job, JobManager.JobAction.RESUME);
+    commands.expectMessage(CrawlSupervisor.Resume.INSTANCE);
+    assertEquals(List.of(), events, "a change that came from the cluster is not announced back to it");
+
+    change(job, JobManager.JobAction.PAUSE);
+    change(job, JobManager.JobAction.RESUME);
+    change(job, JobManager.JobAction.STOP);
+    assertEquals(List.of(new JobEvent.Paused("heard"), new JobEvent.Resumed("heard"), new JobEvent.Stopped("heard")),
+        events);
+
+    ActorRef<Job.Command> other = spawn(definition("done"));
+    started();
+    changeForCluster(other, JobManager.JobAction.STOP);
+    assertEquals(3, events.size(), "the cluster's stop is not announced either");
+    end("done", false);
+    status(status -> status.claim().isEmpty() && !status.saving());
+    assertEquals(new JobEvent.Finished("done"), events.get(events.size() - 1));
   }
 
   @Test

@@ -14,7 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,36 +78,9 @@ final class ServeCommand implements Callable<Integer> {
       return read;
     });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    AtomicReference<ClusterNode> node = new AtomicReference<>();
-    Config jobDefaults = operator;
-    ServiceJobLauncher launcher = clusterSettings.isEmpty() ? new ServiceJobLauncher(loader, jobDefaults, settings)
-        : new ServiceJobLauncher(loader, jobDefaults, settings, node);
-    launcher.protectPorts(servicePorts(settings, clusterSettings)); // no job may connect to them (docs/security.md)
-    AdminService service;
-    try {
-      service = ConfigErrors.reading(config, () -> clusterSettings.isEmpty()
-          ? AdminService.start(config, settings, launcher, registry)
-          : AdminService.start(config, settings, launcher, registry,
-              system -> {
-                PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
-                try {
-                  node.set(ClusterNode.start(system, system, clusterSettings.get(), database));
-                  ClusterMetrics.bind(system, registry);
-                } catch (StoreException unreachable) {
-                  throw ConfigErrors.at(serviceConfig, "spindle.store.postgres.url", unreachable.getMessage());
-                }
-                return Optional.of(node.get().view());
-              }));
-    } catch (RuntimeException failed) {
-      if (clusterSettings.isPresent() && causedByBindFailure(failed)) { // Pekko Artery could not bind the node's port
-        throw ConfigErrors.at(serviceConfig, "spindle.cluster.port", "cannot listen on "
-            + clusterSettings.get().host() + ":" + clusterSettings.get().port()
-            + " (in use, or not an address of this machine)");
-      }
-      throw failed;
-    }
+    AdminService service = clusterSettings.isEmpty() ? serve(loader, operator, config, settings, registry)
+        : serveAsNode(loader, operator, serviceConfig, config, settings, clusterSettings.get(), registry);
     InetSocketAddress address = service.address();
-    launcher.protectPorts(Set.of(address.getPort())); // the admin port as bound, when 0 was asked for
     String host = address.getAddress().getHostAddress();
     err.println("spindle: serving on http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
         + address.getPort() + "/ (jobs saved in " + settings.jobsDirectory() + "; log in " + LogFiles.current()
@@ -124,6 +98,61 @@ final class ServeCommand implements Callable<Integer> {
     err.println("spindle: stopped");
     err.flush();
     return 0;
+  }
+
+  /** A single service: its own actor system, jobs of its own. */
+  private static AdminService serve(JobConfigLoader loader, Config operator, Config config, AdminSettings settings,
+      PrometheusMeterRegistry registry) {
+    ServiceJobLauncher launcher = new ServiceJobLauncher(loader, operator, settings);
+    launcher.protectPorts(servicePorts(settings, Optional.empty())); // no job may connect to them (docs/security.md)
+    AdminService service = ConfigErrors.reading(config, () -> AdminService.start(config, settings, launcher, registry));
+    launcher.protectPorts(Set.of(service.address().getPort())); // the admin port as bound, when 0 was asked for
+    return service;
+  }
+
+  /**
+   * A node of a cluster, wired once, in order: the actor system joins the cluster, the node's parts start on it (the
+   * shared tables, sharding, its side of the jobs table), the service starts on the same system with jobs that open
+   * their share of each crawl through the node and with the node hearing its job events, and then the node follows
+   * the cluster's jobs through the service's.
+   */
+  private static AdminService serveAsNode(JobConfigLoader loader, Config operator, Config serviceConfig,
+      Config config, AdminSettings settings, ClusterSettings cluster, PrometheusMeterRegistry registry) {
+    ActorSystem<Void> system;
+    try {
+      system = ConfigErrors.reading(config, () -> ActorSystem.create(Behaviors.empty(), ClusterSettings.SYSTEM_NAME,
+          config));
+    } catch (RuntimeException failed) {
+      if (causedByBindFailure(failed)) { // Pekko Artery could not bind the node's port
+        throw ConfigErrors.at(serviceConfig, "spindle.cluster.port", "cannot listen on " + cluster.host() + ":"
+            + cluster.port() + " (in use, or not an address of this machine)");
+      }
+      throw failed;
+    }
+    ClusterNode node;
+    try {
+      PostgresSettings database = CrawlSettings.fromConfig(serviceConfig).store().postgres();
+      node = ClusterNode.start(system, cluster, database);
+    } catch (StoreException unreachable) {
+      terminate(system);
+      throw ConfigErrors.at(serviceConfig, "spindle.store.postgres.url", unreachable.getMessage());
+    } catch (RuntimeException failed) {
+      terminate(system);
+      throw failed;
+    }
+    ClusterMetrics.bind(system, registry);
+    ServiceJobLauncher launcher = new ServiceJobLauncher(loader, operator, settings, Optional.of(node));
+    launcher.protectPorts(servicePorts(settings, Optional.of(cluster))); // no job may connect to them
+    AdminService service = ConfigErrors.reading(config, () -> AdminService.start(system, settings, launcher,
+        registry, Optional.of(node::describe), node.jobEvents()));
+    launcher.protectPorts(Set.of(service.address().getPort())); // the admin port as bound, when 0 was asked for
+    node.serve(service.jobs());
+    return service;
+  }
+
+  private static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
   }
 
   /** The ports of this service that are known before it starts: admin, and on a cluster node Artery and management. */

@@ -26,8 +26,6 @@ import spindle.admin.JobLauncher;
 import spindle.admin.JobRejected;
 import spindle.admin.PreparedJob;
 import spindle.cluster.ClusterNode;
-import spindle.core.HostKey;
-import spindle.engine.ClusterHosts;
 import spindle.store.PostgresFrontier;
 import spindle.store.StoreConfig;
 import spindle.core.CrawlUrl;
@@ -53,8 +51,8 @@ final class ServiceJobLauncher implements JobLauncher {
   private final JobConfigLoader loader;
   private final Config operatorLayer;
   private final AdminSettings service;
-  /** The node this service is in a cluster; null on a single service. Set once the node has started. */
-  private final AtomicReference<ClusterNode> cluster;
+  /** The node this service is in a cluster; empty on a single service. */
+  private final Optional<ClusterNode> cluster;
   /** The service's own ports (admin, cluster), which no job may connect to on this machine (docs/security.md). */
   private final AtomicReference<Set<Integer>> servicePorts = new AtomicReference<>(Set.of());
 
@@ -63,15 +61,15 @@ final class ServiceJobLauncher implements JobLauncher {
    * {@code service}.
    */
   ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer, AdminSettings service) {
-    this(loader, operatorLayer, service, null);
+    this(loader, operatorLayer, service, Optional.empty());
   }
 
   /**
-   * Jobs of a cluster node: each opens its share of the crawl in the shared PostgreSQL frontier, writes this node's
-   * own output, and is announced to the other nodes, which run it too. {@code cluster} holds the node once started.
+   * Jobs of {@code cluster}'s node, when present: each opens its share of the crawl in the shared PostgreSQL frontier,
+   * writes this node's own output, and is announced to the other nodes, which run it too.
    */
   ServiceJobLauncher(JobConfigLoader loader, Config operatorLayer, AdminSettings service,
-      AtomicReference<ClusterNode> cluster) {
+      Optional<ClusterNode> cluster) {
     this.loader = loader;
     this.operatorLayer = operatorLayer;
     this.service = service;
@@ -92,34 +90,6 @@ final class ServiceJobLauncher implements JobLauncher {
   }
 
   @Override
-  public void stoppedByOperator(String name) {
-    if (cluster != null && cluster.get() != null) {
-      cluster.get().stopped(name);
-    }
-  }
-
-  @Override
-  public void pausedByOperator(String name) {
-    if (cluster != null && cluster.get() != null) {
-      cluster.get().paused(name);
-    }
-  }
-
-  @Override
-  public void resumedByOperator(String name) {
-    if (cluster != null && cluster.get() != null) {
-      cluster.get().resumed(name);
-    }
-  }
-
-  @Override
-  public void finished(String name) {
-    if (cluster != null && cluster.get() != null) {
-      cluster.get().finished(name);
-    }
-  }
-
-  @Override
   public JobDefinition read(JobBody body, Predicate<String> nameTaken) throws JobRejected {
     try {
       ConfigSyntax syntax = body.syntax() == BodySyntax.JSON ? ConfigSyntax.JSON : ConfigSyntax.CONF;
@@ -132,14 +102,14 @@ final class ServiceJobLauncher implements JobLauncher {
       DemoSite demo = ConfigErrors.reading(config, () -> DemoSite.fromConfig(config));
       boolean seedsFromDemo = demo.enabled() && settings.job().seeds().isEmpty() && settings.job().seedFile().isBlank();
       List<CrawlUrl> seeds = seedsFromDemo ? List.of() : seeds(config, settings, settings.job().seeds());
-      if (cluster != null && demo.enabled()) {
+      if (cluster.isPresent() && demo.enabled()) {
         throw new JobRejected("spindle.demo-site: not available on a cluster node; crawl a site the nodes share");
       }
-      if (cluster != null && settings.warc().enabled()) {
+      if (cluster.isPresent() && settings.warc().enabled()) {
         throw new JobRejected("spindle.warc.dir: WARC archives are not yet written on a cluster node; leave it empty "
             + "(or run the job on a single service or with spindle crawl)");
       }
-      if (cluster != null && settings.store().backend() != StoreConfig.Backend.POSTGRES) {
+      if (cluster.isPresent() && settings.store().backend() != StoreConfig.Backend.POSTGRES) {
         throw new JobRejected("spindle.store.backend: must be \"postgres\" on a cluster node (the nodes share the "
             + "frontier), was \"" + settings.store().backend().name().toLowerCase(java.util.Locale.ROOT) + "\"");
       }
@@ -244,7 +214,7 @@ final class ServiceJobLauncher implements JobLauncher {
 
     @Override
     public PreparedJob open() throws JobRejected {
-      if (cluster != null) {
+      if (cluster.isPresent()) {
         return openOnCluster(cluster.get());
       }
       FixtureWeb web = null;
@@ -293,9 +263,6 @@ final class ServiceJobLauncher implements JobLauncher {
 
     /** Opens this node's share of the job, and announces the job so that every node runs it. */
     private PreparedJob openOnCluster(ClusterNode node) throws JobRejected {
-      if (node == null) {
-        throw new JobRejected("the cluster node is still starting; submit the job again in a moment");
-      }
       try {
         AddressPolicy addresses = addresses(seeds);
         StringWriter warnings = new StringWriter();
@@ -306,21 +273,10 @@ final class ServiceJobLauncher implements JobLauncher {
         }
         store.resumeNote().ifPresent(note -> LOG.info("job={} {}", name(), note));
         PostgresFrontier frontier = (PostgresFrontier) store.frontier();
-        node.announce(name(), body.text(), body.syntax()); // the other nodes join it under this name
-        ClusterHosts.LeaseRecovery leases = new ClusterHosts.LeaseRecovery() {
-          @Override
-          public List<HostKey> requeueLeasesOf(String owner) {
-            return frontier.requeueLeasesOf(owner);
-          }
-
-          @Override
-          public List<HostKey> requeueLeasesOfSilentOwners(java.time.Duration silence) {
-            return frontier.requeueLeasesOfSilentOwners(silence);
-          }
-        };
+        node.announce(name(), body.text(), body.syntax().name()); // the other nodes join it under this name
         return new PreparedJob(name(), settings, seeds, frontier, store.writer(),
             system -> HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), store::close,
-            Optional.of(node.hosts(name(), leases)));
+            Optional.of(node.hosts(name(), frontier)));
       } catch (UsageException invalid) {
         throw new JobRejected(invalid.getMessage());
       } catch (IOException | UncheckedIOException | spindle.store.StoreException failed) {

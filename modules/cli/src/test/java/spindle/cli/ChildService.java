@@ -77,7 +77,12 @@ final class ChildService implements AutoCloseable {
     command.addAll(arguments);
     Process process = new ProcessBuilder(command).directory(workDirectory.toFile()).redirectErrorStream(true).start();
     ChildService service = new ChildService(process);
-    service.awaitServing();
+    try {
+      service.awaitServing();
+    } catch (AssertionError notServing) {
+      service.close(); // a JVM whose main failed can live on in its actor system's threads: never leave it running
+      throw notServing;
+    }
     return service;
   }
 

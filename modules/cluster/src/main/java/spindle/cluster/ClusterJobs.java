@@ -8,29 +8,47 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import spindle.store.PostgresSettings;
 import spindle.store.StoreException;
 
 /**
  * The jobs of the cluster, in one table of the shared PostgreSQL ({@code spindle_jobs}, keyed by the cluster's name
  * and the job's): the body each was submitted with and its state ({@code running}, {@code stopped} by an operator,
- * {@code paused}, {@code finished}). A job submitted to any node is announced here; every node's {@link JobWatcher} runs the running
- * ones and stops the stopped ones. The generation counts submissions, so a job submitted again after it ended runs
- * again everywhere. Calls block: run them on a blocking dispatcher.
+ * {@code paused}, {@code finished}). A job submitted to any node is announced here; every node's {@link JobWatcher}
+ * runs the running ones and stops the stopped ones. The generation counts submissions, so a job submitted again after
+ * it ended runs again everywhere. {@link #createTables()} blocks; the {@link JobTable} calls run on {@code executor}
+ * (a blocking dispatcher).
  */
-final class ClusterJobs {
-  /** A job as the table holds it. */
-  record Row(String name, String body, String syntax, String state, long generation) {}
-
+final class ClusterJobs implements JobTable {
   private final PostgresSettings database;
   private final String cluster;
+  private final Executor executor;
 
-  ClusterJobs(PostgresSettings database, String cluster) {
+  ClusterJobs(PostgresSettings database, String cluster, Executor executor) {
     this.database = database;
     this.cluster = cluster;
+    this.executor = executor;
   }
 
-  /** Creates the table (and the durable-state table of host entities) when missing. */
+  @Override
+  public CompletionStage<Long> announce(String name, String body, String syntax) {
+    return CompletableFuture.supplyAsync(() -> announceNow(name, body, syntax), executor);
+  }
+
+  @Override
+  public CompletionStage<Void> move(String name, String to, List<String> from) {
+    return CompletableFuture.runAsync(() -> moveNow(name, to, from.toArray(String[]::new)), executor);
+  }
+
+  @Override
+  public CompletionStage<List<Row>> rows() {
+    return CompletableFuture.supplyAsync(this::rowsNow, executor);
+  }
+
+  /** Creates the table (and the durable-state table of host entities) when missing. Blocks. */
   void createTables() {
     run("create the cluster's tables", connection -> {
       try (Statement statement = connection.createStatement()) {
@@ -49,11 +67,7 @@ final class ClusterJobs {
     });
   }
 
-  /**
-   * Records that job {@code name} runs, and returns its generation: a job that was not running (new, stopped,
-   * finished) gets a new one.
-   */
-  long announce(String name, String body, String syntax) {
+  private long announceNow(String name, String body, String syntax) {
     return run("announce job " + name, connection -> {
       try (PreparedStatement statement = connection.prepareStatement("INSERT INTO spindle_jobs "
           + "(cluster, name, body, syntax, state, generation) VALUES (?, ?, ?, ?, 'running', 1) "
@@ -82,8 +96,7 @@ final class ClusterJobs {
     });
   }
 
-  /** Moves job {@code name} to state {@code to} if it is in one of the states {@code from}. */
-  void move(String name, String to, String... from) {
+  private void moveNow(String name, String to, String... from) {
     run("mark job " + name + " " + to, connection -> {
       try (PreparedStatement statement = connection.prepareStatement("UPDATE spindle_jobs SET state = ?, "
           + "updated_at = now() WHERE cluster = ? AND name = ? AND state = ANY (?)")) {
@@ -97,8 +110,7 @@ final class ClusterJobs {
     });
   }
 
-  /** Every job the cluster knows. */
-  List<Row> rows() {
+  private List<Row> rowsNow() {
     return run("read the cluster's jobs", connection -> {
       List<Row> rows = new ArrayList<>();
       try (PreparedStatement statement = connection.prepareStatement("SELECT name, body, syntax, state, generation "

@@ -1,71 +1,81 @@
 package spindle.cluster;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import spindle.admin.BodySyntax;
-import spindle.admin.ClusterView;
-import spindle.admin.JobManager;
-import spindle.engine.ClusterHosts;
+import spindle.engine.HostRegionFactory;
+import spindle.engine.jobs.JobControl;
+import spindle.engine.jobs.JobEvents;
+import spindle.store.PostgresFrontier;
 import spindle.store.PostgresSettings;
+import spindle.store.StoreException;
 
 /**
- * This process as a node of a Spindle cluster: started on the service's actor system once it has joined, it
- * creates the shared tables, starts Pekko Management's HTTP endpoint, runs the cluster's jobs here
- * ({@link JobWatcher}), answers for {@code GET /api/cluster}, and gives each job what its crawl needs to run its
- * hosts as sharding entities.
+ * This process as a node of a Spindle cluster. Started on the service's actor system before the service itself, it
+ * creates the shared tables, starts Pekko Management's HTTP endpoint and this node's side of the cluster's jobs
+ * table ({@link JobWatcher}); it gives each job what its crawl needs to run its hosts as sharding entities
+ * ({@link #hosts}), and hears the service's {@link #jobEvents()}. Once the service runs, {@link #serve} makes this
+ * node follow the cluster's jobs and answer for {@code GET /api/cluster}. Everything is wired once, at startup.
  */
 public final class ClusterNode {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+  /** A job is announced while it opens; the table write is quick, a database under load less so. */
+  private static final Duration ANNOUNCE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(3);
 
   private final ActorSystem<?> system;
   private final ClusterSettings settings;
-  private final ClusterJobs jobs;
-  private final Executor blockingIo;
+  private final ActorRef<JobWatcher.Command> watcher;
   private final ClusterStatus status;
-  /** The generation of each job this node opened itself (submitted here, or restored), for its JobWatcher. */
-  private final java.util.Map<String, Long> openedHere = new java.util.concurrent.ConcurrentHashMap<>();
-  /**
-   * The change the job watcher is applying to each job because another node's operator asked for it (written by the
-   * watcher, read by the job manager's calls below): such a change is the cluster's already and is not written back,
-   * where it could overwrite a later change (a resume on another node undone by this node's late echo of a pause).
-   */
-  private final java.util.Map<String, String> applying = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private ClusterNode(ActorSystem<?> system, ClusterSettings settings, ClusterJobs jobs) {
+  private ClusterNode(ActorSystem<?> system, ClusterSettings settings, ActorRef<JobWatcher.Command> watcher) {
     this.system = system;
     this.settings = settings;
-    this.jobs = jobs;
-    this.blockingIo = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
-    this.status = new ClusterStatus(system, settings.nodeName(), Duration.ofSeconds(3));
+    this.watcher = watcher;
+    this.status = new ClusterStatus(system, settings.nodeName(), REPORT_TIMEOUT);
   }
 
   /**
-   * Starts the node's parts on {@code system}, whose job manager is {@code manager}. Throws
-   * {@link spindle.store.StoreException} when the database cannot be reached.
+   * Starts the node's parts on {@code system}, a node of the cluster {@code settings} describe, whose shared
+   * database is {@code database}. Throws {@link StoreException} when the database cannot be reached.
    */
-  public static ClusterNode start(ActorSystem<?> system, ActorRef<JobManager.Command> manager,
-      ClusterSettings settings, PostgresSettings database) {
-    ClusterJobs jobs = new ClusterJobs(database, settings.name());
+  public static ClusterNode start(ActorSystem<?> system, ClusterSettings settings, PostgresSettings database) {
+    ClusterJobs jobs = new ClusterJobs(database, settings.name(),
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io")));
     jobs.createTables();
     var management = PekkoManagement.get(system).start().toCompletableFuture().join();
-    ClusterNode node = new ClusterNode(system, settings, jobs);
-    system.systemActorOf(JobWatcher.create(jobs, manager, settings.jobPollInterval(), node.openedHere,
-        node.applying),
+    ActorRef<JobWatcher.Command> watcher = system.systemActorOf(JobWatcher.create(jobs, settings.jobPollInterval()),
         "cluster-jobs", Props.empty());
-    system.systemActorOf(NodeReporter.create(settings.nodeName(), manager, Duration.ofSeconds(3)),
-        "cluster-node-reporter", Props.empty());
     LOG.info("cluster node started node={} address={} seed_nodes={} management={}", settings.nodeName(),
         Cluster.get(system).selfMember().address(), settings.seedNodes(), management);
-    return node;
+    return new ClusterNode(system, settings, watcher);
+  }
+
+  /**
+   * The service is up: this node follows the cluster's jobs through {@code jobs} (joins, pauses, resumes and stops
+   * them as the other nodes' operators did), and reports what it holds to {@code GET /api/cluster} on any node.
+   */
+  public void serve(JobControl jobs) {
+    watcher.tell(new JobWatcher.Serve(jobs));
+    system.systemActorOf(NodeReporter.create(settings.nodeName(), jobs, REPORT_TIMEOUT), "cluster-node-reporter",
+        Props.empty());
+  }
+
+  /**
+   * Where the service publishes its job events: an operator's pause, resume or stop here, and a job that finished
+   * here, go to the jobs table, so every node follows them.
+   */
+  public JobEvents jobEvents() {
+    return event -> watcher.tell(new JobWatcher.Heard(event));
   }
 
   /**
@@ -83,57 +93,32 @@ public final class ClusterNode {
 
   /** The lease owner of this process: its address and this incarnation's uid. */
   public String owner() {
-    return ClusterHosts.ownerOf(Cluster.get(system).selfMember().uniqueAddress());
+    return ShardedHosts.ownerOf(Cluster.get(system).selfMember().uniqueAddress());
   }
 
-  /** What job {@code job}'s crawl needs to run its hosts as sharding entities on the shared frontier. */
-  public ClusterHosts hosts(String job, ClusterHosts.LeaseRecovery leases) {
-    return new ClusterHosts(new JdbcHostMemory(system, storeName(job)), leases, settings.shardBy(), settings.numberOfShards(),
+  /** The host region of job {@code job}'s crawl, whose shared frontier is {@code frontier}: sharding entities. */
+  public HostRegionFactory hosts(String job, PostgresFrontier frontier) {
+    return new ShardedHosts(storeName(job), frontier, settings.shardBy(), settings.numberOfShards(),
         settings.silentOwnerTimeout());
   }
 
-  /** Announces that job {@code name} runs (submitted here): every node runs it. May block. */
-  public void announce(String name, String body, BodySyntax syntax) {
-    openedHere.merge(name, jobs.announce(name, body, syntax.name()), Math::max);
-  }
-
-  /** An operator stopped job {@code name} here: every node stops it. Does not block. */
-  public void stopped(String name) {
-    if (!applying.remove(name, "stopped")) {
-      move(name, "stopped", "running", "paused");
+  /**
+   * Announces that job {@code name}, submitted (or restored) here with {@code body} written in {@code syntax}, runs:
+   * every node runs it. Blocks until the jobs table has it; throws {@link StoreException} when it cannot be written.
+   */
+  public void announce(String name, String body, String syntax) {
+    try {
+      AskPattern.<JobWatcher.Command, Long>askWithStatus(watcher,
+          replyTo -> new JobWatcher.Announce(name, body, syntax, replyTo), ANNOUNCE_TIMEOUT, system.scheduler())
+          .toCompletableFuture().join();
+    } catch (CompletionException failed) {
+      Throwable cause = failed.getCause() == null ? failed : failed.getCause();
+      throw new StoreException("cannot announce job " + name + " to the cluster: " + cause.getMessage(), cause);
     }
   }
 
-  /** An operator paused job {@code name} here: every node pauses it. Does not block. */
-  public void paused(String name) {
-    if (!applying.remove(name, "paused")) {
-      move(name, "paused", "running");
-    }
-  }
-
-  /** An operator resumed job {@code name} here: every node resumes it. Does not block. */
-  public void resumed(String name) {
-    if (!applying.remove(name, "running")) {
-      move(name, "running", "paused");
-    }
-  }
-
-  /** Job {@code name} finished here: nothing is left to crawl anywhere. Does not block. */
-  public void finished(String name) {
-    move(name, "finished", "running", "paused");
-  }
-
-  /** Moves the job's state in the jobs table, off the caller's thread (a failure is logged: the job goes on here). */
-  private void move(String name, String to, String... from) {
-    CompletableFuture.runAsync(() -> jobs.move(name, to, from), blockingIo).whenComplete((done, failure) -> {
-      if (failure != null) {
-        LOG.warn("cluster: could not mark job {} {}: {}", name, to, failure.getMessage());
-      }
-    });
-  }
-
-  /** What {@code GET /api/cluster} shows. */
-  public ClusterView view() {
-    return status;
+  /** What {@code GET /api/cluster} shows: the members as this node sees them, with what each holds (JSON). */
+  public CompletionStage<String> describe() {
+    return status.describe();
   }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import spindle.core.SettingsException;
-import spindle.engine.ClusterHosts;
 
 /**
  * The {@code spindle.cluster} section: where this node listens, which nodes it joins, how hosts are placed, and when
@@ -27,7 +26,7 @@ import spindle.engine.ClusterHosts;
  * @param jobPollInterval how often a node looks for jobs submitted to other nodes
  */
 public record ClusterSettings(String name, String host, int port, List<String> seedNodes, int managementPort, String nodeName,
-    ClusterHosts.ShardBy shardBy, int numberOfShards, Duration downAfter, Duration silentOwnerTimeout,
+    ShardBy shardBy, int numberOfShards, Duration downAfter, Duration silentOwnerTimeout,
     Duration jobPollInterval) {
   /** The name of the actor system on every node: seed node addresses include it. */
   public static final String SYSTEM_NAME = "spindle";
@@ -68,9 +67,9 @@ public record ClusterSettings(String name, String host, int port, List<String> s
     String name = cluster.getString("node-name").isBlank()
         ? host.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + port : cluster.getString("node-name");
     String shardBy = cluster.getString("shard-by").trim().toLowerCase(Locale.ROOT);
-    ClusterHosts.ShardBy placement = switch (shardBy) {
-      case "host" -> ClusterHosts.ShardBy.HOST;
-      case "domain" -> ClusterHosts.ShardBy.DOMAIN;
+    ShardBy placement = switch (shardBy) {
+      case "host" -> ShardBy.HOST;
+      case "domain" -> ShardBy.DOMAIN;
       default -> throw new SettingsException("spindle.cluster.shard-by",
           "must be \"host\" or \"domain\", was \"" + shardBy + "\"");
     };

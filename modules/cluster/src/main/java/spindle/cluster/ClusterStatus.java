@@ -18,13 +18,12 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.typed.Cluster;
-import spindle.admin.ClusterView;
 
 /**
  * {@code GET /api/cluster}: the members as this node sees them (address, status, reachability, leader), each with
  * the host entities and fetches in flight it reported, asked through the receptionist.
  */
-final class ClusterStatus implements ClusterView {
+final class ClusterStatus {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ActorSystem<?> system;
@@ -37,8 +36,11 @@ final class ClusterStatus implements ClusterView {
     this.timeout = timeout;
   }
 
-  @Override
-  public CompletionStage<String> describe() {
+  /**
+   * The members, their state, and the hosts and fetches each holds, as a JSON object (docs/admin-api.md). Does not
+   * block; members that do not answer within the timeout are listed without their figures.
+   */
+  CompletionStage<String> describe() {
     CompletionStage<Receptionist.Listing> listing = AskPattern.ask(system.receptionist(),
         replyTo -> Receptionist.find(NodeReporter.KEY, replyTo), timeout, system.scheduler());
     return listing.thenCompose(found -> {

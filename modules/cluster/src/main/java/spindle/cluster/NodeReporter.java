@@ -15,10 +15,9 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import spindle.admin.JobManager;
-import spindle.admin.JobView;
-import spindle.engine.ClusterHosts;
 import spindle.engine.ClusterMessage;
+import spindle.engine.jobs.JobControl;
+import spindle.engine.jobs.JobSnapshot;
 
 /**
  * Answers, for {@code GET /api/cluster} on any node, what this node holds: the host entities it runs (over every
@@ -36,21 +35,20 @@ final class NodeReporter {
 
   private NodeReporter() {}
 
-  static Behavior<Report> create(String node, ActorRef<JobManager.Command> manager, Duration timeout) {
+  /** The reporter of this node, {@code node}, whose jobs are {@code jobs}; it asks sharding with {@code timeout}. */
+  static Behavior<Report> create(String node, JobControl jobs, Duration timeout) {
     return Behaviors.setup(context -> {
       context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
       ActorSystem<?> system = context.getSystem();
       String address = Cluster.get(system).selfMember().address().toString();
       return Behaviors.receiveMessage(report -> {
-        CompletionStage<List<JobView>> jobs = AskPattern.ask(manager, JobManager.ListJobs::new, timeout,
-            system.scheduler());
-        jobs.thenCompose(views -> {
+        jobs.jobs().thenCompose(listed -> {
           List<String> active = new ArrayList<>();
           int inFlight = 0;
-          for (JobView view : views) {
-            if (view.state().active()) {
-              active.add(view.id());
-              inFlight += view.counts().inFlight();
+          for (JobSnapshot job : listed) {
+            if (job.active()) {
+              active.add(job.name());
+              inFlight += job.fetchesInFlight();
             }
           }
           int fetches = inFlight;
@@ -58,7 +56,7 @@ final class NodeReporter {
           for (String job : active) {
             CompletionStage<org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState> state =
                 AskPattern.ask(ClusterSharding.get(system).shardState(),
-                    replyTo -> new GetShardRegionState(ClusterHosts.entityTypeKey(job), replyTo), timeout,
+                    replyTo -> new GetShardRegionState(HostEntity.typeKey(job), replyTo), timeout,
                     system.scheduler());
             counts.add(state.thenApply(NodeReporter::entities).toCompletableFuture().exceptionally(failure -> 0));
           }

@@ -2,8 +2,11 @@
  * A Spindle service as a node of a cluster ({@code spindle serve --cluster}): Pekko Cluster's settings
  * ({@link spindle.cluster.ClusterSettings}: address, seed nodes, the keep-majority split-brain resolver, Jackson CBOR
  * for every message between nodes), the node's parts ({@link spindle.cluster.ClusterNode}: Pekko Management's
- * endpoint, the jobs every node runs, {@code GET /api/cluster}) and the durable state of host entities in
- * pekko-persistence-jdbc. The host entities themselves, and their sharding, are in {@code spindle.engine}
- * ({@code ShardedHostRegion}); the shared frontier is {@code spindle.store.PostgresFrontier}.
+ * endpoint, its side of the cluster's jobs table, {@code GET /api/cluster}), and every Cluster Sharding class: the
+ * host queues of each crawl as sharding entities ({@code HostEntity}, {@code HostShards}, {@code ShardedHostRegion},
+ * the engine's {@link spindle.engine.HostRegionFactory} as {@code ShardedHosts}), their durable state in
+ * pekko-persistence-jdbc, and the recovery of a dead node's work. It depends on the engine and the store only: the
+ * service's jobs are reached through {@link spindle.engine.jobs}. The shared frontier is
+ * {@code spindle.store.PostgresFrontier}.
  */
 package spindle.cluster;

@@ -9,7 +9,6 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import spindle.core.SettingsException;
-import spindle.engine.ClusterHosts;
 
 /** {@code spindle.cluster} becomes Pekko's settings of a node, and a bad value names its key. */
 class ClusterSettingsTest {
@@ -43,7 +42,7 @@ class ClusterSettingsTest {
     // the durable state of host entities is in the frontier's database
     assertEquals("jdbc:postgresql://127.0.0.1:5432/spindle", pekko.getString("jdbc-durable-state-store.slick.db.url"));
     assertEquals("u", pekko.getString("jdbc-durable-state-store.slick.db.user"));
-    assertEquals(ClusterHosts.ShardBy.HOST, settings.shardBy());
+    assertEquals(ShardBy.HOST, settings.shardBy());
   }
 
   @Test

@@ -26,7 +26,8 @@ import spindle.store.warc.WarcArchive;
  * @param parsing the parse step, or empty for jsoup with the settings' options
  * @param progress receives progress snapshots
  * @param result completed once with the summary
- * @param cluster present when the node runs in a cluster: the hosts' queues are then Cluster Sharding entities
+ * @param hosts the region of the crawl's host queues; empty for a local {@link HostRegion} (a cluster node gives
+ *     one whose queues are Cluster Sharding entities)
  * @param archive the WARC archive, open at the position the frontier's {@link Frontier#captures() capture index}
  *     committed, when the crawl archives what it fetches; the fetcher factory must then keep exchanges
  *     ({@code HttpFetcher.archiving}). The supervisor closes it with the writer.
@@ -34,7 +35,7 @@ import spindle.store.warc.WarcArchive;
 public record CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier, RecordWriter writer,
     MeterRegistry registry, Function<ActorSystem<?>, PageFetcher> fetcherFactory,
     java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result,
-    java.util.Optional<ClusterHosts> cluster, java.util.Optional<WarcArchive> archive) {
+    java.util.Optional<HostRegionFactory> hosts, java.util.Optional<WarcArchive> archive) {
   public CrawlJob {
     seeds = List.copyOf(seeds);
     if (archive.isPresent() && frontier.captures().isEmpty()) {
@@ -46,8 +47,8 @@ public record CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier fr
   public CrawlJob(CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier, RecordWriter writer,
       MeterRegistry registry, Function<ActorSystem<?>, PageFetcher> fetcherFactory,
       java.util.Optional<PageParsing> parsing, ProgressListener progress, CompletableFuture<CrawlSummary> result,
-      java.util.Optional<ClusterHosts> cluster) {
-    this(settings, seeds, frontier, writer, registry, fetcherFactory, parsing, progress, result, cluster,
+      java.util.Optional<HostRegionFactory> hosts) {
+    this(settings, seeds, frontier, writer, registry, fetcherFactory, parsing, progress, result, hosts,
         java.util.Optional.empty());
   }
 

@@ -137,10 +137,10 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     HostQueue.Dependencies hostDeps = new HostQueue.Dependencies(broker, job.frontier(), storeExecutor,
         settings.politeness(), settings.robots(), agent, settings.pipeline().hostWindow(),
         settings.pipeline().hostIdleTimeout(), metrics, controls, settings.pipeline().hostSessionRequests(),
-        settings.pipeline().hostSessionTime(), job.cluster().map(ClusterHosts::memory));
-    this.region = context.spawn(job.cluster().isPresent()
-        ? ShardedHostRegion.create(settings.job().name(), hostDeps, job.cluster().get())
-        : HostRegion.create(hostDeps, settings.pipeline().maxActiveHosts()), "hosts");
+        settings.pipeline().hostSessionTime());
+    HostQueues queues = new HostQueues(settings.job().name(), hostDeps);
+    this.region = context.spawn(job.hosts().map(factory -> factory.region(queues))
+        .orElseGet(() -> HostRegion.create(hostDeps, settings.pipeline().maxActiveHosts())), "hosts");
     this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, broker, settings.politeness(),
         settings.robots().enabled(), controls, Duration.ofSeconds(3));
 

@@ -47,14 +47,26 @@ import spindle.store.Frontier;
  * any ── Drain ──► Draining (until the crawl ends)
  * </pre>
  */
-final class HostQueue {
+public final class HostQueue {
   private HostQueue() {}
 
-  /** Messages a host queue handles. */
-  sealed interface Command {}
+  /**
+   * Messages a host queue handles. Those a region or another node may send are public: the queue's protocol, which
+   * a region of another module (a cluster's) routes; the rest are the queue's own.
+   */
+  public sealed interface Command {}
 
   /** The frontier has new URLs for this host. */
-  enum WorkAvailable implements Command, ClusterMessage { INSTANCE }
+  public enum WorkAvailable implements Command, ClusterMessage { INSTANCE }
+
+  /**
+   * As {@link WorkAvailable}, and the queue answers {@link Awake} at once: a sender that must know its signal
+   * arrived (sharding may lose a message for a node that left) sends it again until answered.
+   */
+  public record Wake(ActorRef<Awake> replyTo) implements Command, ClusterMessage {}
+
+  /** The queue of {@code host} got a {@link Wake}. */
+  public record Awake(HostKey host) implements ClusterMessage {}
 
   /**
    * A page request ended with HTTP {@code status} (-1: no response); with {@code retryAfter} present the URL is to
@@ -87,20 +99,24 @@ final class HostQueue {
   /** Stop offering work: the crawl is stopping. */
   enum Drain implements Command { INSTANCE }
 
-  /** The region agrees to passivate this queue: stop if still idle, otherwise say so and carry on. */
-  enum Stop implements Command { INSTANCE }
+  /**
+   * The region agrees to passivate this queue: stop if still idle, otherwise say so and carry on. A sharding entity
+   * (sharding's stop message) cannot refuse: it takes back its offers no fetcher has started, lets its requests in
+   * flight end, and stops.
+   */
+  public enum Stop implements Command { INSTANCE }
 
   /** Asks for a snapshot of this host's state. */
-  record GetStatus(ActorRef<HostStatus> replyTo) implements Command, ClusterMessage {}
+  public record GetStatus(ActorRef<HostStatus> replyTo) implements Command, ClusterMessage {}
 
   /** An operator changed this host's controls: {@code control} is what now holds (every change merged). */
-  record ControlsChanged(HostControl control) implements Command, ClusterMessage {}
+  public record ControlsChanged(HostControl control) implements Command, ClusterMessage {}
 
   /** Other hosts wait for a turn: finish what is in flight, give the window back, and stop. */
   enum Retire implements Command { INSTANCE }
 
-  /** Nobody waits: start a new session. */
-  enum Continue implements Command { INSTANCE }
+  /** Nobody waits for a turn (the region's answer to {@link HostRegion.SessionSpent}): start a new session. */
+  public enum Continue implements Command { INSTANCE }
 
   // Messages below are internal to the queue's states (timers and replies it sends itself).
 
@@ -164,6 +180,12 @@ final class HostQueue {
       return new Dependencies(broker, frontier, storeExecutor, politeness, robots, robotsAgent, window, idleTimeout,
           metrics, controls, sessionRequests, sessionTime, memory, clock);
     }
+
+    /** These dependencies for sharding entities, which keep their host's memory in {@code store}. */
+    Dependencies withMemory(HostMemory store) {
+      return new Dependencies(broker, frontier, storeExecutor, politeness, robots, robotsAgent, window, idleTimeout,
+          metrics, controls, sessionRequests, sessionTime, Optional.of(store), nanoTime);
+    }
   }
 
   /**
@@ -172,7 +194,7 @@ final class HostQueue {
    * @param windowed URLs leased from the frontier and waiting here
    * @param ready whether a request could start now (it waits only for an idle fetcher)
    */
-  record HostStatus(HostKey host, int windowed, int inFlight, String robots, Duration effectiveDelay,
+  public record HostStatus(HostKey host, int windowed, int inFlight, String robots, Duration effectiveDelay,
       Optional<Instant> nextRequestAt, Optional<Instant> backoffUntil, Optional<Instant> robotsRetryAt,
       OptionalInt lastStatus, boolean paused, boolean blocked, int concurrency, List<HostReport.Lease> leases,
       boolean ready, boolean draining) implements ClusterMessage {}

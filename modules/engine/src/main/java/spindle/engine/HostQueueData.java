@@ -160,6 +160,11 @@ final class HostQueueData {
     }
   }
 
+  /** Takes back the offers no fetcher has started: the broker answers each with {@link HostQueue.Undeliverable}. */
+  void withdrawOffers() {
+    deps.broker().tell(new WorkBroker.Withdraw(context.getSelf()));
+  }
+
   /** Leases more of the host's URLs when the window runs low. */
   void refill() {
     window.refill(context, host, deps.frontier(), deps.storeExecutor());

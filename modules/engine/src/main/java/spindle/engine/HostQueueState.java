@@ -51,6 +51,7 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
   protected ReceiveBuilder<Command> commonReceive() {
     return newReceiveBuilder()
         .onMessageEquals(HostQueue.WorkAvailable.INSTANCE, this::onWorkAvailable)
+        .onMessage(HostQueue.Wake.class, this::onWake)
         .onMessage(HostQueue.Leased.class, this::onLeased)
         .onMessage(HostQueue.FetchFinished.class, this::onFetchFinished)
         .onMessage(HostQueue.RobotsFinished.class, this::onRobotsFinished)
@@ -72,6 +73,11 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
   private Behavior<Command> onWorkAvailable() {
     data.window.signal();
     return proceed();
+  }
+
+  private Behavior<Command> onWake(HostQueue.Wake wake) {
+    wake.replyTo().tell(new HostQueue.Awake(data.host));
+    return onWorkAvailable();
   }
 
   private Behavior<Command> onLeased(HostQueue.Leased leased) {
@@ -182,6 +188,7 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
   private Behavior<Command> onPreRestart() {
     data.deps.metrics().restarted("host-queue");
     data.returnWindow();
+    data.withdrawOffers(); // the restarted queue knows nothing of them: they come back to it as undeliverable
     return this;
   }
 

@@ -7,8 +7,11 @@ import spindle.engine.HostQueue.Command;
 
 /**
  * A sharding entity told to stop (a passivation, or a handoff to another node), which it cannot refuse: it offers
- * nothing more, lets its requests and records in flight finish, then stops. Unless the crawl is ending, it then
- * gives its window back and wakes its host, whose next message starts the host's next entity.
+ * nothing more, takes back its offers no fetcher has started (they would otherwise start later, from this node, while
+ * the host's next entity already runs on another: a handoff while the crawl is paused), lets its requests and
+ * records in flight finish, then stops. Unless the crawl is ending, it then gives its window back and wakes its host,
+ * whose next message starts the host's next entity. So when the next entity starts, every request of this one has
+ * ended, and the next one's first request waits a full delay from its start.
  */
 final class HostQueueStopping extends HostQueueState {
   /** What the stop leaves behind. */
@@ -32,6 +35,7 @@ final class HostQueueStopping extends HostQueueState {
   static HostQueueStopping enter(HostQueueData data, RobotsState robots, Ending ending) {
     data.timers.cancel(HostQueue.DelayElapsed.INSTANCE);
     data.timers.cancel(HostQueue.IdleTimeout.INSTANCE);
+    data.withdrawOffers(); // they come back as Undeliverable: in the window again, given back when it stops
     return new HostQueueStopping(data, robots, ending);
   }
 

@@ -29,47 +29,60 @@ import spindle.core.HostKey;
  * time) retires: it finishes its requests, gives its window back to the frontier, and hands its robots.txt rules
  * and next allowed start to the host's next queue, so a turn never costs a robots.txt request or a politeness
  * delay.
+ *
+ * <p>{@link Command} and its public messages are the protocol of every host region, this one or another a
+ * {@link HostRegionFactory} builds (a cluster's, whose queues are sharding entities).
  */
-final class HostRegion extends AbstractBehavior<HostRegion.Command> {
-  /** Messages the region handles. */
-  interface Command {} // not sealed: ShardedHostRegion, the cluster counterpart, takes these and its own
+public final class HostRegion extends AbstractBehavior<HostRegion.Command> {
+  /**
+   * Messages a host region handles. Not sealed: a region of another module (a cluster's) takes these and its own.
+   */
+  public interface Command {}
 
   /** Delivers {@code message} to the queue of {@code host}, starting it if needed. */
-  record Envelope(HostKey host, HostQueue.Command message) implements Command {}
+  public record Envelope(HostKey host, HostQueue.Command message) implements Command {}
 
   /** Delivers {@code message} to every running queue. */
-  record Broadcast(HostQueue.Command message) implements Command {}
+  public record Broadcast(HostQueue.Command message) implements Command {}
 
   /**
    * The queue of {@code host} asks to be stopped: it is idle (holds nothing, no fetcher reports to it), or it
    * retired to let a waiting host run, handing {@code carry} to the host's next queue.
    */
-  record Passivate(HostKey host, ActorRef<HostQueue.Command> queue, HostQueue.Carry carry, boolean retired)
+  public record Passivate(HostKey host, ActorRef<HostQueue.Command> queue, HostQueue.Carry carry, boolean retired)
       implements Command {}
 
   /** The queue of {@code host} has nothing to do; it is stopped at once if other hosts wait for a place. */
-  record Idle(HostKey host, ActorRef<HostQueue.Command> queue, HostQueue.Carry carry) implements Command {}
+  public record Idle(HostKey host, ActorRef<HostQueue.Command> queue, HostQueue.Carry carry) implements Command {}
 
-  /** The queue of {@code host} used up its session: it retires if other hosts wait, else it goes on. */
-  record SessionSpent(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
+  /**
+   * The queue of {@code host} used up its session: it retires if other hosts wait, else the region answers
+   * {@link HostQueue.Continue}.
+   */
+  public record SessionSpent(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
 
   /** The queue asked to stop got work before it could: it stays, and messages held for it are delivered. */
   record PassivationCancelled(HostKey host, ActorRef<HostQueue.Command> queue) implements Command {}
 
   /** Updates the crawl's gauges of host queues running and of hosts waiting for a turn. */
-  enum UpdateMetrics implements Command { INSTANCE }
+  public enum UpdateMetrics implements Command { INSTANCE }
 
   /** Replies with the number of host queues running. */
-  record CountHosts(ActorRef<Integer> replyTo) implements Command {}
+  public record CountHosts(ActorRef<Integer> replyTo) implements Command {}
 
   /**
    * Replies with the statuses of the running queues among {@code hosts} (all running queues when empty), without
    * starting any; queues that do not answer within {@code timeout} are left out.
    */
-  record Collect(Optional<Set<HostKey>> hosts, Duration timeout, ActorRef<Collected> replyTo) implements Command {}
+  public record Collect(Optional<Set<HostKey>> hosts, Duration timeout, ActorRef<Collected> replyTo)
+      implements Command {}
 
   /** The statuses a {@link Collect} gathered, and how many hosts with work wait for a turn. */
-  record Collected(List<HostQueue.HostStatus> statuses, int waitingHosts) {}
+  public record Collected(List<HostQueue.HostStatus> statuses, int waitingHosts) {
+    public Collected {
+      statuses = List.copyOf(statuses);
+    }
+  }
 
   private record QueueStopped(HostKey host) implements Command {}
 

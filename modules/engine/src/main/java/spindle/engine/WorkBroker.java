@@ -1,6 +1,7 @@
 package spindle.engine;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -23,6 +24,11 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>While paused (an operator's request) it hands out nothing, so no request starts; offers and idle fetchers
  * wait, and a drain still completes once the fetchers in flight are idle.
  *
+ * <p>An offer never outlives the queue that made it: a queue that stops (a sharding entity handed to another node)
+ * first takes back its offers no fetcher has started ({@link Withdraw}), and the offers of a queue that stopped
+ * anyway (stopped by force) are dropped. Otherwise a request could start, for a host, from a node that no longer
+ * owns it, while the host's new owner already runs elsewhere.
+ *
  * <p>With a global rate limit, every item that sends a request also needs a permit from the throttled permit
  * stream; without one, permits are not used. Rejections (records written without a request) need neither.
  */
@@ -35,6 +41,15 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
 
   /** A host queue offers an item; the broker assigns it to the next idle fetcher. */
   record Offer(WorkItem item, ActorRef<HostQueue.Command> host) implements Command {}
+
+  /**
+   * {@code host} takes back its offers that wait for a fetcher: each goes back to it as
+   * {@link HostQueue.Undeliverable}. Offers already handed to a fetcher are not affected.
+   */
+  record Withdraw(ActorRef<HostQueue.Command> host) implements Command {}
+
+  /** A host queue with offers waiting here has stopped. */
+  private record HostStopped(ActorRef<HostQueue.Command> host) implements Command {}
 
   /** The permit stream started; {@code ackTo} asks for the first permit. */
   record PermitsStarted(ActorRef<PermitAck> ackTo) implements Command {}
@@ -85,6 +100,8 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
   private final ArrayDeque<Offer> rejections = new ArrayDeque<>();
   private final ArrayDeque<Offer> requests = new ArrayDeque<>();
   private final Set<ActorRef<Fetcher.Command>> idle = new LinkedHashSet<>();
+  /** The queues that made offers, watched until they stop (one watch each, however many offers). */
+  private final Set<ActorRef<HostQueue.Command>> watched = new HashSet<>();
   private ActorRef<PermitAck> permit;
   private ActorRef<Drained> drainRequester;
   private boolean paused;
@@ -106,6 +123,8 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
     return newReceiveBuilder()
         .onMessage(RequestWork.class, this::onRequestWork)
         .onMessage(Offer.class, this::onOffer)
+        .onMessage(Withdraw.class, this::onWithdraw)
+        .onMessage(HostStopped.class, this::onHostStopped)
         .onMessage(PermitsStarted.class, this::onPermitsStarted)
         .onMessage(Permit.class, this::onPermit)
         .onMessageEquals(PermitsEnded.INSTANCE, () -> this)
@@ -127,8 +146,36 @@ final class WorkBroker extends AbstractBehavior<WorkBroker.Command> {
 
   private Behavior<Command> onOffer(Offer offer) {
     (offer.item().sendsRequest() ? requests : rejections).addLast(offer);
+    if (watched.add(offer.host())) {
+      getContext().watchWith(offer.host(), new HostStopped(offer.host()));
+    }
     dispatch();
     return this;
+  }
+
+  private Behavior<Command> onWithdraw(Withdraw withdraw) {
+    removeOffersOf(withdraw.host()).forEach(offer ->
+        withdraw.host().tell(new HostQueue.Undeliverable(offer.item())));
+    return this;
+  }
+
+  private Behavior<Command> onHostStopped(HostStopped stopped) {
+    watched.remove(stopped.host());
+    List<Offer> dropped = removeOffersOf(stopped.host());
+    if (!dropped.isEmpty()) {
+      getContext().getLog().warn("host queue stopped with {} offers waiting; they are dropped, its host's next queue "
+          + "leases their URLs again queue={}", dropped.size(), stopped.host().path().name());
+    }
+    return this;
+  }
+
+  /** Takes every offer of {@code host} out of the queues (they hold at most the hosts' concurrency). */
+  private List<Offer> removeOffersOf(ActorRef<HostQueue.Command> host) {
+    List<Offer> removed = new ArrayList<>();
+    for (ArrayDeque<Offer> queue : List.of(requests, rejections)) {
+      queue.removeIf(offer -> offer.host().equals(host) && removed.add(offer));
+    }
+    return removed;
   }
 
   private Behavior<Command> onPermitsStarted(PermitsStarted started) {

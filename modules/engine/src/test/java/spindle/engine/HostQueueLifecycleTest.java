@@ -211,6 +211,7 @@ class HostQueueLifecycleTest {
     WorkItem.PageFetch first = host.page("/a");
 
     host.tell(HostQueue.Stop.INSTANCE); // sharding passivates or hands off: no refusal possible
+    host.broker.expectMessageClass(WorkBroker.Withdraw.class); // a fetcher has /a already: nothing comes back
     host.pass(ofSeconds(1));
     host.noOffer();
     host.region.expectNoMessage(ofMillis(100));
@@ -220,6 +221,27 @@ class HostQueueLifecycleTest {
     assertEquals(new HostRegion.Envelope(HostQueueRig.HOST, HostQueue.WorkAvailable.INSTANCE),
         host.region.expectMessageClass(HostRegion.Envelope.class)); // the host's next entity takes /b on
     assertEquals(1, host.frontier.counts().queued());
+  }
+
+  @Test
+  void aShardedQueueToldToStopTakesBackItsOfferNoFetcherStartedAndStopsWithoutWaitingForIt() {
+    Memory memory = new Memory();
+    HostQueueRig host = rig("/a", "/b").sharded(memory).robots(true);
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.settle();
+    memory.loaded.complete(Optional.empty());
+    host.robotsRequest(); // waits in the broker: the crawl is paused
+
+    host.tell(HostQueue.Stop.INSTANCE); // handed to another node meanwhile
+    WorkBroker.Withdraw withdraw = host.broker.expectMessageClass(WorkBroker.Withdraw.class);
+    assertEquals(host.queue, withdraw.host());
+    host.region.expectNoMessage(ofMillis(100));
+    host.tell(new HostQueue.Undeliverable(new WorkItem.RobotsFetch("http://example.org/robots.txt"))); // the answer
+
+    host.region.expectTerminated(host.queue);
+    host.region.expectMessageClass(HostRegion.Envelope.class); // its host goes on with its next entity
+    assertEquals(2, host.frontier.counts().queued(), "both URLs are back in the frontier");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -78,6 +79,46 @@ class WorkBrokerTest {
     broker.tell(new WorkBroker.RequestWork(second.ref()));
     drained.expectMessage(ofSeconds(1), WorkBroker.Drained.INSTANCE);
     first.expectNoMessage(ofMillis(100)); // nothing is handed out while draining
+  }
+
+  @Test
+  void withdrawnOffersGoBackToTheirQueueAndNoFetcherGetsThem() {
+    ActorRef<WorkBroker.Command> broker = testKit.spawn(WorkBroker.create(1, false, metrics));
+    TestProbe<Fetcher.Command> fetcher = testKit.createTestProbe();
+    TestProbe<HostQueue.Command> leaving = testKit.createTestProbe();
+    TestProbe<HostQueue.Command> staying = testKit.createTestProbe();
+    broker.tell(WorkBroker.Pause.INSTANCE);
+    broker.tell(new WorkBroker.Offer(page("/1"), leaving.ref()));
+    broker.tell(new WorkBroker.Offer(page("/2"), staying.ref()));
+    broker.tell(new WorkBroker.Withdraw(leaving.ref()));
+    assertEquals(page("/1"), leaving.expectMessageClass(HostQueue.Undeliverable.class).item());
+
+    broker.tell(WorkBroker.Resume.INSTANCE);
+    broker.tell(new WorkBroker.RequestWork(fetcher.ref()));
+    assertEquals(page("/2"), fetcher.expectMessageClass(Fetcher.Assign.class).item());
+    broker.tell(new WorkBroker.RequestWork(fetcher.ref()));
+    fetcher.expectNoMessage(ofMillis(200)); // /1 was taken back
+    leaving.expectNoMessage(ofMillis(100));
+  }
+
+  @Test
+  void theOffersOfAQueueThatStoppedAreNeverHandedToAFetcher() {
+    ActorRef<WorkBroker.Command> broker = testKit.spawn(WorkBroker.create(1, false, metrics));
+    TestProbe<Fetcher.Command> fetcher = testKit.createTestProbe();
+    ActorRef<HostQueue.Command> gone = testKit.spawn(Behaviors.<HostQueue.Command>ignore());
+    broker.tell(WorkBroker.Pause.INSTANCE);
+    broker.tell(new WorkBroker.Offer(page("/orphan"), gone));
+    testKit.stop(gone); // stopped by force (a sharding hand-off that timed out) without taking its offer back
+
+    broker.tell(new WorkBroker.RequestWork(fetcher.ref()));
+    fetcher.awaitAssert(ofSeconds(5), () -> { // the broker hears of the stop through its watch
+      TestProbe<WorkBroker.Offered> offered = testKit.createTestProbe();
+      broker.tell(new WorkBroker.GetOffered(offered.ref()));
+      assertEquals(Set.of(), offered.receiveMessage().urls());
+      return null;
+    });
+    broker.tell(WorkBroker.Resume.INSTANCE);
+    fetcher.expectNoMessage(ofMillis(200));
   }
 
   @Test

@@ -1,8 +1,9 @@
-package spindle.engine;
+package spindle.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,21 +27,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import spindle.core.HostKey;
+import spindle.engine.ClusterMessage;
+import spindle.engine.HostControl;
+import spindle.engine.HostMemory;
+import spindle.engine.HostQueue;
+import spindle.engine.HostRegion;
+import spindle.engine.HostReport;
 
 /**
  * Every message that crosses nodes in a cluster, and the saved state of a host entity, goes through Jackson CBOR
- * (never Java serialisation) and comes back equal, with the bindings and the Jackson module the cluster's
- * configuration uses ({@code spindle-cluster.conf}).
+ * (never Java serialisation) and comes back equal, with the bindings and the Jackson module of the cluster's
+ * configuration ({@code spindle-cluster.conf}, read here).
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterMessageSerializationTest {
+  /** The serialisation part of the cluster's configuration, as the nodes load it. */
+  private static Config serialisation() {
+    Config cluster = ConfigFactory.parseResources(ClusterSettings.class.getClassLoader(), "spindle-cluster.conf");
+    return cluster.withOnlyPath("pekko.actor.serialization-bindings")
+        .withFallback(cluster.withOnlyPath("pekko.actor.allow-java-serialization"))
+        .withFallback(cluster.withOnlyPath("pekko.serialization.jackson"));
+  }
+
   @JUnit5TestKit
-  public ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(ConfigFactory.parseString("""
-      pekko.actor.serialization-bindings { "spindle.engine.ClusterMessage" = jackson-cbor }
-      pekko.actor.allow-java-serialization = off
-      pekko.serialization.jackson.jackson-modules += "spindle.engine.SpindleJacksonModule"
-      """).withFallback(ConfigFactory.load()).resolve()).build();
+  public ActorTestKit testKit = new JUnit5TestKitBuilder()
+      .withCustomConfig(serialisation().withFallback(ConfigFactory.load()).resolve()).build();
 
   private List<Object> samples() {
     HostKey host = HostKey.of("127.0.1.7", 8080);
@@ -48,6 +60,8 @@ class ClusterMessageSerializationTest {
         Optional.empty());
     return List.of(
         HostQueue.WorkAvailable.INSTANCE,
+        new HostQueue.Wake(testKit.<HostQueue.Awake>createTestProbe().ref()),
+        new HostQueue.Awake(host),
         new HostQueue.GetStatus(testKit.<HostQueue.HostStatus>createTestProbe().ref()),
         new HostQueue.ControlsChanged(control),
         new HostQueue.ControlsChanged(HostControl.NONE),
@@ -55,7 +69,9 @@ class ClusterMessageSerializationTest {
             Optional.of(Instant.parse("2026-11-25T10:00:00.250Z")), Optional.empty(), Optional.empty(),
             OptionalInt.of(200), false, true, 1, List.of(new HostReport.Lease("http://127.0.1.7:8080/a",
                 Duration.ofMillis(42))), true, false),
-        new HostMemory.HostState(control));
+        new HostMemory.HostState(control),
+        new NodeReporter.Report(testKit.<NodeReporter.NodeReport>createTestProbe().ref()),
+        new NodeReporter.NodeReport("pekko://spindle@127.0.0.2:25520", "node1", 12, 3, List.of("a", "b")));
   }
 
   @Test
@@ -75,7 +91,7 @@ class ClusterMessageSerializationTest {
   void everyClusterMessageTypeHasASample() {
     Set<Class<?>> sampled = samples().stream().map(Object::getClass).collect(Collectors.toSet());
     List<Class<?>> missing = new ArrayList<>();
-    Stream.of(HostQueue.class, HostMemory.class, HostReport.class, HostRegion.class)
+    Stream.of(HostQueue.class, HostMemory.class, HostReport.class, HostRegion.class, NodeReporter.class)
         .flatMap(owner -> Stream.of(owner.getDeclaredClasses()))
         .filter(ClusterMessage.class::isAssignableFrom)
         .filter(type -> !sampled.contains(type))

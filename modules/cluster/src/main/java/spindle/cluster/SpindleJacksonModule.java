@@ -1,4 +1,4 @@
-package spindle.engine;
+package spindle.cluster;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

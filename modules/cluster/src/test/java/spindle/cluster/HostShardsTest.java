@@ -1,4 +1,4 @@
-package spindle.engine;
+package spindle.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HostShardsTest {
   @Test
   void byDomainEveryHostOfADomainSharesAShard() {
-    HostEntities.HostShards shards = new HostEntities.HostShards(1000, ClusterHosts.ShardBy.DOMAIN);
+    HostShards shards = new HostShards(1000, ShardBy.DOMAIN);
     String shard = shards.shardId("www.example.co.uk");
     assertEquals(shard, shards.shardId("news.example.co.uk"));
     assertEquals(shard, shards.shardId("example.co.uk:8080"));
@@ -21,7 +21,7 @@ class HostShardsTest {
 
   @Test
   void byHostTheHostsOfADomainSpreadOverShards() {
-    HostEntities.HostShards shards = new HostEntities.HostShards(1000, ClusterHosts.ShardBy.HOST);
+    HostShards shards = new HostShards(1000, ShardBy.HOST);
     Set<String> used = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       String shard = shards.shardId("host" + i + ".example.org");

@@ -1,0 +1,9 @@
+package spindle.cluster;
+
+/** What places hosts on shards ({@code spindle.cluster.shard-by}); politeness is per host either way. */
+public enum ShardBy {
+  /** Each host by its own name: the hosts of a domain spread over the nodes. */
+  HOST,
+  /** Each host by its registrable domain: every host of a domain lives on one node. */
+  DOMAIN
+}
