@@ -51,6 +51,19 @@ abstract class JobBehavior extends AbstractBehavior<Job.Command> {
         .onMessageEquals(Job.SavesWritten.INSTANCE, this::onSavesWritten);
   }
 
+  /**
+   * {@link #questions()} and what every state without a crawl does: it refuses changes and seeds (404 or 409), and
+   * ignores the late messages of a crawl that is over.
+   */
+  final ReceiveBuilder<Job.Command> withoutCrawl() {
+    return questions()
+        .onMessage(Job.Change.class, this::onChangeWhenNotCrawling)
+        .onMessage(Job.AddSeeds.class, this::onAddSeedsWhenNotCrawling)
+        .onMessage(Job.ProgressReport.class, this::ignore)
+        .onMessage(Job.CrawlEnded.class, this::ignore)
+        .onMessage(Job.SupervisorStopped.class, this::ignore);
+  }
+
   private Behavior<Job.Command> onGet(Job.Get get) {
     get.replyTo().tell(view().map(Reply::ok).orElseGet(this::notFound));
     return this;
@@ -78,14 +91,14 @@ abstract class JobBehavior extends AbstractBehavior<Job.Command> {
   }
 
   /** A change to a job that does not crawl: 404 for one never listed, 409 for one that has ended. */
-  final Behavior<Job.Command> onChangeWhenNotCrawling(Job.Change change) {
+  private Behavior<Job.Command> onChangeWhenNotCrawling(Job.Change change) {
     change.replyTo().tell(view().<Reply<JobView>>map(view -> Reply.refused(Reply.Problem.CONFLICT, "job " + id()
         + " has ended (" + view.state().wireName() + "); submit it again to resume it")).orElseGet(this::notFound));
     return this;
   }
 
   /** Seeds for a job that does not crawl: 404 for one never listed, 409 for one that has ended. */
-  final Behavior<Job.Command> onAddSeedsWhenNotCrawling(Job.AddSeeds add) {
+  private Behavior<Job.Command> onAddSeedsWhenNotCrawling(Job.AddSeeds add) {
     add.replyTo().tell(view().<Reply<Integer>>map(view -> seedsRefused(view.state())).orElseGet(this::notFound));
     return this;
   }

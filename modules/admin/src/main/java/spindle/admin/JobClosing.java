@@ -47,15 +47,10 @@ final class JobClosing extends JobBehavior {
 
   @Override
   public Receive<Job.Command> createReceive() {
-    return questions()
+    return withoutCrawl()
         .onMessage(Job.Closed.class, this::onClosed)
         .onMessageEquals(Job.Shutdown.INSTANCE, () -> this)
-        .onMessage(Job.Change.class, this::onChangeWhenNotCrawling)
-        .onMessage(Job.AddSeeds.class, this::onAddSeedsWhenNotCrawling)
         .onMessage(Job.Start.class, this::onStartWhileBusy)
-        .onMessage(Job.ProgressReport.class, this::ignore)
-        .onMessage(Job.CrawlEnded.class, this::ignore)
-        .onMessage(Job.SupervisorStopped.class, this::ignore)
         .build();
   }
 

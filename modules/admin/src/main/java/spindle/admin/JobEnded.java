@@ -22,14 +22,9 @@ final class JobEnded extends JobBehavior {
 
   @Override
   public Receive<Job.Command> createReceive() {
-    return questions()
+    return withoutCrawl()
         .onMessage(Job.Start.class, this::onStart)
         .onMessageEquals(Job.Shutdown.INSTANCE, () -> this)
-        .onMessage(Job.Change.class, this::onChangeWhenNotCrawling)
-        .onMessage(Job.AddSeeds.class, this::onAddSeedsWhenNotCrawling)
-        .onMessage(Job.ProgressReport.class, this::ignore)
-        .onMessage(Job.CrawlEnded.class, this::ignore)
-        .onMessage(Job.SupervisorStopped.class, this::ignore)
         .build();
   }
 

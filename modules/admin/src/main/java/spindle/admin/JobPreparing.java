@@ -1,7 +1,6 @@
 package spindle.admin;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,17 +19,10 @@ import spindle.engine.CrawlSupervisor;
  * is gone, a job run again is back to its previous run, and a restored job has failed. A shutdown meanwhile makes it
  * {@link Cancelled}. Questions are answered from the previous run, or with 404 for a new job.
  */
-final class JobPreparing extends JobBehavior {
-  private final long run;
-  private final Job.Start start;
-  private final Optional<EndedRun> previous;
-
+final class JobPreparing extends JobOpening {
   JobPreparing(ActorContext<Job.Command> context, Job.Environment environment, long run, Job.Start start,
       Optional<EndedRun> previous) {
-    super(context, environment);
-    this.run = run;
-    this.start = start;
-    this.previous = previous;
+    super(context, environment, run, start, previous);
     JobDefinition definition = start.definition();
     context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
       try {
@@ -43,32 +35,11 @@ final class JobPreparing extends JobBehavior {
 
   @Override
   public Receive<Job.Command> createReceive() {
-    return questions()
+    return withoutCrawl()
         .onMessage(Job.Opened.class, this::onOpened)
         .onMessageEquals(Job.Shutdown.INSTANCE, this::onShutdown)
-        .onMessage(Job.Change.class, this::onChangeWhenNotCrawling)
-        .onMessage(Job.AddSeeds.class, this::onAddSeedsWhenNotCrawling)
         .onMessage(Job.Start.class, this::onStartWhileBusy)
-        .onMessage(Job.ProgressReport.class, this::ignore)
-        .onMessage(Job.CrawlEnded.class, this::ignore)
-        .onMessage(Job.SupervisorStopped.class, this::ignore)
         .build();
-  }
-
-  @Override
-  Optional<JobView> view() {
-    return previous.map(EndedRun::view);
-  }
-
-  @Override
-  List<Sample> samples() {
-    return previous.map(EndedRun::samples).orElse(List.of());
-  }
-
-  @Override
-  Job.Status status() {
-    return new Job.Status(previous.map(EndedRun::state), Optional.of(Job.Claim.of(start.definition())),
-        environment.saves().pending());
   }
 
   private Behavior<Job.Command> onOpened(Job.Opened opened) {
@@ -154,48 +125,20 @@ final class JobPreparing extends JobBehavior {
    * A job whose store was being opened when the service began to stop: once open, the store is closed again and the
    * submission refused with 503; the job then returns to its previous run, or is gone.
    */
-  static final class Cancelled extends JobBehavior {
-    private final long run;
-    private final Job.Start start;
-    private final Optional<EndedRun> previous;
-
+  static final class Cancelled extends JobOpening {
     Cancelled(ActorContext<Job.Command> context, Job.Environment environment, long run, Job.Start start,
         Optional<EndedRun> previous) {
-      super(context, environment);
-      this.run = run;
-      this.start = start;
-      this.previous = previous;
+      super(context, environment, run, start, previous);
     }
 
     @Override
     public Receive<Job.Command> createReceive() {
-      return questions()
+      return withoutCrawl()
           .onMessage(Job.Opened.class, this::onOpened)
           .onMessage(Job.Discarded.class, this::onDiscarded)
           .onMessageEquals(Job.Shutdown.INSTANCE, () -> this)
-          .onMessage(Job.Change.class, this::onChangeWhenNotCrawling)
-          .onMessage(Job.AddSeeds.class, this::onAddSeedsWhenNotCrawling)
           .onMessage(Job.Start.class, this::onStartWhileBusy)
-          .onMessage(Job.ProgressReport.class, this::ignore)
-          .onMessage(Job.CrawlEnded.class, this::ignore)
-          .onMessage(Job.SupervisorStopped.class, this::ignore)
           .build();
-    }
-
-    @Override
-    Optional<JobView> view() {
-      return previous.map(EndedRun::view);
-    }
-
-    @Override
-    List<Sample> samples() {
-      return previous.map(EndedRun::samples).orElse(List.of());
-    }
-
-    @Override
-    Job.Status status() {
-      return new Job.Status(previous.map(EndedRun::state), Optional.of(Job.Claim.of(start.definition())),
-          environment.saves().pending());
     }
 
     private Behavior<Job.Command> onOpened(Job.Opened opened) {
