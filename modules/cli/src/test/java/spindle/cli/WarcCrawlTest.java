@@ -76,7 +76,8 @@ class WarcCrawlTest {
     warc = directory.resolve("warc");
     Path output = directory.resolve("pages.jsonl");
     Outcome crawled = crawl(directory.resolve("data"), output, "--warc", warc.toString(),
-        "--set", "spindle.output.text=markdown", "--set", "spindle.warc.max-file-size=200kB",
+        "--set", "spindle.output.text=markdown", "--set", "spindle.output.simhash=on",
+        "--set", "spindle.warc.max-file-size=200kB",
         "--set", "spindle.warc.prefix=site");
     assertEquals(0, crawled.exitCode(), crawled.err());
     crawlErr = crawled.err();

@@ -74,6 +74,7 @@ class ArchiveCrawlTest {
         spindle.politeness.delay = 0s
         spindle.politeness.per-host-concurrency = 2
         spindle.output.text = markdown
+        spindle.output.simhash = on
         spindle.warc.prefix = test
         spindle.warc.max-file-size = 200kB
         """), seeds(), archive);
