@@ -51,6 +51,7 @@ class Group:
     fixture: dict
     subs: list
     quick_fixture: dict = None
+    interleave: bool = False     # run 1 of every sub, then run 2 of every sub...: a drift of the machine hits all alike
 
 
 FAULT_SETTINGS = {
@@ -63,6 +64,10 @@ FAULT_SETTINGS = {
     "spindle.fetch.idle-timeout": "10s",
     "spindle.robots.error-retry-interval": "2s",
 }
+
+# The warc scenario's parts. The baseline turns off SimHash too (on by default), so each part's cost shows alone.
+WARC_PARTS_OFF = {"spindle.output.simhash": "off", "spindle.output.text": "off"}
+WARC_ON = {"spindle.warc.dir": "{run_dir}/warc"}   # {run_dir}: the run's raw directory (bench_run fills it in)
 
 GROUPS = [
     Group("target", "The performance goal: 8 hosts, 100-230 kB pages, ~100 links, politeness off, concurrency 64.",
@@ -86,6 +91,19 @@ GROUPS = [
           [Sub("faults", 32, 0, 0, settings=FAULT_SETTINGS)],
           quick_fixture={"hosts": 20, "pages-per-host": 100, "page-size": "5120-102400", "links": 40,
                          "robots": "mix", "faults": "mixed"}),
+    Group("warc", "The target site with WARC and Markdown text against the same crawl without them, and each part "
+          "alone: pages/s, CPU per page, bytes on disk per page.",
+          {"hosts": 8, "pages-per-host": 6000, "page-size": "100000-230000", "links": 100,
+           "robots": "allow-all", "faults": "none"},
+          [Sub("warc-off", 64, 3000, 500, settings={**POLITENESS_OFF, **WARC_PARTS_OFF}),
+           Sub("warc-simhash", 64, 3000, 500, settings={**POLITENESS_OFF, **WARC_PARTS_OFF,
+                                                          "spindle.output.simhash": "on"}),
+           Sub("warc-text", 64, 3000, 500, settings={**POLITENESS_OFF, **WARC_PARTS_OFF,
+                                                       "spindle.output.text": "markdown"}),
+           Sub("warc-warc", 64, 3000, 500, settings={**POLITENESS_OFF, **WARC_PARTS_OFF, **WARC_ON}),
+           Sub("warc-on", 64, 3000, 500, settings={**POLITENESS_OFF, **WARC_ON, "spindle.output.simhash": "on",
+                                                     "spindle.output.text": "markdown"})],
+          interleave=True),
     Group("scale", "A long crawl of small pages for heap over time: 100 hosts x 10,000 pages of 5-20 kB.",
           {"hosts": 100, "pages-per-host": 10000, "page-size": "5000-20000", "links": 40,
            "robots": "allow-all", "faults": "none"},
@@ -109,7 +127,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="bench/run", description="Spindle's benchmark harness (see bench/README.md).")
     parser.add_argument("--quick", action="store_true", help="small page limits: a smoke test, not a result")
     parser.add_argument("--runs", type=int, default=3, help="runs per crawler and scenario; figures are medians (default 3)")
-    parser.add_argument("--scenarios", default="target,throughput,politeness,faults,scale",
+    parser.add_argument("--scenarios", default="target,throughput,politeness,faults,warc,scale",
                         help="comma-separated groups or sub-scenarios, e.g. target,throughput-c32")
     parser.add_argument("--peers", default="scrapy,crawler4j", help="comma-separated peers, or 'none'")
     parser.add_argument("--dist", help="a Spindle distribution: spindle-cli-*.jar and lib/ (default: build one)")
@@ -292,7 +310,8 @@ def spindle_run(ctx, run_dir, sub, seeds, max_pages):
         "spindle.robots.enabled": "on",
         "spindle.progress.log-interval": "1s",
     }
-    settings.update(sub.settings)
+    settings.update({key: json.dumps(value.replace("{run_dir}", run_dir)) if "{run_dir}" in value else value
+                     for key, value in sub.settings.items()})
     if sub.per_host_pages:
         settings["spindle.scope.max-pages-per-host"] = str(max_pages // ctx.fixture_hosts)
     for pair in ctx.args.set:
@@ -385,6 +404,8 @@ def crawl_timeout(group, sub, max_pages):
         return 180 + 3 * max_pages / group.fixture["hosts"] * 1.5
     if group.name == "faults":
         return 600
+    if group.name == "warc":
+        return 300 + max_pages / 4    # text extraction makes these crawls several times slower
     return 180 + max_pages / 20
 
 
@@ -399,25 +420,28 @@ def run_scenarios(ctx, chosen, peers_ok, state):
         try:
             fixture.start(args.port)
             log(f"fixture up on port {fixture.port}")
-            for sub in subs:
+            if group.interleave:
+                order = [(sub, run_index) for run_index in range(1, args.runs + 1) for sub in subs]
+            else:
+                order = [(sub, run_index) for sub in subs for run_index in range(1, args.runs + 1)]
+            for sub, run_index in order:
                 max_pages = page_limit(args, fixture_args, sub)
                 crawlers = ["spindle"] + ([p for p in peers_ok] if sub.peers else [])
                 entry = state["scenarios"].setdefault(sub.name, {
                     "group": group.name, "description": group.description, "fixture": fixture_args,
                     "concurrency": sub.concurrency, "max_pages": max_pages,
                     "spindle_settings": sub.settings, "crawlers": {}})
-                for run_index in range(1, args.runs + 1):
-                    for crawler in crawlers:
-                        if not fixture.alive():
-                            log("the fixture died; restarting it")
-                            fixture.start(args.port)
-                        limit = max_pages
-                        if crawler != "spindle" and args.peer_max_pages and max_pages:
-                            limit = min(max_pages, args.peer_max_pages)
-                        result = run_one(ctx, group, sub, crawler, run_index, fixture, limit)
-                        result["max_pages"] = limit
-                        entry["crawlers"].setdefault(crawler, []).append(result)
-                        time.sleep(2)   # let sockets in TIME_WAIT and the fixture's GC settle
+                for crawler in crawlers:
+                    if not fixture.alive():
+                        log("the fixture died; restarting it")
+                        fixture.start(args.port)
+                    limit = max_pages
+                    if crawler != "spindle" and args.peer_max_pages and max_pages:
+                        limit = min(max_pages, args.peer_max_pages)
+                    result = run_one(ctx, group, sub, crawler, run_index, fixture, limit)
+                    result["max_pages"] = limit
+                    entry["crawlers"].setdefault(crawler, []).append(result)
+                    time.sleep(2)   # let sockets in TIME_WAIT and the fixture's GC settle
                 report.write_all(ctx.out_dir, state)
         finally:
             fixture.stop()
@@ -437,6 +461,8 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
     result = metrics.run_metrics(records, measured, metrics.parse_gc_log(gc_log) if gc_log else [])
     result["run"] = run_index
     result["timeout_s"] = timeout_s
+    result["cpu_ms_per_page"] = round(1000 * result["cpu_s"] / result["pages"], 3) \
+        if result.get("pages") and isinstance(result.get("cpu_s"), (int, float)) else None
     if crawler == "spindle":
         result["spindle_summary"] = metrics.spindle_summary(os.path.join(run_dir, "stderr.log"))
     if group.name == "politeness" and crawler == "spindle":
@@ -445,6 +471,9 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
     if group.name == "faults" and crawler == "spindle":
         bound, per_url = fault_bounds(sub.settings, max_pages // 2)
         result["faults"] = metrics.fault_metrics(records, measured, bound, per_url)
+    if group.name == "warc" and crawler == "spindle":
+        result["disk"] = disk_metrics(out, os.path.join(run_dir, "warc"), result["pages"])
+        shutil.rmtree(os.path.join(run_dir, "warc"), ignore_errors=True)   # hundreds of MB a run
     with open(os.path.join(run_dir, "metrics.json"), "w", encoding="utf-8") as handle:
         json.dump(result, handle, indent=1)
     if not ctx.args.keep_output and group.name != "faults":
@@ -455,6 +484,24 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
         f"{result['pages_per_s']} pages/s, {result['cpu_s']} CPU-s, peak RSS {result['peak_rss_mib']} MiB, "
         f"wall {result['wall_s']} s, {status}")
     return result
+
+
+def disk_metrics(output, warc_dir, pages):
+    """Bytes on disk of a run's JSON lines and WARC files (with their CDXJ indexes), in all and per page."""
+    output_bytes = os.path.getsize(output) if os.path.exists(output) else 0
+    warc_bytes = index_bytes = files = 0
+    if os.path.isdir(warc_dir):
+        for name in os.listdir(warc_dir):
+            size = os.path.getsize(os.path.join(warc_dir, name))
+            if name.endswith(".warc.gz"):
+                warc_bytes += size
+                files += 1
+            elif name.endswith(".cdxj"):
+                index_bytes += size
+    per_page = lambda value: round(value / pages) if pages else None
+    return {"output_bytes": output_bytes, "warc_bytes": warc_bytes, "cdxj_bytes": index_bytes, "warc_files": files,
+            "output_bytes_per_page": per_page(output_bytes), "warc_bytes_per_page": per_page(warc_bytes),
+            "cdxj_bytes_per_page": per_page(index_bytes)}
 
 
 def _remove(path):

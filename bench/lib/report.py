@@ -9,7 +9,8 @@ import charts
 SCALARS = ["pages", "records", "errors", "pages_per_s", "pages_per_s_wall", "pages_per_s_second_half", "crawl_s",
            "first_page_s",
            "fetch_p50_ms", "fetch_p99_ms", "cpu_s", "pages_per_cpu_s", "peak_heap_mib", "max_heap_after_gc_mib",
-           "last_heap_after_gc_mib", "gc_pause_total_ms", "gc_count", "peak_rss_mib", "wall_s", "fixture_cpu_s"]
+           "last_heap_after_gc_mib", "gc_pause_total_ms", "gc_count", "peak_rss_mib", "wall_s", "fixture_cpu_s",
+           "cpu_ms_per_page"]
 SERIES = ["series_pages_per_s", "series_heap_after_gc_mib", "series_heap_before_gc_mib", "series_rss_mib"]
 
 
@@ -36,7 +37,7 @@ def summarise_runs(runs):
     summary["median_run"] = runs[chosen]["run"]
     summary["series"] = {key.replace("series_", ""): runs[chosen].get(key, []) for key in SERIES}
     summary["per_run"] = [{k: v for k, v in r.items() if not k.startswith("series_")} for r in runs]
-    for nested in ("politeness", "faults"):
+    for nested in ("politeness", "faults", "disk"):
         if any(nested in r for r in runs):
             rows = [r[nested] for r in runs if nested in r]
             combined = {}
@@ -115,6 +116,44 @@ def fmt(value, digits=1):
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+WARC_PARTS = [("warc-off", "neither (baseline: no WARC, no text, no SimHash)"), ("warc-simhash", "SimHash only"),
+              ("warc-text", "Markdown text only"), ("warc-warc", "WARC only"),
+              ("warc-on", "WARC + Markdown text + SimHash")]
+
+
+def warc_section(summary):
+    """The warc scenario: each configuration's pages/s and CPU per page against the baseline, and bytes on disk."""
+    scenarios = summary["scenarios"]
+    base = scenarios.get("warc-off", {}).get("crawlers", {}).get("spindle", {}).get("median", {})
+    rows = [(name, label, scenarios[name]["crawlers"]["spindle"]) for name, label in WARC_PARTS
+            if name in scenarios and "spindle" in scenarios[name]["crawlers"]]
+    if not rows:
+        return []
+    lines = ["", "## WARC, text and SimHash (warc)", "",
+             "| configuration | pages | pages/s | vs baseline | CPU ms/page | CPU vs baseline | JSON B/page "
+             "| WARC B/page | CDXJ B/page |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, label, s in rows:
+        md, disk = s["median"], s.get("disk", {})
+        rate = md.get("pages_per_s")
+        cpu = md.get("cpu_ms_per_page")
+        vs_rate = f"{100 * (rate / base['pages_per_s'] - 1):+.1f} %" if rate and base.get("pages_per_s") else "–"
+        vs_cpu = f"{100 * (cpu / base['cpu_ms_per_page'] - 1):+.1f} %" if cpu and base.get("cpu_ms_per_page") else "–"
+        lines.append(f"| {label} (`{name}`) | {fmt(md.get('pages'))} | {fmt(rate)} | {vs_rate} | {fmt(cpu, 2)} | "
+                     f"{vs_cpu} | {fmt(disk.get('output_bytes_per_page'), 0)} | {fmt(disk.get('warc_bytes_per_page'), 0)} | "
+                     f"{fmt(disk.get('cdxj_bytes_per_page'), 0)} |")
+    on = scenarios.get("warc-on", {}).get("crawlers", {}).get("spindle", {}).get("median", {})
+    if on.get("pages_per_s") and base.get("pages_per_s"):
+        ratio = on["pages_per_s"] / base["pages_per_s"]
+        lines += ["", f"- WARC + text + SimHash run at **{100 * ratio:.1f} %** of the baseline's pages/s "
+                      f"(goal: at least 80 %, a cost of at most 20 %): "
+                      f"{'met' if ratio >= 0.8 else 'NOT met'}; medians of {rows[-1][2]['runs']} runs each, the "
+                      "configurations interleaved run by run"]
+    lines += ["- pages/s and CPU per page are medians per configuration; B/page = bytes on disk ÷ pages (the WARC "
+              "files hold robots.txt, requests and warcinfo records too)"]
+    return lines
 
 
 def markdown(summary, chart_files):
@@ -207,6 +246,7 @@ def markdown(summary, chart_files):
                       "- each figure is the heap after the full GC nearest that moment (what is live), or without "
                       "full GCs the lowest heap-after-GC in the 5 % of the crawl before it; per run: "
                       + "; ".join("/".join(fmt(v) for v in h) for h in heaps)]
+    lines += warc_section(summary)
     if chart_files:
         lines += ["", "## Charts", ""]
         for name, files in chart_files.items():

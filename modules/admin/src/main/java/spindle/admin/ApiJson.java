@@ -69,6 +69,14 @@ final class ApiJson {
     node.put("output", job.output());
     node.put("store", job.store());
     node.put("error", job.error().orElse(null));
+    if (job.warc().isPresent()) {
+      ObjectNode warc = node.putObject("warc");
+      warc.put("dir", job.warc().get().directory());
+      warc.put("bytes", job.warc().get().bytes());
+      warc.put("files", job.warc().get().files());
+    } else {
+      node.putNull("warc");
+    }
     return node;
   }
 

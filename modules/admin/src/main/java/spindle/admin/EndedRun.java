@@ -20,9 +20,11 @@ import java.util.OptionalDouble;
  * @param error why it failed, if it did
  * @param restart whether the service starts it again at start (a job interrupted by a shutdown)
  * @param samples its progress samples, oldest first
+ * @param warc what it wrote to its WARC archive; empty when it wrote none, or when it comes from the saved file
  */
 record EndedRun(String id, JobBody body, JobState state, Instant started, Instant ended, JobCounts counts,
-    String output, String store, Optional<String> error, boolean restart, List<Sample> samples) {
+    String output, String store, Optional<String> error, boolean restart, List<Sample> samples,
+    Optional<WarcView> warc) {
   EndedRun {
     samples = List.copyOf(samples); // a copy: views of it leave the actor
   }
@@ -30,18 +32,20 @@ record EndedRun(String id, JobBody body, JobState state, Instant started, Instan
   /** A job that is not running, from its saved file: in {@code state}, failed for {@code error}, ended {@code ended}. */
   static EndedRun fromSaved(JobFiles.SavedJob saved, JobState state, Optional<String> error, Instant ended) {
     return new EndedRun(saved.id(), new JobBody(saved.body(), saved.syntax(), Optional.of(saved.id())), state,
-        saved.started(), ended, saved.counts(), saved.output(), saved.store(), error, false, List.of());
+        saved.started(), ended, saved.counts(), saved.output(), saved.store(), error, false, List.of(),
+        Optional.empty());
   }
 
   /** This run with {@code error} when it has none yet. */
   EndedRun withFirstError(String error) {
     return this.error.isPresent() ? this : new EndedRun(id, body, state, started, ended, counts, output, store,
-        Optional.of(error), restart, samples);
+        Optional.of(error), restart, samples, warc);
   }
 
   /** The job as the API shows it: no rate, no ETA. */
   JobView view() {
-    return new JobView(id, state, started, Optional.of(ended), counts, 0, OptionalDouble.empty(), output, store, error);
+    return new JobView(id, state, started, Optional.of(ended), counts, 0, OptionalDouble.empty(), output, store, error,
+        warc);
   }
 
   /** The job's file. */

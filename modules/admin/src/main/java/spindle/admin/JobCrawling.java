@@ -150,7 +150,7 @@ abstract class JobCrawling extends JobBehavior {
     // only a job interrupted by a shutdown goes on when the service starts again
     return JobClosing.close(this, new EndedRun(id(), live.body(), state, live.started(), environment.now(),
         JobCounts.of(summary.counts(), 0), live.output(), live.store(), summary.failure(),
-        restart() && state == JobState.STOPPED, progress.samples()));
+        restart() && state == JobState.STOPPED, progress.samples(), live.warc()));
   }
 
   private Behavior<Job.Command> onSupervisorStopped(Job.SupervisorStopped stopped) {
@@ -164,7 +164,7 @@ abstract class JobCrawling extends JobBehavior {
   private Behavior<Job.Command> failed(String error) {
     return JobClosing.close(this, new EndedRun(id(), live.body(), JobState.FAILED, live.started(), environment.now(),
         live.counts(progress.inFlight()), live.output(), live.store(), Optional.of(error), false,
-        progress.samples()));
+        progress.samples(), live.warc()));
   }
 
   /** Crawling: pause and stop change it, seeds go to the crawl, a shutdown stops it to start again later. */

@@ -17,6 +17,9 @@ import java.util.OptionalDouble;
  * @param output the JSON-lines output file
  * @param store the store directory, or "memory"
  * @param error why the job failed, as one line, if it did
+ * @param warc what the run wrote to its WARC archive; empty when the job writes none, and for a run that ended before
+ *     the service last started
  */
 public record JobView(String id, JobState state, Instant started, Optional<Instant> ended, JobCounts counts,
-    double pagesPerSecond, OptionalDouble etaSeconds, String output, String store, Optional<String> error) {}
+    double pagesPerSecond, OptionalDouble etaSeconds, String output, String store, Optional<String> error,
+    Optional<WarcView> warc) {}

@@ -42,7 +42,13 @@ record LiveRun(long number, JobBody body, Instant started, String output, String
     double rate = progress.lastMinuteRate(now);
     OptionalDouble eta = rate > 0 && state == JobState.RUNNING ? OptionalDouble.of(counts.queued() / rate)
         : OptionalDouble.empty();
-    return new JobView(id, state, started, Optional.empty(), counts, rate, eta, output, store, Optional.empty());
+    return new JobView(id, state, started, Optional.empty(), counts, rate, eta, output, store, Optional.empty(),
+        warc());
+  }
+
+  /** What the run has written to its WARC archive so far, if it writes one. */
+  Optional<WarcView> warc() {
+    return prepared.archive().map(WarcView::of);
   }
 
   /** The job's file in {@code state}, {@code paused} by an operator, to start again at start or not. */

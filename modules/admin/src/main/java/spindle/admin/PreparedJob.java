@@ -17,6 +17,7 @@ import spindle.engine.ProgressListener;
 import spindle.fetch.PageFetcher;
 import spindle.store.Frontier;
 import spindle.store.RecordWriter;
+import spindle.store.warc.WarcArchive;
 
 /**
  * A job whose store and output are open, ready to crawl. The job manager turns it into a {@link CrawlJob} and
@@ -33,16 +34,26 @@ import spindle.store.RecordWriter;
  * @param resources closes the store, the output and anything else the job opened (a demo site)
  * @param hosts the region of the job's host queues, on a node of a cluster (they run as sharding entities there);
  *     empty for a local one
+ * @param archive the open WARC archive when the job archives what it fetches ({@code spindle.warc.dir}); the fetcher
+ *     factory then keeps exchanges, and {@code resources} closes the archive too
  */
 public record PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier,
     RecordWriter writer, Function<ActorSystem<?>, PageFetcher> fetcherFactory, Optional<String> resumeNote,
-    Resources resources, Optional<HostRegionFactory> hosts) implements AutoCloseable {
+    Resources resources, Optional<HostRegionFactory> hosts, Optional<WarcArchive> archive) implements AutoCloseable {
   public PreparedJob {
     seeds = List.copyOf(seeds);
     Objects.requireNonNull(frontier, "frontier");
     Objects.requireNonNull(writer, "writer");
     Objects.requireNonNull(resources, "resources");
     Objects.requireNonNull(hosts, "hosts");
+    Objects.requireNonNull(archive, "archive");
+  }
+
+  /** A job that archives nothing. */
+  public PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> seeds, Frontier frontier,
+      RecordWriter writer, Function<ActorSystem<?>, PageFetcher> fetcherFactory, Optional<String> resumeNote,
+      Resources resources, Optional<HostRegionFactory> hosts) {
+    this(name, settings, seeds, frontier, writer, fetcherFactory, resumeNote, resources, hosts, Optional.empty());
   }
 
   /** A job of a single service, not of a cluster. */
@@ -62,7 +73,7 @@ public record PreparedJob(String name, CrawlSettings settings, List<CrawlUrl> se
   /** The crawl of this job, with meters in {@code registry}, progress to {@code progress} and the summary to {@code result}. */
   public CrawlJob crawlJob(MeterRegistry registry, ProgressListener progress, CompletableFuture<CrawlSummary> result) {
     return new CrawlJob(settings, seeds, frontier, writer, registry, fetcherFactory, Optional.empty(), progress, result,
-        hosts);
+        hosts, archive);
   }
 
   /** Closes the store, the output and the rest; may block. */

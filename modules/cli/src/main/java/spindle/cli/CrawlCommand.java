@@ -33,9 +33,9 @@ import spindle.fetch.address.HostResolver;
 import spindle.fixture.FixtureWeb;
 
 /**
- * {@code spindle crawl [job.conf] [--seed URL ...] [--out FILE] [--set key=value ...]}: runs one crawl to the
- * end, printing progress on stderr. SIGINT or SIGTERM drains requests in flight, writes their records and exits 0;
- * a second signal exits at once with 130.
+ * {@code spindle crawl [job.conf] [--seed URL ...] [--out FILE] [--warc DIR] [--set key=value ...]}: runs one
+ * crawl to the end, printing progress on stderr. SIGINT or SIGTERM drains requests in flight, writes their records
+ * and exits 0; a second signal exits at once with 130.
  */
 @Command(name = "crawl", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = 2,
     description = {"Crawl from a job file, or from --seed URLs, and write one JSON line per URL attempted.",
@@ -52,6 +52,10 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
 
   @Option(names = "--out", paramLabel = "FILE", description = "The JSON-lines output (spindle.output.path).")
   Path out;
+
+  @Option(names = "--warc", paramLabel = "DIR", description = "Also archive every fetch as gzipped WARC 1.1 files "
+      + "with CDXJ indexes in DIR (spindle.warc.dir).")
+  Path warc;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "Override any job key, e.g. --set spindle.fetch.concurrency=32; repeatable.")
@@ -77,6 +81,9 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     }
     if (out != null) {
       flags = flags.withValue("spindle.output.path", ConfigValueFactory.fromAnyRef(out.toString(), "--out"));
+    }
+    if (warc != null) {
+      flags = flags.withValue("spindle.warc.dir", ConfigValueFactory.fromAnyRef(warc.toString(), "--warc"));
     }
     if (jobFile == null) { // named after its output or its first seed's host, so running it again resumes it
       flags = flags.withValue("spindle.job.name", ConfigValueFactory.fromAnyRef(quickRunName(out, seeds),
@@ -127,8 +134,11 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
         String.valueOf(System.console() != null)));
     ConsoleProgress progress = new ConsoleProgress(System.err, terminal, settings.progress().logInterval());
     CompletableFuture<CrawlSummary> result = new CompletableFuture<>();
+    boolean archiving = store.archive().isPresent();
     CrawlJob job = new CrawlJob(settings, seeds, store.frontier(), store.writer(), registry,
-        system -> HttpFetcher.create(system, settings.fetch(), addresses), Optional.empty(), progress, result);
+        system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses)
+            : HttpFetcher.create(system, settings.fetch(), addresses),
+        Optional.empty(), progress, result, Optional.empty(), store.archive());
     ActorSystem<CrawlSupervisor.Command> system = ActorSystem.create(CrawlSupervisor.create(job), "spindle", config);
     Signals.onStop(system, result);
     CrawlSummary summary;
@@ -142,6 +152,9 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
       store.close();
     }
     progress.summary(summary, output.toString());
+    store.archive().ifPresent(archive -> err.printf(java.util.Locale.ROOT,
+        "spindle: WARC in %s (%,d bytes written this run, %d %s started)%n", archive.directory(), archive.bytes(),
+        archive.filesStarted(), archive.filesStarted() == 1 ? "file" : "files"));
     err.flush();
     return summary.failure().isPresent() ? 1 : 0;
   }

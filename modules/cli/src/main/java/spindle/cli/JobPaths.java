@@ -51,6 +51,24 @@ final class JobPaths {
   }
 
   /**
+   * Throws a usage error when {@code directory} cannot hold the job's WARC files: empty, a file, under a file, or
+   * inside the store directory (which must hold only the store's own files).
+   */
+  static void checkWarcDirectory(Config config, Path directory, Optional<Path> store) {
+    String key = "spindle.warc.dir";
+    if (Files.exists(directory) && !Files.isDirectory(directory)) {
+      throw ConfigErrors.at(config, key, directory + " is a file, not a directory");
+    }
+    blockingFile(directory.toAbsolutePath().getParent()).ifPresent(file -> {
+      throw ConfigErrors.at(config, key, "cannot create " + directory + ": " + file + " is a file, not a directory");
+    });
+    if (store.isPresent() && absolute(directory).startsWith(absolute(store.get()))) {
+      throw ConfigErrors.at(config, key, directory + " is inside the store directory " + store.get()
+          + "; keep the WARC files outside it");
+    }
+  }
+
+  /**
    * Throws a usage error naming {@code key} when {@code path} is not under {@code root} once made absolute and
    * normalised, or when a symbolic link among its existing parents leads outside it.
    */

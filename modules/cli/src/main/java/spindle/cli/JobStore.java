@@ -33,6 +33,7 @@ import spindle.store.PostgresSettings;
 import spindle.store.RocksDbFrontier;
 import spindle.store.StoreConfig;
 import spindle.store.StoreException;
+import spindle.store.warc.WarcArchive;
 import spindle.core.FileProblems;
 
 /**
@@ -46,11 +47,23 @@ final class JobStore implements AutoCloseable {
   private final Frontier frontier;
   private final JsonLinesWriter writer;
   private final Optional<String> resumeNote;
+  private final Optional<WarcArchive> archive;
 
-  private JobStore(Frontier frontier, JsonLinesWriter writer, Optional<String> resumeNote) {
+  private JobStore(Frontier frontier, JsonLinesWriter writer, Optional<String> resumeNote,
+      Optional<WarcArchive> archive) {
     this.frontier = frontier;
     this.writer = writer;
     this.resumeNote = resumeNote;
+    this.archive = archive;
+  }
+
+  private JobStore(Frontier frontier, JsonLinesWriter writer, Optional<String> resumeNote) {
+    this(frontier, writer, resumeNote, Optional.empty());
+  }
+
+  /** The WARC archive, at the position the store committed, when {@code spindle.warc.dir} is set. */
+  Optional<WarcArchive> archive() {
+    return archive;
   }
 
   /** The frontier. */
@@ -97,16 +110,27 @@ final class JobStore implements AutoCloseable {
     if (durable) {
       JobPaths.checkStore(config, store.dir(), output);
     }
+    if (settings.warc().directory().isPresent()) {
+      JobPaths.checkWarcDirectory(config, settings.warc().directory().get(), durable ? Optional.of(store.dir())
+          : Optional.empty());
+    }
     if (fresh) {
       deleteForFresh(store, output, err);
+      JobArchive.deleteForFresh(settings.warc(), err);
     }
     boolean storeExists = durable && Files.isDirectory(store.dir()) && isNotEmpty(store.dir());
     if (!storeExists && Files.exists(output)) { // a new crawl's store cannot have written it
       throw notWrittenByThisJob(config, output, replace);
     }
+    boolean canFresh = replace.contains("--fresh");
+    if (!storeExists) { // nor WARC files already in the directory: refused before the store exists
+      JobArchive.refuseFilesOfAnotherCrawl(settings.warc(), config, canFresh);
+    }
     if (!durable) {
-      return new JobStore(new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint), create(config, output),
-          Optional.empty());
+      MemoryFrontier memory = new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint);
+      Optional<WarcArchive> archive = JobArchive.open(settings, config, memory, Optional.empty(), startOver,
+          canFresh); // before the output exists: a refusal leaves nothing behind
+      return new JobStore(memory, create(config, output), Optional.empty(), archive);
     }
     RocksDbFrontier frontier;
     try {
@@ -144,14 +168,23 @@ final class JobStore implements AutoCloseable {
         frontier.putMeta(RocksDbFrontier.JOB_FINGERPRINT, fingerprint);
       }
       frontier.putMeta(OUTPUT_PATH, outputKey); // before the file exists: a kill in between leaves it ours
-      if (counts.discovered() == 0) {
-        return new JobStore(frontier, create(config, output), Optional.empty());
+      Optional<WarcArchive> archive = JobArchive.open(settings, config, frontier, Optional.of(frontier), startOver,
+          canFresh);
+      try {
+        if (counts.discovered() == 0) {
+          return new JobStore(frontier, create(config, output), Optional.empty(), archive);
+        }
+        String cut = alignOutput(config, output, frontier.committedOutputBytes(), startOver);
+        String note = String.format(Locale.ROOT, "resuming from %s: %,d URLs recorded, %,d queued, %,d leased when "
+            + "it stopped (back in their queues)%s", store.dir(), counts.finished(), counts.queued(),
+            frontier.recoveredLeases(), cut);
+        return new JobStore(frontier, JsonLinesWriter.append(output), Optional.of(note), archive);
+      } catch (RuntimeException | IOException failed) {
+        if (archive.isPresent()) {
+          archive.get().close();
+        }
+        throw failed;
       }
-      String cut = alignOutput(config, output, frontier.committedOutputBytes(), startOver);
-      String note = String.format(Locale.ROOT, "resuming from %s: %,d URLs recorded, %,d queued, %,d leased when it "
-          + "stopped (back in their queues)%s", store.dir(), counts.finished(), counts.queued(),
-          frontier.recoveredLeases(), cut);
-      return new JobStore(frontier, JsonLinesWriter.append(output), Optional.of(note));
     } catch (RuntimeException | IOException failed) {
       frontier.close();
       throw failed;
@@ -334,7 +367,13 @@ final class JobStore implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      writer.close();
+      try {
+        writer.close();
+      } finally {
+        if (archive.isPresent()) {
+          archive.get().close();
+        }
+      }
     } finally {
       frontier.close();
     }

@@ -105,6 +105,10 @@ final class ServiceJobLauncher implements JobLauncher {
       if (cluster.isPresent() && demo.enabled()) {
         throw new JobRejected("spindle.demo-site: not available on a cluster node; crawl a site the nodes share");
       }
+      if (cluster.isPresent() && settings.warc().enabled()) {
+        throw new JobRejected("spindle.warc.dir: WARC archives are not yet written on a cluster node; leave it empty "
+            + "(or run the job on a single service or with spindle crawl)");
+      }
       if (cluster.isPresent() && settings.store().backend() != StoreConfig.Backend.POSTGRES) {
         throw new JobRejected("spindle.store.backend: must be \"postgres\" on a cluster node (the nodes share the "
             + "frontier), was \"" + settings.store().backend().name().toLowerCase(java.util.Locale.ROOT) + "\"");
@@ -126,6 +130,10 @@ final class ServiceJobLauncher implements JobLauncher {
     }
     JobPaths.confine(config, "spindle.output.path", settings.output().path(), service.outputRoot(),
         "spindle.admin.output-root");
+    if (settings.warc().directory().isPresent()) {
+      JobPaths.confine(config, "spindle.warc.dir", settings.warc().directory().get(), service.outputRoot(),
+          "spindle.admin.output-root");
+    }
     if (settings.store().backend() == StoreConfig.Backend.ROCKSDB) {
       Path store = settings.store().dir();
       JobPaths.confine(config, "spindle.store.dir", store, service.storeRoot(), "spindle.admin.store-root");
@@ -229,8 +237,10 @@ final class ServiceJobLauncher implements JobLauncher {
         }
         store.resumeNote().ifPresent(note -> LOG.info("job={} {}", name(), note));
         FixtureWeb site = web;
+        boolean archiving = store.archive().isPresent();
         return new PreparedJob(name(), settings, jobSeeds, store.frontier(), store.writer(),
-            system -> HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), () -> {
+            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses)
+                : HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), () -> {
               try {
                 store.close();
               } finally {
@@ -238,7 +248,7 @@ final class ServiceJobLauncher implements JobLauncher {
                   site.close();
                 }
               }
-            });
+            }, Optional.empty(), store.archive());
       } catch (UsageException invalid) {
         closeDemo(web);
         throw new JobRejected(invalid.getMessage());

@@ -6,7 +6,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The root command: {@code spindle <command>}. */
-@Command(name = "spindle", mixinStandardHelpOptions = true, version = "spindle 0.1.0",
+@Command(name = "spindle", mixinStandardHelpOptions = true, version = "spindle " + SpindleCommand.VERSION,
     description = "A polite, durable, fast web crawler on Apache Pekko.",
     subcommands = {CrawlCommand.class, ServeCommand.class, StatusCommand.class, FixtureCommand.class,
         DemoSiteCommand.class},
@@ -14,6 +14,9 @@ import picocli.CommandLine.Spec;
     footer = {"", "Run 'spindle <command> --help' for a command's options.",
         "Docs: README.md, docs/configuration.md, docs/architecture.md"})
 public final class SpindleCommand implements Runnable {
+  /** Spindle's version, as {@code --version} prints it and WARC files name their software. */
+  static final String VERSION = "0.1.0";
+
   @Spec
   CommandSpec spec;
 

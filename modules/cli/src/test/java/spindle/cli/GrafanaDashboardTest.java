@@ -203,7 +203,7 @@ class GrafanaDashboardTest {
     awaitPositive("max_over_time(spindle_hosts_backing_off{job=\"" + JOB + "\"}[5m])", deadline);
     awaitPositive("sum(spindle_records_total{job=\"" + JOB + "\", outcome=\"HTTP_SERVER_ERROR\"})", deadline);
     assertEquals(0, value(awaitQuery("sum(spindle_warc_bytes_total{job=\"" + JOB + "\"})", deadline,
-        result -> result.size() > 0)), "no WARC output exists yet");
+        result -> result.size() > 0)), "the job writes no WARC (spindle.warc.dir empty)");
 
     // the alert rules load and evaluate against the live series without error
     JsonNode rules = awaitRulesEvaluated(deadline);

@@ -16,6 +16,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,6 +149,38 @@ class ServiceEndToEndTest {
     assertEquals(lines.size(), counts.get("fetched").asLong() + counts.get("failed").asLong(), finished.toString());
     assertFalse(finished.get("ended").isNull());
     assertTrue(service.get("/api/jobs/e2e/why").json().get("finished").asBoolean());
+  }
+
+  @Test
+  void aJobArchivingToWarcReportsTheBytesAndFilesItWroteAndCountsThemInMetrics() throws Exception {
+    Path warc = directory.resolve("out/warc-archived");
+    String body = job("archived", "100ms", 3);
+    body = body.substring(0, body.lastIndexOf('}')) + "  warc.dir = \"" + warc + "\"\n"
+        + "  warc.max-file-size = 200kB\n}\n";
+    ChildService.Answer created = service.post("/api/jobs", "application/hocon", body);
+    assertEquals(201, created.status(), created.body());
+    // the job's meters leave /metrics when it ends: read them while it runs (about 5 s at this delay)
+    JsonNode running = service.await("/api/jobs/archived", Duration.ofSeconds(30), "10 pages fetched",
+        job -> fetched(job) >= 10);
+    String metrics = service.get("/metrics").body();
+    Matcher counted = Pattern.compile("(?m)^spindle_warc_bytes_total\\{[^}]*job=\"archived\"[^}]*\\} (\\S+)$")
+        .matcher(metrics);
+    assertTrue(counted.find(), "no spindle_warc_bytes_total of the job:\n" + metrics);
+    double countedWhileRunning = Double.parseDouble(counted.group(1));
+    assertTrue(countedWhileRunning > 0, "the counter counts what is written: " + running);
+
+    JsonNode finished = service.await("/api/jobs/archived", Duration.ofSeconds(90), "the job finished",
+        job -> job.get("state").asText().equals("finished"));
+    JsonNode view = finished.get("warc");
+    assertEquals(warc.toString(), view.get("dir").asText(), finished.toString());
+    long onDisk = 0;
+    for (Path file : WarcFiles.warcFiles(warc)) {
+      onDisk += Files.size(file);
+    }
+    assertTrue(onDisk >= countedWhileRunning, onDisk + " bytes on disk, " + countedWhileRunning + " counted before");
+    assertEquals(onDisk, view.get("bytes").asLong(), "the bytes of a first run are those of its files: " + view);
+    assertEquals(WarcFiles.warcFiles(warc).size(), view.get("files").asInt(), view.toString());
+    assertTrue(view.get("files").asInt() > 1, "rotated at 200 kB: " + view);
   }
 
   @Test

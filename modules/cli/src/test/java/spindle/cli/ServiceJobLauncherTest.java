@@ -153,6 +153,27 @@ class ServiceJobLauncherTest {
   }
 
   @Test
+  void aWarcDirectoryOutsideTheOutputRootIsRefusedAndOneInsideIsOpenedWithTheJob() throws Exception {
+    String seeds = "spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n";
+    Path outside = directory.resolve("elsewhere/warc");
+    String refused = rejection(seeds + "spindle.warc.dir = \"" + outside + "\"", BodySyntax.HOCON);
+    assertTrue(refused.startsWith("job:2: spindle.warc.dir: "), refused);
+    assertTrue(refused.contains("spindle.admin.output-root"), refused);
+    String dotted = rejection(seeds + "spindle.warc.dir = \"" + directory.resolve("out") + "/../elsewhere\"",
+        BodySyntax.HOCON);
+    assertTrue(dotted.startsWith("job:2: spindle.warc.dir: "), dotted);
+    assertFalse(Files.exists(directory.resolve("elsewhere")), "a refused job created something");
+
+    JobDefinition inside = read("spindle.job.name = kept\n" + seeds + "spindle.warc.dir = \""
+        + directory.resolve("out/warc") + "\"");
+    assertFalse(Files.exists(directory.resolve("out/warc")), "read() created the WARC directory");
+    try (PreparedJob prepared = inside.open()) {
+      assertTrue(prepared.archive().isPresent(), "the job archives");
+      assertEquals(directory.resolve("out/warc"), prepared.archive().get().directory());
+    }
+  }
+
+  @Test
   void aSymbolicLinkOutOfTheOutputRootIsRefused() throws Exception {
     Path outside = Files.createDirectories(directory.resolve("secret"));
     Files.createDirectories(directory.resolve("out"));

@@ -11,7 +11,8 @@ import java.util.OptionalInt;
  * writes it as one JSON line whose field names are part of Spindle's interface ({@code url}, {@code final_url},
  * {@code status}, {@code content_type}, {@code bytes}, {@code fetch_ms}, {@code depth}, {@code parent},
  * {@code title}, {@code outlinks}, {@code fetched_at}, {@code error}, plus {@code redirects}, {@code truncated},
- * {@code noindex}, {@code nofollow}, {@code attempts}, {@code location}).
+ * {@code noindex}, {@code nofollow}, {@code attempts}, {@code location}, {@code content_digest}, {@code simhash},
+ * {@code near_duplicate_of} and, when asked for, {@code text}).
  */
 public final class CrawlRecord {
   /** A failure's kind and a one-line message. */
@@ -40,6 +41,10 @@ public final class CrawlRecord {
   private final boolean nofollow;
   private final int attempts;
   private final String location;
+  private final String contentDigest;
+  private final String simhash;
+  private final String nearDuplicateOf;
+  private final String text;
 
   private CrawlRecord(Builder builder) {
     this.url = builder.url;
@@ -60,6 +65,10 @@ public final class CrawlRecord {
     this.nofollow = builder.nofollow;
     this.attempts = builder.attempts;
     this.location = builder.location;
+    this.contentDigest = builder.contentDigest;
+    this.simhash = builder.simhash;
+    this.nearDuplicateOf = builder.nearDuplicateOf;
+    this.text = builder.text;
   }
 
   /** A builder for the record of {@code url}, taking depth, parent and redirect chain from it. */
@@ -172,6 +181,53 @@ public final class CrawlRecord {
     return Optional.ofNullable(location);
   }
 
+  /** {@code sha1:} and the base32 SHA-1 of the payload as sent (WARC's payload digest); empty without a body. */
+  public Optional<String> contentDigest() {
+    return Optional.ofNullable(contentDigest);
+  }
+
+  /** The 64-bit SimHash of the page's text as 16 hex digits ({@link SimHash}); empty for a page not parsed. */
+  public Optional<String> simhash() {
+    return Optional.ofNullable(simhash);
+  }
+
+  /** An earlier page of the crawl whose text is within {@link SimHash#NEAR} bits of this one's; empty if none. */
+  public Optional<String> nearDuplicateOf() {
+    return Optional.ofNullable(nearDuplicateOf);
+  }
+
+  /** The page's main content as Markdown or text ({@code spindle.output.text}); empty when off or none. */
+  public Optional<String> text() {
+    return Optional.ofNullable(text);
+  }
+
+  /** A builder holding every field of this record, to change a few. */
+  public Builder toBuilder() {
+    Builder builder = new Builder(url);
+    builder.finalUrl = finalUrl;
+    builder.status = status;
+    builder.contentType = contentType;
+    builder.bytes = bytes;
+    builder.fetchMillis = fetchMillis;
+    builder.depth = depth;
+    builder.parent = parent;
+    builder.title = title;
+    builder.outlinks = outlinks;
+    builder.fetchedAt = fetchedAt;
+    builder.error = error;
+    builder.redirects = redirects;
+    builder.truncated = truncated;
+    builder.noindex = noindex;
+    builder.nofollow = nofollow;
+    builder.attempts = attempts;
+    builder.location = location;
+    builder.contentDigest = contentDigest;
+    builder.simhash = simhash;
+    builder.nearDuplicateOf = nearDuplicateOf;
+    builder.text = text;
+    return builder;
+  }
+
   @Override
   public String toString() {
     return "CrawlRecord[" + url + " status=" + status + (error == null ? "" : " error=" + error.kind()) + "]";
@@ -197,6 +253,10 @@ public final class CrawlRecord {
     private boolean nofollow;
     private int attempts;
     private String location;
+    private String contentDigest;
+    private String simhash;
+    private String nearDuplicateOf;
+    private String text;
 
     private Builder(String url) {
       this.url = Objects.requireNonNull(url, "url");
@@ -284,6 +344,26 @@ public final class CrawlRecord {
 
     public Builder location(String value) {
       this.location = value;
+      return this;
+    }
+
+    public Builder contentDigest(String value) {
+      this.contentDigest = value;
+      return this;
+    }
+
+    public Builder simhash(long value) {
+      this.simhash = SimHash.hex(value);
+      return this;
+    }
+
+    public Builder nearDuplicateOf(String value) {
+      this.nearDuplicateOf = value;
+      return this;
+    }
+
+    public Builder text(String value) {
+      this.text = value;
       return this;
     }
 

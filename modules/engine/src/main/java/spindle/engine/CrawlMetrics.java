@@ -54,6 +54,7 @@ public final class CrawlMetrics {
   private final Map<String, Counter> restartsByActor = new java.util.HashMap<>();
   private final Counter retries;
   private final Counter outputBytes;
+  private final Counter warcBytes;
   private final AtomicInteger inFlightLimit = new AtomicInteger();
   private final AtomicInteger activeHosts = new AtomicInteger();
   private final AtomicInteger waitingHosts = new AtomicInteger();
@@ -127,9 +128,8 @@ public final class CrawlMetrics {
         .description("1 while an operator has paused the crawl, else 0").tags(tags).register(registry);
     outputBytes = Counter.builder("spindle.output.bytes").baseUnit("bytes")
         .description("Bytes of records written to the job's output").tags(tags).register(registry);
-    // WARC output does not exist yet (issue 15): the counter is there, at 0, so dashboards need no change later
-    Counter.builder("spindle.warc.bytes").baseUnit("bytes").description("Bytes written to WARC files")
-        .tags(tags).register(registry);
+    warcBytes = Counter.builder("spindle.warc.bytes").baseUnit("bytes")
+        .description("Bytes written to WARC files (0 while spindle.warc.dir is empty)").tags(tags).register(registry);
   }
 
   /**
@@ -291,6 +291,13 @@ public final class CrawlMetrics {
   void outputWritten(long bytes) {
     if (bytes > 0) {
       outputBytes.increment(bytes);
+    }
+  }
+
+  /** Counts bytes written to WARC files. */
+  void warcWritten(long bytes) {
+    if (bytes > 0) {
+      warcBytes.increment(bytes);
     }
   }
 

@@ -27,29 +27,49 @@ import spindle.core.CrawlRecord;
 import spindle.core.CrawlUrl;
 import spindle.core.ErrorKind;
 import spindle.core.HostKey;
+import spindle.core.SimHash;
+import spindle.store.CaptureIndex;
 import spindle.store.Frontier;
 import spindle.store.RecordWriter;
+import spindle.store.warc.Capture;
 
 /**
  * The results stream: fetch outcomes in, records on disk and new URLs in the frontier out.
  *
  * <pre>
  * fetchers ─offer─► queue ─► parse (mapAsyncUnordered, parse dispatcher)
+ *                             ─► groupedWithin ─► archive (WARC on; mapAsync 1, blocking-io dispatcher: write WARC
+ *                                                 records, commit the archive's position and payload digests)
  *                             ─► groupedWithin ─► frontier (mapAsync 1, store dispatcher: admit links, hand on redirects)
- *                             ─► groupedWithin ─► output (mapAsync 1, blocking-io dispatcher: write records, mark done)
+ *                             ─► groupedWithin ─► output (mapAsync 1, blocking-io dispatcher: mark near-duplicates,
+ *                                                 write records, mark done)
  * </pre>
  *
  * Every stage has bounded buffers and the queue backpressures the fetchers' offers, so a slow disk slows the fetchers
  * instead of filling memory. A URL's links are admitted before its record is written and it is marked done, so
- * "nothing queued and nothing leased" means the crawl is finished. Each element carries a {@link CommitAck}: its
+ * "nothing queued and nothing leased" means the crawl is finished; its exchange is archived before either, so a
+ * capture the frontier or the output knows of is never lost. Each element carries a {@link CommitAck}: its
  * fetcher takes new work only when the element is durable, so the stream never holds more than one URL per
  * fetcher, and a crash loses (and re-fetches) at most that many.
  */
 final class CrawlPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(CrawlPipeline.class);
 
+  /** What the parse stage emits: a URL's processed outcome, or fetches to archive only; with the acknowledgement. */
+  sealed interface Element {
+    /** Whom to tell once the element is durable. */
+    CommitAck ack();
+  }
+
   /** A processed outcome and the acknowledgement its fetcher waits for. */
-  record Parsed(Processed processed, CommitAck ack) {}
+  record Parsed(Processed processed, CommitAck ack) implements Element {}
+
+  /** Exchanges to archive that no record stands for (a robots.txt fetch), and the acknowledgement. */
+  record ArchiveOnly(List<Capture> captures, CommitAck ack) implements Element {
+    ArchiveOnly {
+      captures = List.copyOf(captures);
+    }
+  }
 
   /** A record on its way to the output, the URL it finishes, and whom to tell once it is durable. */
   record Written(CrawlRecord record, CrawlUrl url, CommitAck ack) {}
@@ -63,12 +83,56 @@ final class CrawlPipeline {
   private CrawlPipeline() {}
 
   /** Parses outcomes on {@code parseExecutor}, {@code parallelism} at a time; never fails an element. */
-  static Flow<Submitted, Parsed, NotUsed> parseStage(PageProcessor processor, Executor parseExecutor,
+  static Flow<Submitted, Element, NotUsed> parseStage(PageProcessor processor, Executor parseExecutor,
       int parallelism) {
     return Flow.<Submitted>create()
         .mapAsyncUnordered(parallelism, submitted -> CompletableFuture.supplyAsync(
-            () -> new Parsed(processSafely(processor, submitted.outcome()), submitted.ack()), parseExecutor))
+            () -> element(processor, submitted), parseExecutor))
         .named("parse");
+  }
+
+  private static Element element(PageProcessor processor, Submitted submitted) {
+    if (submitted.outcome() instanceof FetchOutcome.RobotsFetched robots) {
+      List<Capture> captures = new ArrayList<>();
+      robots.fetches().forEach(fetch -> captures.addAll(PageProcessor.captures(fetch)));
+      return new ArchiveOnly(captures, submitted.ack());
+    }
+    return new Parsed(processSafely(processor, submitted.outcome()), submitted.ack());
+  }
+
+  /**
+   * Archives batches on {@code ioExecutor} ({@link Archiver}): the exchanges of every element, committed before the
+   * batch goes on. Elements that are only archived are acknowledged then, and go no further.
+   */
+  static Flow<Element, Parsed, NotUsed> archiveStage(Archiver archiver, Executor ioExecutor, int batchSize,
+      Duration interval) {
+    return Flow.<Element>create()
+        .groupedWithin(batchSize, interval)
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> {
+          archiver.archive(Archiver.capturesOf(batch));
+          return pagesOf(batch);
+        }, ioExecutor))
+        .mapConcat(parsed -> parsed)
+        .named("archive-writes");
+  }
+
+  /** The stand-in for the archive stage when nothing is archived: pages go on, anything else is acknowledged. */
+  static Flow<Element, Parsed, NotUsed> withoutArchive() {
+    return Flow.<Element>create()
+        .mapConcat(element -> pagesOf(List.of(element)))
+        .named("no-archive");
+  }
+
+  private static List<Parsed> pagesOf(List<Element> batch) {
+    List<Parsed> pages = new ArrayList<>(batch.size());
+    for (Element element : batch) {
+      if (element instanceof Parsed parsed) {
+        pages.add(parsed);
+      } else {
+        element.ack().committed();
+      }
+    }
+    return pages;
   }
 
   /**
@@ -88,18 +152,30 @@ final class CrawlPipeline {
   /** Writes batches of records on {@code ioExecutor}, then marks their URLs done in the frontier. */
   static Flow<Written, List<Written>, NotUsed> outputStage(RecordWriter writer, Frontier frontier,
       Executor ioExecutor, int batchSize, Duration interval, CrawlMetrics metrics) {
+    return outputStage(writer, frontier, Optional.empty(), ioExecutor, batchSize, interval, metrics);
+  }
+
+  /**
+   * Writes batches of records on {@code ioExecutor}, then marks their URLs done in the frontier; with
+   * {@code nearDuplicates}, a page's record first gets the URL of an earlier page whose SimHash is near its own.
+   */
+  static Flow<Written, List<Written>, NotUsed> outputStage(RecordWriter writer, Frontier frontier,
+      Optional<CaptureIndex> nearDuplicates, Executor ioExecutor, int batchSize, Duration interval,
+      CrawlMetrics metrics) {
     return Flow.<Written>create()
         .groupedWithin(batchSize, interval)
-        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> write(writer, frontier, batch, metrics), ioExecutor))
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> write(writer, frontier, nearDuplicates, batch,
+            metrics), ioExecutor))
         .named("output-writes");
   }
 
   /** The whole stream, from a queue that takes up to {@code maxOffers} concurrent offers to a sink. */
   static RunnableGraph<Pair<SourceQueueWithComplete<Submitted>, CompletionStage<Done>>> graph(int buffer,
-      int maxOffers, Flow<Submitted, Parsed, NotUsed> parse, Flow<Parsed, Written, NotUsed> frontier,
-      Flow<Written, List<Written>, NotUsed> output) {
+      int maxOffers, Flow<Submitted, Element, NotUsed> parse, Flow<Element, Parsed, NotUsed> archive,
+      Flow<Parsed, Written, NotUsed> frontier, Flow<Written, List<Written>, NotUsed> output) {
     return Source.<Submitted>queue(buffer, OverflowStrategy.backpressure(), maxOffers)
         .via(parse)
+        .via(archive)
         .via(frontier)
         .via(output)
         .toMat(Sink.ignore(), Keep.both());
@@ -109,9 +185,11 @@ final class CrawlPipeline {
     try {
       return processor.process(outcome);
     } catch (RuntimeException bug) { // never drop an element: the URL would stay leased and the crawl never end
-      LOG.error("processing failed url={}", outcome.url(), bug);
-      CrawlRecord record = CrawlRecord.builder(outcome.url()).error(ErrorKind.INTERNAL, bug.toString()).build();
-      return new Processed(outcome.url(), record, List.of(), Optional.empty());
+      CrawlUrl url = outcome instanceof FetchOutcome.Fetched fetched ? fetched.url()
+          : ((FetchOutcome.Rejected) outcome).url();
+      LOG.error("processing failed url={}", url, bug);
+      CrawlRecord record = CrawlRecord.builder(url).error(ErrorKind.INTERNAL, bug.toString()).build();
+      return new Processed(url, record, List.of(), Optional.empty());
     }
   }
 
@@ -141,14 +219,15 @@ final class CrawlPipeline {
     return written;
   }
 
-  private static List<Written> write(RecordWriter writer, Frontier frontier, List<Written> batch,
-      CrawlMetrics metrics) {
+  private static List<Written> write(RecordWriter writer, Frontier frontier, Optional<CaptureIndex> nearDuplicates,
+      List<Written> batch, CrawlMetrics metrics) {
     List<CrawlRecord> records = new ArrayList<>(batch.size());
     List<Frontier.Completion> completions = new ArrayList<>(batch.size());
     for (Written item : batch) {
       records.add(item.record());
       completions.add(new Frontier.Completion(item.url(), item.record().error().isPresent()));
     }
+    nearDuplicates.ifPresent(index -> markNearDuplicates(index, records));
     long before = writer.position();
     try {
       writer.write(records);
@@ -161,5 +240,30 @@ final class CrawlPipeline {
     records.forEach(metrics::recorded);
     batch.forEach(item -> item.ack().committed());
     return batch;
+  }
+
+  /**
+   * Gives each page among {@code records} (a SimHash, no error) the URL of an earlier page whose SimHash is near its
+   * own, as {@code index} finds it; the pages are remembered for later ones.
+   */
+  private static void markNearDuplicates(CaptureIndex index, List<CrawlRecord> records) {
+    List<Integer> positions = new ArrayList<>();
+    List<CaptureIndex.PageFingerprint> pages = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      CrawlRecord record = records.get(i);
+      if (record.simhash().isPresent() && record.error().isEmpty()) {
+        positions.add(i);
+        pages.add(new CaptureIndex.PageFingerprint(record.url(), SimHash.parseHex(record.simhash().get())));
+      }
+    }
+    if (pages.isEmpty()) {
+      return;
+    }
+    List<Optional<String>> matches = index.nearDuplicates(pages);
+    for (int k = 0; k < positions.size(); k++) {
+      int position = positions.get(k);
+      matches.get(k).ifPresent(earlier -> records.set(position, records.get(position).toBuilder()
+          .nearDuplicateOf(earlier).build()));
+    }
   }
 }

@@ -16,13 +16,14 @@ import spindle.parse.ParseSettings;
 import spindle.store.FrontierLimits;
 import spindle.store.OutputSettings;
 import spindle.store.StoreConfig;
+import spindle.store.warc.WarcSettings;
 
 /**
  * Everything a crawl is configured with, read once from a resolved configuration (reference defaults, the operator's
  * application.conf, the job file, command-line overrides) before any actor starts. Each module reads its own sections
  * into its settings record ({@code XSettings.fromConfig(root)}): fetch ({@code spindle.fetch},
  * {@code spindle.robots}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
- * ({@code spindle.output}, {@code spindle.store}); the engine reads its own ({@code spindle.job},
+ * ({@code spindle.output}, {@code spindle.store}, {@code spindle.warc}); the engine reads its own ({@code spindle.job},
  * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress}). A bad value
  * throws {@link SettingsException} or Typesafe Config's {@code ConfigException}, both naming the key.
  */
@@ -38,7 +39,8 @@ public record CrawlSettings(
     OutputSettings output,
     PipelineSettings pipeline,
     ProgressSettings progress,
-    StoreConfig store) {
+    StoreConfig store,
+    WarcSettings warc) {
 
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
   public record JobSettings(String name, List<String> seeds, String seedFile) {
@@ -117,7 +119,8 @@ public record CrawlSettings(
         OutputSettings.fromConfig(root),
         PipelineSettings.fromConfig(root),
         ProgressSettings.fromConfig(root),
-        StoreConfig.fromConfig(root));
+        StoreConfig.fromConfig(root),
+        WarcSettings.fromConfig(root));
   }
 
   /** The scope rules of {@code spindle.scope}. */

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -22,6 +23,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.ThrottleMode;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.stream.typed.javadsl.ActorSink;
@@ -32,6 +34,7 @@ import spindle.core.url.UrlNormalizer;
 import spindle.fetch.PageFetcher;
 import spindle.fetch.robots.RobotsRules;
 import spindle.parse.PageParser;
+import spindle.parse.TextExtractor;
 import spindle.store.FrontierCounts;
 import spindle.store.HostOrder;
 
@@ -142,19 +145,25 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         settings.robots().enabled(), controls, Duration.ofSeconds(3));
 
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
-    PageParsing parsing = job.parsing().orElseGet(() ->
-        new PageParser(settings.parse(), normalizer, settings.fetch().userAgent().robotsNames())::parse);
+    TextExtractor.Format text = TextExtractor.Format.valueOf(settings.output().text().name());
+    PageParsing parsing = job.parsing().orElseGet(() -> new PageParser(settings.parse(), normalizer,
+        settings.fetch().userAgent().robotsNames(), text, settings.output().simhash())::parse);
     PageProcessor processor = new PageProcessor(parsing, normalizer,
         settings.scope().withDefaultHosts(hostsOf(job.seeds())), settings.fetch().maxRedirects());
     ActorRef<HostRegion.Command> hosts = region;
     Pair<SourceQueueWithComplete<Submitted>, CompletionStage<Done>> stream = CrawlPipeline.graph(
         settings.pipeline().resultsBuffer(), fetchers,
         CrawlPipeline.parseStage(processor, parseExecutor, settings.pipeline().parseParallelism()),
+        job.archive().<Flow<CrawlPipeline.Element, CrawlPipeline.Parsed, NotUsed>>map(archive ->
+            CrawlPipeline.archiveStage(new Archiver(archive, job.frontier().captures().orElseThrow(), metrics),
+                ioExecutor, settings.output().batchSize(), settings.output().flushInterval()))
+            .orElseGet(CrawlPipeline::withoutArchive),
         CrawlPipeline.frontierStage(job.frontier(), storeExecutor, settings.pipeline().frontierBatchSize(),
             settings.pipeline().frontierBatchInterval(),
             host -> hosts.tell(new HostRegion.Envelope(host, HostQueue.WorkAvailable.INSTANCE))),
-        CrawlPipeline.outputStage(job.writer(), job.frontier(), ioExecutor, settings.output().batchSize(),
-            settings.output().flushInterval(), metrics))
+        CrawlPipeline.outputStage(job.writer(), job.frontier(),
+            settings.output().simhash() ? job.frontier().captures() : Optional.empty(), ioExecutor,
+            settings.output().batchSize(), settings.output().flushInterval(), metrics))
         .run(system);
     this.results = stream.first();
     context.pipeToSelf(CompletionStages.onCompletingThread(stream.second()),
@@ -184,10 +193,11 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, settings.pipeline().idleCheckInterval());
     FrontierCounts before = job.frontier().counts();
     lastTickDone = before.finished(); // a resumed crawl's earlier records are not this run's rate
-    context.getLog().info("crawl started job={} seeds={} fetchers={} delay={} per_host={} output={} resumed_done={} "
-            + "resumed_queued={} leases_requeued={}", settings.job().name(), job.seeds().size(), fetchers,
-        settings.politeness().delay(), settings.politeness().perHostConcurrency(), settings.output().path(),
-        before.finished(), before.queued(), job.frontier().recoveredLeases());
+    context.getLog().info("crawl started job={} seeds={} fetchers={} delay={} per_host={} output={} warc={} "
+            + "resumed_done={} resumed_queued={} leases_requeued={}", settings.job().name(), job.seeds().size(),
+        fetchers, settings.politeness().delay(), settings.politeness().perHostConcurrency(), settings.output().path(),
+        job.archive().map(archive -> archive.directory().toString()).orElse("off"), before.finished(),
+        before.queued(), job.frontier().recoveredLeases());
   }
 
   /** The supervisor of {@code job}. */
@@ -381,9 +391,16 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     }
     phase = Phase.CLOSING;
     var writer = job.writer();
+    var archive = job.archive();
     getContext().pipeToSelf(CompletableFuture.runAsync(() -> {
       try {
-        writer.close();
+        try {
+          writer.close();
+        } finally {
+          if (archive.isPresent()) {
+            archive.get().close(); // completes the current WARC file: its index is sorted
+          }
+        }
       } catch (java.io.IOException closeFailure) {
         throw new java.io.UncheckedIOException(closeFailure);
       }

@@ -1,6 +1,8 @@
 package spindle.engine;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -60,6 +62,10 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   private boolean offerAccepted;
   private boolean committed;
   private int robotsHops;
+  /** The exchanges of the current robots.txt fetch and its redirects, to archive (WARC on). */
+  private final List<FetchResult> robotsFetches = new ArrayList<>();
+  /** The host queue has the outcome of the current robots.txt fetch: a crash now loses only its archive copy. */
+  private boolean robotsReported;
 
   private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies deps) {
     super(context);
@@ -94,6 +100,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     current = assign;
     requestEnded = false;
     robotsHops = 0;
+    robotsFetches.clear();
+    robotsReported = false;
     if (assign.item() instanceof WorkItem.PageFetch page) {
       startFetch(page.url().url(), deps.maxBodyBytes());
     } else if (assign.item() instanceof WorkItem.RobotsFetch robots) {
@@ -151,6 +159,9 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
 
   private void robotsDone(FetchResult result) {
     deps.metrics().robotsFetched();
+    if (result.exchange().isPresent()) {
+      robotsFetches.add(result);
+    }
     RobotsOutcome outcome = deps.robotsRules().outcomeOf(result);
     if (outcome instanceof RobotsOutcome.Redirect redirect) {
       Optional<String> next = WebUrl.parse(result.url())
@@ -169,7 +180,12 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
       outcome = new RobotsOutcome.Rules(RobotsPolicy.allowAll());
     }
     current.host().tell(new HostQueue.RobotsFinished(outcome));
-    becomeIdle();
+    robotsReported = true;
+    if (robotsFetches.isEmpty()) {
+      becomeIdle();
+    } else { // archived like a page: new work once the archive holds it
+      offer(new FetchOutcome.RobotsFetched(robotsFetches));
+    }
   }
 
   private void offer(FetchOutcome outcome) {
@@ -225,7 +241,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
 
   private Behavior<Command> onPreRestart() {
     deps.metrics().restarted("fetcher");
-    if (current != null) { // a bug in this fetcher: the URL gets an INTERNAL record instead of being lost
+    if (current != null && !robotsReported) { // a bug in this fetcher: the URL gets an INTERNAL record, not lost
       current.host().tell(new HostQueue.Crashed(current.item(), "fetcher failed while handling it", requestEnded));
     }
     return this;

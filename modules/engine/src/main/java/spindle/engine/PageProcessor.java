@@ -12,10 +12,13 @@ import spindle.core.HostKey;
 import spindle.core.ScopeRules;
 import spindle.core.url.UrlNormalizer;
 import spindle.core.url.WebUrl;
+import spindle.fetch.Exchange;
 import spindle.fetch.FetchResult;
 import spindle.parse.PageLink;
 import spindle.parse.PageRefresh;
 import spindle.parse.ParsedPage;
+import spindle.store.warc.Capture;
+import spindle.store.warc.WarcArchive;
 
 /**
  * Turns a fetch outcome into a {@link Processed}: the record, the in-scope links of a page, or the checked target
@@ -37,13 +40,39 @@ final class PageProcessor {
     this.maxRedirects = maxRedirects;
   }
 
-  /** Processes one outcome. */
+  /** Processes the outcome of a URL: a fetch or a rejection. */
   Processed process(FetchOutcome outcome) {
     if (outcome instanceof FetchOutcome.Rejected rejected) {
       CrawlRecord record = CrawlRecord.builder(rejected.url()).error(rejected.kind(), rejected.message()).build();
       return new Processed(rejected.url(), record, List.of(), Optional.empty());
     }
-    FetchOutcome.Fetched fetched = (FetchOutcome.Fetched) outcome;
+    if (!(outcome instanceof FetchOutcome.Fetched fetched)) {
+      throw new IllegalArgumentException("not the outcome of a URL: " + outcome.getClass().getSimpleName());
+    }
+    Processed processed = processFetch(fetched);
+    List<Capture> captures = captures(fetched.result());
+    return captures.isEmpty() ? processed : new Processed(processed.url(), processed.record(), processed.outlinks(),
+        processed.redirectTarget(), captures);
+  }
+
+  /** The exchange of {@code result} as the archive takes it; none when the fetcher kept none (WARC off). */
+  static List<Capture> captures(FetchResult result) {
+    if (result.exchange().isEmpty()) {
+      return List.of();
+    }
+    Exchange exchange = result.exchange().get();
+    return List.of(new Capture(result.url(), exchange.date(), exchange.ip(), exchange.requestLine(),
+        headers(exchange.requestHeaders()), exchange.statusLine(), headers(exchange.responseHeaders()),
+        exchange.payload(), exchange.truncated() ? Optional.of(Capture.Truncation.LENGTH) : Optional.empty()));
+  }
+
+  private static List<Capture.Header> headers(List<Exchange.Header> headers) {
+    List<Capture.Header> converted = new ArrayList<>(headers.size());
+    headers.forEach(header -> converted.add(new Capture.Header(header.name(), header.value())));
+    return converted;
+  }
+
+  private Processed processFetch(FetchOutcome.Fetched fetched) {
     CrawlUrl url = fetched.url();
     FetchResult result = fetched.result();
     CrawlRecord.Builder record = CrawlRecord.builder(url)
@@ -55,6 +84,12 @@ final class PageProcessor {
         .attempts(fetched.attempts());
     result.status().ifPresent(record::status);
     result.error().ifPresent(error -> record.error(error.kind(), error.message()));
+    // the payload's digest: of the payload as sent when it was kept for the archive (WARC's payload digest), else
+    // of the body as decoded (the same unless the response was compressed)
+    byte[] payload = result.exchange().map(Exchange::payload).orElse(result.body());
+    if (payload.length > 0) {
+      record.contentDigest(WarcArchive.sha1(payload));
+    }
     if (result.status().isEmpty()) {
       return new Processed(url, record.build(), List.of(), Optional.empty());
     }
@@ -86,6 +121,8 @@ final class PageProcessor {
       return new Processed(url, record.build(), List.of(), Optional.empty());
     }
     page.title().ifPresent(record::title);
+    page.simhash().ifPresent(record::simhash);
+    page.text().ifPresent(record::text);
     record.outlinks(page.linksFound()).noindex(page.noindex()).nofollow(page.nofollow());
     // a refresh without delay is a client-side redirect: its target is handed on as a redirect, not a link
     Optional<PageLink> redirect = page.refresh().filter(refresh -> refresh.delaySeconds() == 0)

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,6 +29,8 @@ import spindle.fetch.address.AddressPolicy;
 import spindle.fetch.address.HostResolver;
 import spindle.store.JsonLinesWriter;
 import spindle.store.MemoryFrontier;
+import spindle.store.warc.WarcArchive;
+import spindle.store.warc.WarcPosition;
 
 /** Runs whole crawls inside a test's actor system and reads their output back. */
 final class CrawlHarness {
@@ -102,8 +106,21 @@ final class CrawlHarness {
     return run(config, seeds, parsing, whileRunning, HostResolver.system());
   }
 
+  /**
+   * Runs a crawl of {@code seeds} that archives what it fetches into {@code warc} (the settings' {@code spindle.warc}
+   * give the prefix, file size and compression), as a job does with {@code spindle.warc.dir} set.
+   */
+  Run runArchiving(Config config, List<String> seeds, Path warc) {
+    return run(config, seeds, Optional.empty(), supervisor -> { }, HostResolver.system(), Optional.of(warc));
+  }
+
   private Run run(Config config, List<String> seeds, Optional<PageParsing> parsing,
       Consumer<ActorRef<CrawlSupervisor.Command>> whileRunning, HostResolver resolver) {
+    return run(config, seeds, parsing, whileRunning, resolver, Optional.empty());
+  }
+
+  private Run run(Config config, List<String> seeds, Optional<PageParsing> parsing,
+      Consumer<ActorRef<CrawlSupervisor.Command>> whileRunning, HostResolver resolver, Optional<Path> warc) {
     CrawlSettings settings = CrawlSettings.fromConfig(config);
     UrlNormalizer normalizer = new UrlNormalizer(settings.normalization());
     List<CrawlUrl> seedUrls = Seeds.resolve(new CrawlSettings.JobSettings("test", seeds, ""), normalizer, directory);
@@ -113,9 +130,19 @@ final class CrawlHarness {
     TestProbe<CrawlSummary> done = testKit.createTestProbe();
     result.thenAccept(done.ref()::tell);
     try {
-      CrawlJob job = new CrawlJob(settings, seedUrls, new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint),
-          JsonLinesWriter.create(output), new SimpleMeterRegistry(),
-          system -> HttpFetcher.create(system, settings.fetch(), addresses, resolver), parsing, ProgressListener.none(), result);
+      MemoryFrontier frontier = new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint);
+      Optional<WarcArchive> archive = Optional.empty();
+      if (warc.isPresent()) {
+        archive = Optional.of(WarcArchive.open(new WarcArchive.Settings(warc.get(), settings.warc().prefix(),
+            settings.warc().maxFileSize(), settings.warc().compressionLevel(), Map.of("software", "Spindle test")),
+            WarcPosition.START, Clock.systemUTC()));
+      }
+      boolean archiving = archive.isPresent();
+      CrawlJob job = new CrawlJob(settings, seedUrls, frontier, JsonLinesWriter.create(output),
+          new SimpleMeterRegistry(), system -> archiving
+              ? HttpFetcher.archiving(system, settings.fetch(), addresses, resolver)
+              : HttpFetcher.create(system, settings.fetch(), addresses, resolver),
+          parsing, ProgressListener.none(), result, Optional.empty(), archive);
       ActorRef<CrawlSupervisor.Command> supervisor = testKit.spawn(CrawlSupervisor.create(job));
       whileRunning.accept(supervisor);
       CrawlSummary summary = done.expectMessageClass(CrawlSummary.class, Duration.ofSeconds(90));

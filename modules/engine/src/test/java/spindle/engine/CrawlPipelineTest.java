@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,17 +31,26 @@ import org.apache.pekko.stream.testkit.javadsl.TestSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.netpreserve.jwarc.WarcReader;
+import org.netpreserve.jwarc.WarcRecord;
+import org.netpreserve.jwarc.WarcRevisit;
 import spindle.core.CrawlRecord;
 import spindle.core.CrawlUrl;
 import spindle.core.ErrorKind;
 import spindle.core.HostKey;
 import spindle.core.ScopeRules;
+import spindle.core.SimHash;
 import spindle.core.url.NormalizationSettings;
 import spindle.core.url.UrlNormalizer;
 import spindle.fetch.FetchResult;
 import spindle.store.FrontierLimits;
 import spindle.store.MemoryFrontier;
+import spindle.store.CaptureIndex;
 import spindle.store.RecordWriter;
+import spindle.store.warc.Capture;
+import spindle.store.warc.WarcArchive;
+import spindle.store.warc.WarcPosition;
 
 /**
  * The results stream's stages one by one, between a test source and a test sink: parsing never drops an element,
@@ -83,7 +97,7 @@ class CrawlPipelineTest {
             .parse(body, type, url, tag);
     PageProcessor processor = new PageProcessor(brokenForB, NORMALIZER, SCOPE, 5);
     TestProbe<Fetcher.Command> fetcher = testKit.createTestProbe();
-    Pair<TestPublisher.Probe<Submitted>, TestSubscriber.Probe<CrawlPipeline.Parsed>> stream =
+    Pair<TestPublisher.Probe<Submitted>, TestSubscriber.Probe<CrawlPipeline.Element>> stream =
         TestSource.<Submitted>create(testKit.system())
             .via(CrawlPipeline.parseStage(processor, Runnable::run, 2))
             .toMat(TestSink.create(testKit.system()), Keep.both())
@@ -93,8 +107,8 @@ class CrawlPipelineTest {
     stream.first().sendNext(new Submitted(html(url(A, "/"), "<a href=\"/next\">n</a>"), new CommitAck(fetcher.ref(),
         1)));
     stream.first().sendNext(new Submitted(html(url(B, "/"), "<p>x</p>"), new CommitAck(fetcher.ref(), 2)));
-    CrawlPipeline.Parsed ok = stream.second().expectNext();
-    CrawlPipeline.Parsed broken = stream.second().expectNext();
+    CrawlPipeline.Parsed ok = (CrawlPipeline.Parsed) stream.second().expectNext();
+    CrawlPipeline.Parsed broken = (CrawlPipeline.Parsed) stream.second().expectNext();
 
     assertEquals(List.of("http://a.example/next"), ok.processed().outlinks().stream().map(CrawlUrl::url).toList());
     assertEquals(1, ok.ack().sequence());
@@ -160,6 +174,126 @@ class CrawlPipelineTest {
         Optional.of(seen)), new CommitAck(fetcher.ref(), 8)));
     assertEquals(second, stream.second().expectNext().url()); // the target was seen: this record is written
     fetcher.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  private static Capture capture(String url, String body) {
+    return new Capture(url, java.time.Instant.parse("2026-12-06T10:15:30Z"), Optional.empty(),
+        "GET " + url.replaceFirst("^http://[^/]+", "") + " HTTP/1.1", List.of(new Capture.Header("Host", "x")),
+        "HTTP/1.1 200 OK", List.of(new Capture.Header("Content-Type", "text/html")),
+        body.getBytes(StandardCharsets.UTF_8), Optional.empty());
+  }
+
+  private static List<WarcRecord> warcRecords(Path directory) throws IOException {
+    List<WarcRecord> records = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.filter(name -> name.toString().endsWith(".warc.gz")).sorted().toList()) {
+        try (WarcReader reader = new WarcReader(file)) {
+          reader.forEach(records::add);
+        }
+      }
+    }
+    return records;
+  }
+
+  @Test
+  void theArchiveStageCommitsEveryExchangeBeforeItPassesThePagesOnAndOnlyThenAcknowledgesRobotsFetches(
+      @TempDir Path warc) throws IOException {
+    CrawlUrl page = url(A, "/");
+    MemoryFrontier frontier = frontierLeasing(page);
+    CaptureIndex index = frontier.captures().orElseThrow();
+    TestProbe<Fetcher.Command> fetcher = testKit.createTestProbe();
+    CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
+    try (WarcArchive archive = WarcArchive.open(new WarcArchive.Settings(warc, "test", 1 << 30, Map.of()),
+        WarcPosition.START, java.time.Clock.systemUTC())) {
+      Pair<TestPublisher.Probe<CrawlPipeline.Element>, TestSubscriber.Probe<CrawlPipeline.Parsed>> stream =
+          TestSource.<CrawlPipeline.Element>create(testKit.system())
+              .via(CrawlPipeline.archiveStage(new Archiver(archive, index, metrics), Runnable::run, 2,
+                  Duration.ofSeconds(30)))
+              .toMat(TestSink.create(testKit.system()), Keep.both())
+              .run(testKit.system());
+      stream.second().request(1);
+      stream.first().sendNext(new CrawlPipeline.ArchiveOnly(List.of(capture("http://a.example/robots.txt",
+          "User-agent: *")), new CommitAck(fetcher.ref(), 1)));
+      stream.first().sendNext(new CrawlPipeline.Parsed(new Processed(page, record(page), List.of(), Optional.empty(),
+          List.of(capture(page.url(), "<p>home</p>"))), new CommitAck(fetcher.ref(), 2)));
+
+      assertEquals(page, stream.second().expectNext().processed().url());
+      assertEquals(new Fetcher.Committed(1), fetcher.receiveMessage());
+      fetcher.expectNoMessage(Duration.ofMillis(50)); // the page is acknowledged by the output stage, later
+      assertEquals(archive.position(), index.warcPosition()); // committed before the page went on
+      assertEquals(Set.of(WarcArchive.sha1("User-agent: *".getBytes(StandardCharsets.UTF_8)),
+          WarcArchive.sha1("<p>home</p>".getBytes(StandardCharsets.UTF_8))), index.originals(List.of(
+          WarcArchive.sha1("User-agent: *".getBytes(StandardCharsets.UTF_8)),
+          WarcArchive.sha1("<p>home</p>".getBytes(StandardCharsets.UTF_8)))).keySet());
+    }
+    assertEquals(List.of("warcinfo", "response", "request", "response", "request"),
+        warcRecords(warc).stream().map(WarcRecord::type).toList());
+  }
+
+  @Test
+  void aPayloadArchivedBeforeInThisOrAnEarlierBatchIsARevisitOfItsFirstCapture(@TempDir Path warc)
+      throws IOException {
+    MemoryFrontier frontier = frontierLeasing();
+    CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
+    try (WarcArchive archive = WarcArchive.open(new WarcArchive.Settings(warc, "test", 1 << 30, Map.of()),
+        WarcPosition.START, java.time.Clock.systemUTC())) {
+      Archiver archiver = new Archiver(archive, frontier.captures().orElseThrow(), metrics);
+      archiver.archive(List.of(capture("http://a.example/", "same"), capture("http://b.example/", "same")));
+      archiver.archive(List.of(capture("http://c.example/", "same"), capture("http://c.example/empty", "")));
+      archiver.archive(List.of(capture("http://d.example/empty", "")));
+    }
+    List<WarcRecord> records = warcRecords(warc);
+    List<String> types = records.stream().filter(record -> !record.type().equals("request")).map(WarcRecord::type)
+        .toList();
+    assertEquals(List.of("warcinfo", "response", "revisit", "revisit", "response", "response"), types);
+    for (WarcRecord record : records) {
+      if (record instanceof WarcRevisit revisit) {
+        assertEquals("http://a.example/", revisit.refersToTargetURI().orElseThrow().toString());
+        assertEquals(Optional.of(records.get(1).id()), revisit.refersTo());
+      }
+    }
+  }
+
+  @Test
+  void theOutputStageGivesANearCopyTheUrlOfTheEarlierPage() {
+    CrawlUrl first = url(A, "/article");
+    CrawlUrl copy = url(B, "/copy");
+    CrawlUrl other = url(B, "/other");
+    MemoryFrontier frontier = frontierLeasing(first, copy, other);
+    Writer writer = new Writer(false);
+    TestProbe<Fetcher.Command> fetcher = testKit.createTestProbe();
+    CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
+    Pair<TestPublisher.Probe<CrawlPipeline.Written>, TestSubscriber.Probe<List<CrawlPipeline.Written>>> stream =
+        TestSource.<CrawlPipeline.Written>create(testKit.system())
+            .via(CrawlPipeline.outputStage(writer, frontier, frontier.captures(), Runnable::run, 3,
+                Duration.ofSeconds(30), metrics))
+            .toMat(TestSink.create(testKit.system()), Keep.both())
+            .run(testKit.system());
+    String article = words(new java.util.Random(1), 1000);
+    String nearCopy = article.replaceFirst(" harbour ", " lighthouse ");
+    String unrelated = words(new java.util.Random(2), 1000);
+    stream.second().request(1);
+    stream.first().sendNext(new CrawlPipeline.Written(CrawlRecord.builder(first).status(200)
+        .simhash(SimHash.of(article)).build(), first, new CommitAck(fetcher.ref(), 1)));
+    stream.first().sendNext(new CrawlPipeline.Written(CrawlRecord.builder(copy).status(200)
+        .simhash(SimHash.of(nearCopy)).build(), copy, new CommitAck(fetcher.ref(), 2)));
+    stream.first().sendNext(new CrawlPipeline.Written(CrawlRecord.builder(other).status(200)
+        .simhash(SimHash.of(unrelated)).build(), other, new CommitAck(fetcher.ref(), 3)));
+    stream.second().expectNext();
+
+    assertEquals(List.of(Optional.empty(), Optional.of(first.url()), Optional.empty()),
+        writer.written.stream().map(CrawlRecord::nearDuplicateOf).toList());
+  }
+
+  /** {@code count} words drawn from a small vocabulary. */
+  private static String words(java.util.Random random, int count) {
+    String[] vocabulary = ("harbour market station library museum bridge valley forest meadow orchard lantern "
+        + "compass ledger archive signal engine kettle spindle thread loom weaver basket timber copper").split(" ");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      text.append(vocabulary[random.nextInt(vocabulary.length)]).append(' ');
+    }
+    return text.toString();
   }
 
   /** A writer that keeps its records, or fails every write. */

@@ -30,10 +30,18 @@ public final class FetchResult {
   private final CrawlRecord.Failure error;
   private final long fetchMillis;
   private final Instant fetchedAt;
+  private final Exchange exchange;
 
   private FetchResult(String url, int status, String contentType, String location, Duration retryAfter,
       String robotsTag, byte[] body, boolean truncated, CrawlRecord.Failure error, long fetchMillis,
       Instant fetchedAt) {
+    this(url, status, contentType, location, retryAfter, robotsTag, body, truncated, error, fetchMillis, fetchedAt,
+        null);
+  }
+
+  private FetchResult(String url, int status, String contentType, String location, Duration retryAfter,
+      String robotsTag, byte[] body, boolean truncated, CrawlRecord.Failure error, long fetchMillis,
+      Instant fetchedAt, Exchange exchange) {
     this.url = Objects.requireNonNull(url, "url");
     this.status = status;
     this.contentType = contentType;
@@ -45,6 +53,18 @@ public final class FetchResult {
     this.error = error;
     this.fetchMillis = fetchMillis;
     this.fetchedAt = fetchedAt;
+    this.exchange = exchange;
+  }
+
+  /** This result with the exchange as it went over the wire (a fetcher that keeps exchanges for an archive). */
+  public FetchResult withExchange(Exchange wire) {
+    return new FetchResult(url, status, contentType, location, retryAfter, robotsTag, body, truncated, error,
+        fetchMillis, fetchedAt, wire);
+  }
+
+  /** The exchange as it went over the wire, when the fetcher keeps them (WARC on) and a response arrived. */
+  public Optional<Exchange> exchange() {
+    return Optional.ofNullable(exchange);
   }
 
   /** A complete response. A truncated body also sets a {@link ErrorKind#BODY_TOO_LARGE} error. */

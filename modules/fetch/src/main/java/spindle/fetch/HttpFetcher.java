@@ -3,11 +3,16 @@ package spindle.fetch;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -61,14 +66,21 @@ public final class HttpFetcher implements PageFetcher {
   private final FetchSettings settings;
   private final List<HttpHeader> headers;
 
-  private HttpFetcher(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses, HostResolver resolver) {
+  /** Whether to keep each exchange as it went over the wire (WARC on): the payload as sent, decoded afterwards. */
+  private final boolean keepExchanges;
+  /** The address each host's connections went to last ("host:port"), for the archive's WARC-IP-Address. */
+  private final Map<String, InetAddress> connectedTo = new ConcurrentHashMap<>();
+
+  private HttpFetcher(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses, HostResolver resolver,
+      boolean keepExchanges) {
     this.system = system;
     this.settings = settings;
+    this.keepExchanges = keepExchanges;
     this.http = Http.get(system);
     this.https = http.defaultClientHttpsContext();
     this.poolSettings = ConnectionPoolSettings.create(poolConfig(settings).withFallback(system.settings().config()))
         .withTransport(transport(addresses, resolver,
-            system.dispatchers().lookup(DispatcherSelector.blocking())));
+            system.dispatchers().lookup(DispatcherSelector.blocking()), keepExchanges ? connectedTo : null));
     this.log = Logging.getLogger(system.classicSystem(), HttpFetcher.class);
     this.materializer = Materializer.matFromSystem(system);
     this.executor = system.executionContext();
@@ -97,17 +109,37 @@ public final class HttpFetcher implements PageFetcher {
   /** A fetcher whose connections follow {@code addresses}, with hosts resolved by {@code resolver}. */
   public static HttpFetcher create(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses,
       HostResolver resolver) {
-    return new HttpFetcher(system, settings, addresses, resolver);
+    return new HttpFetcher(system, settings, addresses, resolver, false);
+  }
+
+  /**
+   * {@link #create(ActorSystem, FetchSettings, AddressPolicy, HostResolver)}, keeping every exchange as it went over
+   * the wire ({@link FetchResult#exchange()}) for a WARC archive: the payload is read as sent and decoded afterwards,
+   * which costs a copy of each page.
+   */
+  public static HttpFetcher archiving(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses,
+      HostResolver resolver) {
+    return new HttpFetcher(system, settings, addresses, resolver, true);
+  }
+
+  /** {@link #archiving(ActorSystem, FetchSettings, AddressPolicy, HostResolver)} with the system's resolver. */
+  public static HttpFetcher archiving(ActorSystem<?> system, FetchSettings settings, AddressPolicy addresses) {
+    return archiving(system, settings, addresses, HostResolver.system());
   }
 
   /**
    * TCP connections to the address {@code addresses} chooses among the host's, resolved on {@code blocking} (a DNS
    * lookup blocks its thread). A refusal or an unknown host fails the connection, so the request fails with it.
    */
-  private static ClientTransport transport(AddressPolicy addresses, HostResolver resolver, Executor blocking) {
+  private static ClientTransport transport(AddressPolicy addresses, HostResolver resolver, Executor blocking,
+      Map<String, InetAddress> connectedTo) {
     return ClientTransport.withCustomResolver((host, port) -> CompletableFuture.supplyAsync(() -> {
       try {
-        return addresses.choose(host, (Integer) port, resolver); // a Scala Int, seen from Java as Object
+        InetSocketAddress chosen = addresses.choose(host, (Integer) port, resolver); // a Scala Int, seen as Object
+        if (connectedTo != null && chosen.getAddress() != null) {
+          connectedTo.put(host + ":" + port, chosen.getAddress());
+        }
+        return chosen;
       } catch (IOException refusedOrUnknown) {
         throw new CompletionException(refusedOrUnknown);
       }
@@ -169,7 +201,9 @@ public final class HttpFetcher implements PageFetcher {
         result.complete(FetchResult.failed(url, classified.kind(), classified.message(), millisSince(start)));
         return;
       }
-      readBody(url, response, maxBodyBytes, start).whenComplete((fetched, bodyFailure) ->
+      CompletionStage<FetchResult> body = keepExchanges ? readWire(url, request, response, maxBodyBytes, start)
+          : readBody(url, response, maxBodyBytes, start);
+      body.whenComplete((fetched, bodyFailure) ->
           result.complete(fetched != null ? fetched : FetchResult.failed(url, ErrorKind.INTERNAL,
               String.valueOf(bodyFailure), millisSince(start))));
     });
@@ -217,6 +251,84 @@ public final class HttpFetcher implements PageFetcher {
           return FetchResult.response(url, status, headers, body.toArray(), truncated, maxBodyBytes,
               millisSince(start));
         });
+  }
+
+  /**
+   * Reads the payload as sent (content encoding kept) for the archive, then decodes it for the parser; each is cut at
+   * {@code maxBodyBytes}, and a cut one makes the result truncated.
+   */
+  private CompletionStage<FetchResult> readWire(String url, HttpRequest request, HttpResponse response,
+      long maxBodyBytes, long start) {
+    int status = response.status().intValue();
+    FetchResult.Headers headers = headersOf(response);
+    Instant began = Instant.now();
+    long remainingNanos = settings.totalTimeout().toNanos() - (System.nanoTime() - start);
+    if (remainingNanos <= 0) {
+      response.discardEntityBytes(materializer);
+      return CompletableFuture.completedFuture(FetchResult.bodyFailed(url, status, headers, ErrorKind.TOTAL_TIMEOUT,
+          "fetch not complete within " + settings.totalTimeout().toMillis() + " ms", millisSince(start)));
+    }
+    long[] received = {0};
+    long expected = response.entity().getContentLengthOption().orElse(-1L);
+    return CompletionStages.onCompletingThread(response.entity().withoutSizeLimit().getDataBytes()
+        .takeWhile(chunk -> (received[0] += chunk.size()) <= maxBodyBytes, true)
+        .completionTimeout(Duration.ofNanos(remainingNanos))
+        .runWith(Sink.fold(new BodyBuffer(expected, maxBodyBytes), (body, chunk) -> body.append(chunk, maxBodyBytes)),
+            materializer))
+        .handle((body, failure) -> {
+          if (failure != null) {
+            CrawlRecord.Failure classified = FailureClassifier.classify(failure);
+            String message = classified.kind() == ErrorKind.TOTAL_TIMEOUT
+                ? "fetch not complete within " + settings.totalTimeout().toMillis() + " ms"
+                : classified.message();
+            return FetchResult.bodyFailed(url, status, headers, classified.kind(), message, millisSince(start));
+          }
+          byte[] payload = body.toArray();
+          Exchange exchange = exchange(request, response, payload, received[0] > maxBodyBytes, began);
+          String encoding = response.encoding().value().toLowerCase(Locale.ROOT);
+          ContentDecoding.Decoded decoded;
+          try {
+            decoded = ContentDecoding.decode(payload, encoding, maxBodyBytes);
+          } catch (IOException undecodable) {
+            return FetchResult.bodyFailed(url, status, headers, ErrorKind.DECODING_ERROR, undecodable.getMessage(),
+                millisSince(start)).withExchange(exchange);
+          }
+          boolean truncated = received[0] > maxBodyBytes || decoded.cut();
+          return FetchResult.response(url, status, headers, decoded.bytes(), truncated, maxBodyBytes,
+              millisSince(start)).withExchange(exchange);
+        });
+  }
+
+  /** The exchange as it went over the wire: request line and headers as sent, status line and headers received. */
+  private Exchange exchange(HttpRequest request, HttpResponse response, byte[] payload, boolean cut, Instant began) {
+    Uri uri = request.getUri();
+    String target = uri.toRelative().toString();
+    int port = uri.port() > 0 ? uri.port() : uri.scheme().equals("https") ? 443 : 80;
+    String host = uri.host().address();
+    boolean defaultPort = uri.port() <= 0 || (uri.scheme().equals("https") ? port == 443 : port == 80);
+    List<Exchange.Header> sent = new ArrayList<>();
+    sent.add(new Exchange.Header("Host", host + (defaultPort ? "" : ":" + port)));
+    sent.add(new Exchange.Header("User-Agent", settings.userAgent().header()));
+    for (HttpHeader header : request.getHeaders()) {
+      sent.add(new Exchange.Header(header.name(), header.value()));
+    }
+    List<Exchange.Header> received = new ArrayList<>();
+    for (HttpHeader header : response.getHeaders()) {
+      received.add(new Exchange.Header(header.name(), header.value()));
+    }
+    var type = response.entity().getContentType();
+    if (!type.equals(ContentTypes.NO_CONTENT_TYPE)) {
+      received.add(new Exchange.Header("Content-Type", type.toString()));
+    }
+    response.entity().getContentLengthOption().ifPresent(length ->
+        received.add(new Exchange.Header("Content-Length", Long.toString(length))));
+    if (response.entity().isChunked()) {
+      received.add(new Exchange.Header("Transfer-Encoding", "chunked"));
+    }
+    String statusLine = response.protocol().value() + " " + response.status().intValue() + " "
+        + response.status().reason();
+    return new Exchange("GET " + target + " " + request.protocol().value(), sent, statusLine, received, payload, cut,
+        Optional.ofNullable(connectedTo.get(host + ":" + port)), began);
   }
 
   private static FetchResult.Headers headersOf(HttpResponse response) {

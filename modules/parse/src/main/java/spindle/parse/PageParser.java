@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.internal.StringUtil;
@@ -20,6 +21,7 @@ import org.jsoup.nodes.Node;
 import org.jsoup.select.NodeTraversor;
 import org.jsoup.select.NodeVisitor;
 import spindle.core.HostKey;
+import spindle.core.SimHash;
 import spindle.core.url.UrlNormalizer;
 import spindle.core.url.WebUrl;
 
@@ -50,12 +52,32 @@ public final class PageParser {
   private final ParseSettings settings;
   private final UrlNormalizer normalizer;
   private final Set<String> agentNames;
+  private final TextExtractor.Format textFormat;
+  private final boolean simhash;
+  private final TextExtractor texts = new TextExtractor();
 
   /**
    * A parser that normalises links with {@code normalizer} and treats robots meta tags and X-Robots-Tag
-   * directives addressed to any of {@code agentNames} (case-insensitive) as its own.
+   * directives addressed to any of {@code agentNames} (case-insensitive) as its own; it extracts no text.
    */
   public PageParser(ParseSettings settings, UrlNormalizer normalizer, List<String> agentNames) {
+    this(settings, normalizer, agentNames, TextExtractor.Format.OFF);
+  }
+
+  /** {@link #PageParser(ParseSettings, UrlNormalizer, List)} that also extracts each page's main content as text. */
+  public PageParser(ParseSettings settings, UrlNormalizer normalizer, List<String> agentNames,
+      TextExtractor.Format textFormat) {
+    this(settings, normalizer, agentNames, textFormat, true);
+  }
+
+  /**
+   * {@link #PageParser(ParseSettings, UrlNormalizer, List, TextExtractor.Format)} that computes each page's SimHash
+   * only when {@code simhash} is true (it reads the whole text of the page once more).
+   */
+  public PageParser(ParseSettings settings, UrlNormalizer normalizer, List<String> agentNames,
+      TextExtractor.Format textFormat, boolean simhash) {
+    this.textFormat = textFormat;
+    this.simhash = simhash;
     this.settings = settings;
     this.normalizer = normalizer;
     Set<String> names = new HashSet<>();
@@ -121,8 +143,12 @@ public final class PageParser {
     if (elements.title != null) {
       title = title(StringUtil.normaliseWhitespace(source.restore(elements.title.wholeText())).strip());
     }
+    // the SimHash of the whole text, read before Readability rewrites the document for the main content
+    OptionalLong fingerprint = simhash ? OptionalLong.of(SimHash.of(source.restore(document.text())))
+        : OptionalLong.empty();
+    Optional<String> text = texts.extract(document, pageUrl, textFormat).map(source::restore);
     return new ParsedPage(title, links.followable, links.found, directives.noindex(), directives.nofollow(), true,
-        Optional.ofNullable(links.refresh));
+        Optional.ofNullable(links.refresh), fingerprint, text);
   }
 
   /** The links of one page as they are resolved, deduplicated and counted; one per parse. */

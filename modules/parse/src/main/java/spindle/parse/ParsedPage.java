@@ -2,6 +2,7 @@ package spindle.parse;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What a page yields: its title, the links to follow (canonical, deduplicated, {@code rel=nofollow} ones left out
@@ -16,11 +17,20 @@ import java.util.Optional;
  * @param refresh the page's first valid meta refresh to another http(s) URL, reported even when the page says
  *     nofollow (whether to follow it is the caller's choice); its target is also among {@code links} when
  *     followable
+ * @param simhash the {@link spindle.core.SimHash} of the page's text (all of it, navigation included), for near-duplicate
+ *     detection; empty for a body that is not HTML
+ * @param text the page's main content as Markdown or text, when asked for and found ({@link TextExtractor})
  */
 public record ParsedPage(Optional<String> title, List<PageLink> links, int linksFound, boolean noindex,
-    boolean nofollow, boolean html, Optional<PageRefresh> refresh) {
+    boolean nofollow, boolean html, Optional<PageRefresh> refresh, OptionalLong simhash, Optional<String> text) {
   public ParsedPage {
     links = List.copyOf(links); // copy: pages cross actor and stream boundaries
+  }
+
+  /** A page without its SimHash and text: what tests and callers that need neither build. */
+  public ParsedPage(Optional<String> title, List<PageLink> links, int linksFound, boolean noindex, boolean nofollow,
+      boolean html, Optional<PageRefresh> refresh) {
+    this(title, links, linksFound, noindex, nofollow, html, refresh, OptionalLong.empty(), Optional.empty());
   }
 
   /** The result for a body that is not HTML (an image, a PDF): nothing extracted. */

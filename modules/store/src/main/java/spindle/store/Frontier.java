@@ -84,6 +84,15 @@ public interface Frontier extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The index of what this crawl archived and read ({@link CaptureIndex}), kept with this frontier so that it lasts as
+   * long; empty when this frontier keeps none (PostgreSQL, for now: a cluster's records get no near-duplicates and
+   * its nodes write no WARC).
+   */
+  default Optional<CaptureIndex> captures() {
+    return Optional.empty();
+  }
+
   /** A finished URL and whether it failed. */
   record Completion(CrawlUrl url, boolean failed) {}
 

@@ -17,7 +17,8 @@ import spindle.core.CrawlRecord;
 /**
  * Writes one JSON object per line, one line per record, with the field names users pipe into {@code jq}:
  * {@code url, final_url, status, content_type, bytes, fetch_ms, depth, parent, title, outlinks, fetched_at,
- * error, redirects, truncated, noindex, nofollow, attempts, location}. Absent values are JSON {@code null};
+ * error, redirects, truncated, noindex, nofollow, attempts, location, content_digest, simhash, near_duplicate_of},
+ * and {@code text} when the crawl extracts it. Absent values are JSON {@code null};
  * {@code error} is null or {@code {"kind": ..., "message": ...}}.
  */
 public final class JsonLinesWriter implements RecordWriter {
@@ -106,6 +107,12 @@ public final class JsonLinesWriter implements RecordWriter {
     generator.writeBooleanField("nofollow", record.nofollow());
     generator.writeNumberField("attempts", record.attempts());
     generator.writeStringField("location", record.location().orElse(null));
+    generator.writeStringField("content_digest", record.contentDigest().orElse(null));
+    generator.writeStringField("simhash", record.simhash().orElse(null));
+    generator.writeStringField("near_duplicate_of", record.nearDuplicateOf().orElse(null));
+    if (record.text().isPresent()) { // only with spindle.output.text on: most crawls would carry null in every line
+      generator.writeStringField("text", record.text().get());
+    }
     generator.writeEndObject();
   }
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 import spindle.core.CrawlUrl;
@@ -31,6 +32,7 @@ public final class MemoryFrontier implements Frontier {
   private long redirected;
   private long rejected;
   private long committedOutputBytes;
+  private final MemoryCaptureIndex captures = new MemoryCaptureIndex();
 
   /** An empty frontier with the given limits, deduplicating by {@code fingerprint} of the canonical URL. */
   public MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint) {
@@ -188,6 +190,12 @@ public final class MemoryFrontier implements Frontier {
   @Override
   public synchronized int hostCount() {
     return hosts.size();
+  }
+
+  /** {@inheritDoc} In memory, like the rest of this frontier. */
+  @Override
+  public Optional<CaptureIndex> captures() {
+    return Optional.of(captures);
   }
 
   @Override

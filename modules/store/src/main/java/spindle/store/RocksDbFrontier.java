@@ -60,6 +60,7 @@ public final class RocksDbFrontier implements Frontier {
   private final ReentrantLock lock = new ReentrantLock();
   private final SeenCache recentlySeen; // guarded by lock
   private final long recoveredLeases;
+  private final RocksDbCaptureIndex captures;
 
   private RocksDbFrontier(RocksDbStore store, FrontierLimits limits, ToLongFunction<String> fingerprint,
       StoreSettings settings, Clock clock) throws RocksDBException {
@@ -71,6 +72,7 @@ public final class RocksDbFrontier implements Frontier {
     store.forEachHost(counts::load);
     this.leases = new RocksDbLeases(store, counts, fingerprint, settings.leaseTimeout().toMillis(), clock);
     this.recoveredLeases = leases.requeueWhere(deadline -> true);
+    this.captures = new RocksDbCaptureIndex(this, store);
   }
 
   /**
@@ -327,6 +329,12 @@ public final class RocksDbFrontier implements Frontier {
     return Optional.of(store.directory());
   }
 
+  /** {@inheritDoc} In this store's database, in families of their own; survives a kill like the frontier. */
+  @Override
+  public Optional<CaptureIndex> captures() {
+    return Optional.of(captures);
+  }
+
   /**
    * Puts back in their queues, at their original positions, the leased URLs whose deadline is at or before
    * {@code now}, and returns how many (0 when none expired). For a cluster, where a lease can outlive its holder.
@@ -412,7 +420,7 @@ public final class RocksDbFrontier implements Frontier {
    * Runs {@code call} under the lock on an open store; a RocksDB failure becomes a {@link StoreException} naming
    * the directory and {@code operation}.
    */
-  private <T> T locked(String operation, StoreCall<T> call) {
+  <T> T locked(String operation, StoreCall<T> call) {
     lock.lock();
     try {
       store.ensureOpen();
@@ -426,7 +434,7 @@ public final class RocksDbFrontier implements Frontier {
 
   /** Work on the store that RocksDB may fail. */
   @FunctionalInterface
-  private interface StoreCall<T> {
+  interface StoreCall<T> {
     T run() throws RocksDBException;
   }
 }

@@ -22,7 +22,15 @@ import java.util.List;
  * meta    "state"                           → {@link Totals#encode()}: counts, committed output length, next sequence
  *         "format"                          → "spindle-frontier/1"
  *         "meta/" + key                     → UTF-8 value of {@link RocksDbFrontier#putMeta}
+ *         "warc-position"                   → {@link spindle.store.warc.WarcPosition#encode()} (UTF-8)
+ * digests payload digest, UTF-8 ("sha1:...")  → the first capture of that payload: WARC-Date (seconds 8 bytes,
+ *                                             varint nanoseconds), length-prefixed record id, URL (UTF-8)
+ * bands   band number (1 byte), band value (2 bytes)
+ *                                           → {@link SimHashBands#encode}: the pages filed under it
  * </pre>
+ *
+ * The families {@code digests} and {@code bands} came with the capture index; a store written before them gets them
+ * (empty) when it is next opened for writing, so only the first five are required of a store.
  */
 final class RocksDbSchema {
   static final byte[] QUEUES = bytes("queues");
@@ -30,13 +38,18 @@ final class RocksDbSchema {
   static final byte[] LEASES = bytes("leases");
   static final byte[] HOSTS = bytes("hosts");
   static final byte[] META = bytes("meta");
-  /** Every column family Spindle creates, after RocksDB's default one (left empty). */
-  static final List<byte[]> FAMILIES = List.of(QUEUES, URLS, LEASES, HOSTS, META);
+  static final byte[] DIGESTS = bytes("digests");
+  static final byte[] BANDS = bytes("bands");
+  /** The column families every store has, after RocksDB's default one (left empty). */
+  static final List<byte[]> REQUIRED_FAMILIES = List.of(QUEUES, URLS, LEASES, HOSTS, META);
+  /** Every column family Spindle creates, after RocksDB's default one: the required ones, then the capture index's. */
+  static final List<byte[]> FAMILIES = List.of(QUEUES, URLS, LEASES, HOSTS, META, DIGESTS, BANDS);
 
   static final byte[] FORMAT_KEY = bytes("format");
   static final String FORMAT = "spindle-frontier/1";
   static final byte[] STATE_KEY = bytes("state");
   static final String USER_META_PREFIX = "meta/";
+  static final byte[] WARC_POSITION_KEY = bytes("warc-position");
 
   static final int QUEUED = 1;
   static final int LEASED = 2;

@@ -68,6 +68,8 @@ final class RocksDbStore implements AutoCloseable {
   final ColumnFamilyHandle leases;
   final ColumnFamilyHandle hosts;
   final ColumnFamilyHandle meta;
+  final ColumnFamilyHandle digests;
+  final ColumnFamilyHandle bands;
   private volatile boolean closed; // written under the frontier's lock
 
   private RocksDbStore(Path directory, Natives natives, RocksDB db, List<ColumnFamilyHandle> handles,
@@ -81,6 +83,8 @@ final class RocksDbStore implements AutoCloseable {
     this.leases = handles.get(3);
     this.hosts = handles.get(4);
     this.meta = handles.get(5);
+    this.digests = handles.get(6);
+    this.bands = handles.get(7);
     this.writeOptions = natives.track(new WriteOptions().setSync(syncWrites));
   }
 
@@ -123,7 +127,9 @@ final class RocksDbStore implements AutoCloseable {
       ColumnFamilyOptions familyOptions = natives.track(new ColumnFamilyOptions());
       List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
       descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions));
-      RocksDbSchema.FAMILIES.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(name, familyOptions)));
+      // only the required families: a read-only open may leave families out, and older stores lack the newer ones
+      RocksDbSchema.REQUIRED_FAMILIES.forEach(name -> descriptors.add(new ColumnFamilyDescriptor(name,
+          familyOptions)));
       List<ColumnFamilyHandle> handles = new ArrayList<>();
       RocksDB db = natives.track(RocksDB.openReadOnly(options, directory.toString(), descriptors, handles));
       handles.forEach(natives::track);
@@ -363,7 +369,7 @@ final class RocksDbStore implements AutoCloseable {
     }
     Set<String> present = new HashSet<>();
     names.forEach(name -> present.add(new String(name, UTF_8)));
-    for (byte[] family : RocksDbSchema.FAMILIES) {
+    for (byte[] family : RocksDbSchema.REQUIRED_FAMILIES) {
       if (!present.contains(new String(family, UTF_8))) {
         throw new NotAStoreException(directory,
             "a RocksDB database without the column family " + new String(family, UTF_8));
@@ -421,6 +427,11 @@ final class RocksDbStore implements AutoCloseable {
     descriptors.add(new ColumnFamilyDescriptor(RocksDbSchema.HOSTS,
         familyOptions(natives, settings, cache, Optional.empty(), 4096)));
     descriptors.add(new ColumnFamilyDescriptor(RocksDbSchema.META,
+        familyOptions(natives, settings, cache, Optional.empty(), 4096)));
+    // digests: a point lookup per payload archived, most of them for payloads never seen
+    descriptors.add(new ColumnFamilyDescriptor(RocksDbSchema.DIGESTS,
+        familyOptions(natives, settings, cache, Optional.of(bloom), 4096)));
+    descriptors.add(new ColumnFamilyDescriptor(RocksDbSchema.BANDS,
         familyOptions(natives, settings, cache, Optional.empty(), 4096)));
     return descriptors;
   }

@@ -26,7 +26,9 @@ class JsonLinesWriterTest {
     CrawlUrl seed = CrawlUrl.seed("http://example.org/", host);
     CrawlUrl child = CrawlUrl.discovered("http://example.org/a", host, seed);
     CrawlRecord ok = CrawlRecord.builder(child).status(200).contentType("text/html").bytes(1234).fetchMillis(12)
-        .title("A \"quoted\"\ntitle").outlinks(7).fetchedAt(Instant.parse("2026-11-25T10:00:00Z")).attempts(1).build();
+        .title("A \"quoted\"\ntitle").outlinks(7).fetchedAt(Instant.parse("2026-11-25T10:00:00Z")).attempts(1)
+        .contentDigest("sha1:AAAA").simhash(0x0123456789abcdefL).nearDuplicateOf("http://example.org/b")
+        .text("# A title\n\nSome text.").build();
     CrawlRecord failed = CrawlRecord.builder(seed).error(ErrorKind.RESPONSE_TIMEOUT, "no response in 30 s").build();
     Path file = directory.resolve("nested/out.jsonl");
     try (JsonLinesWriter writer = JsonLinesWriter.create(file)) {
@@ -38,8 +40,12 @@ class JsonLinesWriterTest {
     ObjectMapper json = new ObjectMapper();
     JsonNode first = json.readTree(lines.get(0));
     assertEquals(List.of("url", "final_url", "status", "content_type", "bytes", "fetch_ms", "depth", "parent", "title",
-        "outlinks", "fetched_at", "error", "redirects", "truncated", "noindex", "nofollow", "attempts", "location"),
-        iterable(first.fieldNames()));
+        "outlinks", "fetched_at", "error", "redirects", "truncated", "noindex", "nofollow", "attempts", "location",
+        "content_digest", "simhash", "near_duplicate_of", "text"), iterable(first.fieldNames()));
+    assertEquals("sha1:AAAA", first.get("content_digest").asText());
+    assertEquals("0123456789abcdef", first.get("simhash").asText());
+    assertEquals("http://example.org/b", first.get("near_duplicate_of").asText());
+    assertEquals("# A title\n\nSome text.", first.get("text").asText());
     assertEquals("http://example.org/a", first.get("url").asText());
     assertEquals(200, first.get("status").asInt());
     assertEquals(1, first.get("depth").asInt());
@@ -52,6 +58,8 @@ class JsonLinesWriterTest {
     assertTrue(second.get("parent").isNull());
     assertEquals("RESPONSE_TIMEOUT", second.get("error").get("kind").asText());
     assertEquals("no response in 30 s", second.get("error").get("message").asText());
+    assertTrue(second.get("content_digest").isNull() && second.get("simhash").isNull());
+    assertTrue(second.get("text") == null, "no text field when no text was extracted");
   }
 
   @Test
