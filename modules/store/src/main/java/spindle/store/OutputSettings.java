@@ -38,9 +38,9 @@ public record OutputSettings(Path path, int batchSize, Duration flushInterval, T
     }
   }
 
-  /** Records without text, with SimHashes: the defaults for what records carry. */
+  /** Records without text or SimHashes: the defaults for what records carry. */
   public OutputSettings(Path path, int batchSize, Duration flushInterval) {
-    this(path, batchSize, flushInterval, Text.OFF, true);
+    this(path, batchSize, flushInterval, Text.OFF, false);
   }
 
   /** Reads {@code spindle.output} from a resolved configuration that includes the reference defaults. */

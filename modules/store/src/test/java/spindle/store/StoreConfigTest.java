@@ -45,12 +45,12 @@ class StoreConfigTest {
           max-write-buffers = 3, write-buffer-total-size = 4MiB, sync-writes = on, lease-timeout = 30s
           seen-cache-entries = 0, background-jobs = 4
           postgres { url = "jdbc:postgresql://127.0.0.1:5433/crawls", user = u, password = p, pool-size = 3 } }
-        spindle.output { path = records.jsonl, batch-size = 10, flush-interval = 1s }""");
+        spindle.output { path = records.jsonl, batch-size = 10, flush-interval = 1s, text = markdown, simhash = on }""");
     assertEquals(new StoreConfig(StoreConfig.Backend.POSTGRES, Path.of("/var/spindle"),
         new StoreSettings(8L << 20, 2L << 20, 3, 4L << 20, true, Duration.ofSeconds(30), 4, 0),
         new PostgresSettings("jdbc:postgresql://127.0.0.1:5433/crawls", "u", "p", 3)), StoreConfig.fromConfig(root));
-    assertEquals(new OutputSettings(Path.of("records.jsonl"), 10, Duration.ofSeconds(1)),
-        OutputSettings.fromConfig(root));
+    assertEquals(new OutputSettings(Path.of("records.jsonl"), 10, Duration.ofSeconds(1), OutputSettings.Text.MARKDOWN,
+        true), OutputSettings.fromConfig(root));
     assertEquals(StoreConfig.Backend.MEMORY, StoreConfig.fromConfig(root("spindle.store.backend = memory")).backend());
   }
 
