@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -28,6 +29,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.HttpsConnectionContext;
 import org.apache.pekko.http.javadsl.coding.Coder;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -225,6 +227,19 @@ public final class HttpFetcher implements PageFetcher {
             ErrorKind.DECODING_ERROR, "unsupported Content-Encoding " + encoding, millisSince(start)));
       }
     }
+    long expected = decoded == response ? response.entity().getContentLengthOption().orElse(-1L) : -1L;
+    return readEntity(url, status, headers, response, decoded.entity(), expected, maxBodyBytes, start,
+        (body, cut) -> FetchResult.response(url, status, headers, body, cut, maxBodyBytes, millisSince(start)));
+  }
+
+  /**
+   * Reads {@code entity} (of {@code response}) within what is left of the total timeout, cut at {@code maxBodyBytes}
+   * (the chunk that crosses the limit is kept and cut, then upstream is cancelled), and hands the bytes and whether
+   * they were cut to {@code done}; a failure or the timeout is a body-failed result.
+   */
+  private CompletionStage<FetchResult> readEntity(String url, int status, FetchResult.Headers headers,
+      HttpResponse response, HttpEntity entity, long expected, long maxBodyBytes, long start,
+      BiFunction<byte[], Boolean, FetchResult> done) {
     long remainingNanos = settings.totalTimeout().toNanos() - (System.nanoTime() - start);
     if (remainingNanos <= 0) {
       response.discardEntityBytes(materializer);
@@ -232,9 +247,7 @@ public final class HttpFetcher implements PageFetcher {
           "fetch not complete within " + settings.totalTimeout().toMillis() + " ms", millisSince(start)));
     }
     long[] received = {0};
-    long expected = decoded == response ? response.entity().getContentLengthOption().orElse(-1L) : -1L;
-    return CompletionStages.onCompletingThread(decoded.entity().withoutSizeLimit().getDataBytes()
-        // inclusive: the chunk that crosses the limit is kept (and cut below), then upstream is cancelled
+    return CompletionStages.onCompletingThread(entity.withoutSizeLimit().getDataBytes()
         .takeWhile(chunk -> (received[0] += chunk.size()) <= maxBodyBytes, true)
         .completionTimeout(Duration.ofNanos(remainingNanos))
         .runWith(Sink.fold(new BodyBuffer(expected, maxBodyBytes), (body, chunk) -> body.append(chunk, maxBodyBytes)),
@@ -247,9 +260,7 @@ public final class HttpFetcher implements PageFetcher {
                 : classified.message();
             return FetchResult.bodyFailed(url, status, headers, classified.kind(), message, millisSince(start));
           }
-          boolean truncated = received[0] > maxBodyBytes;
-          return FetchResult.response(url, status, headers, body.toArray(), truncated, maxBodyBytes,
-              millisSince(start));
+          return done.apply(body.toArray(), received[0] > maxBodyBytes);
         });
   }
 
@@ -262,29 +273,10 @@ public final class HttpFetcher implements PageFetcher {
     int status = response.status().intValue();
     FetchResult.Headers headers = headersOf(response);
     Instant began = Instant.now();
-    long remainingNanos = settings.totalTimeout().toNanos() - (System.nanoTime() - start);
-    if (remainingNanos <= 0) {
-      response.discardEntityBytes(materializer);
-      return CompletableFuture.completedFuture(FetchResult.bodyFailed(url, status, headers, ErrorKind.TOTAL_TIMEOUT,
-          "fetch not complete within " + settings.totalTimeout().toMillis() + " ms", millisSince(start)));
-    }
-    long[] received = {0};
     long expected = response.entity().getContentLengthOption().orElse(-1L);
-    return CompletionStages.onCompletingThread(response.entity().withoutSizeLimit().getDataBytes()
-        .takeWhile(chunk -> (received[0] += chunk.size()) <= maxBodyBytes, true)
-        .completionTimeout(Duration.ofNanos(remainingNanos))
-        .runWith(Sink.fold(new BodyBuffer(expected, maxBodyBytes), (body, chunk) -> body.append(chunk, maxBodyBytes)),
-            materializer))
-        .handle((body, failure) -> {
-          if (failure != null) {
-            CrawlRecord.Failure classified = FailureClassifier.classify(failure);
-            String message = classified.kind() == ErrorKind.TOTAL_TIMEOUT
-                ? "fetch not complete within " + settings.totalTimeout().toMillis() + " ms"
-                : classified.message();
-            return FetchResult.bodyFailed(url, status, headers, classified.kind(), message, millisSince(start));
-          }
-          byte[] payload = body.toArray();
-          Exchange exchange = exchange(request, response, payload, received[0] > maxBodyBytes, began);
+    return readEntity(url, status, headers, response, response.entity(), expected, maxBodyBytes, start,
+        (payload, cut) -> {
+          Exchange exchange = exchange(request, response, payload, cut, began);
           String encoding = response.encoding().value().toLowerCase(Locale.ROOT);
           ContentDecoding.Decoded decoded;
           try {
@@ -293,7 +285,7 @@ public final class HttpFetcher implements PageFetcher {
             return FetchResult.bodyFailed(url, status, headers, ErrorKind.DECODING_ERROR, undecodable.getMessage(),
                 millisSince(start)).withExchange(exchange);
           }
-          boolean truncated = received[0] > maxBodyBytes || decoded.cut();
+          boolean truncated = cut || decoded.cut();
           return FetchResult.response(url, status, headers, decoded.bytes(), truncated, maxBodyBytes,
               millisSince(start)).withExchange(exchange);
         });
