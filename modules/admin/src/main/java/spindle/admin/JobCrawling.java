@@ -99,6 +99,20 @@ abstract class JobCrawling extends JobBehavior {
     return next.answer(change);
   }
 
+  /**
+   * Pauses or resumes the crawl ({@code command}), logs it as {@code done}, tells the cluster of an operator's change
+   * ({@code event}), and becomes {@code next}.
+   */
+  final Behavior<Job.Command> turn(Job.Change change, CrawlSupervisor.Command command, String done, JobEvent event,
+      JobCrawling next) {
+    live.supervisor().tell(command);
+    getContext().getLog().info("job {} job={}", done, id());
+    if (change.byOperator()) {
+      environment.dependencies().events().publish(event);
+    }
+    return become(next, change);
+  }
+
   /** Hands the seeds to the crawl, canonicalised; 400 naming the first that is not an absolute http(s) URL. */
   final Behavior<Job.Command> addSeeds(Job.AddSeeds add) {
     List<CrawlUrl> seeds = new ArrayList<>();
@@ -191,14 +205,8 @@ abstract class JobCrawling extends JobBehavior {
     @Override
     Behavior<Job.Command> onChange(Job.Change change) {
       return switch (change.action()) {
-        case PAUSE -> {
-          live.supervisor().tell(CrawlSupervisor.Pause.INSTANCE);
-          getContext().getLog().info("job paused job={}", id());
-          if (change.byOperator()) {
-            environment.dependencies().events().publish(new JobEvent.Paused(id()));
-          }
-          yield become(new Paused(getContext(), environment, live, progress), change);
-        }
+        case PAUSE -> turn(change, CrawlSupervisor.Pause.INSTANCE, "paused", new JobEvent.Paused(id()),
+            new Paused(getContext(), environment, live, progress));
         case RESUME -> answer(change);
         case STOP -> stoppedByRequest(this, change);
       };
@@ -240,14 +248,8 @@ abstract class JobCrawling extends JobBehavior {
     Behavior<Job.Command> onChange(Job.Change change) {
       return switch (change.action()) {
         case PAUSE -> answer(change);
-        case RESUME -> {
-          live.supervisor().tell(CrawlSupervisor.Resume.INSTANCE);
-          getContext().getLog().info("job resumed job={}", id());
-          if (change.byOperator()) {
-            environment.dependencies().events().publish(new JobEvent.Resumed(id()));
-          }
-          yield become(new Running(getContext(), environment, live, progress), change);
-        }
+        case RESUME -> turn(change, CrawlSupervisor.Resume.INSTANCE, "resumed", new JobEvent.Resumed(id()),
+            new Running(getContext(), environment, live, progress));
         case STOP -> stoppedByRequest(this, change);
       };
     }
