@@ -160,6 +160,12 @@ final class HostQueueData {
     }
   }
 
+  /** Cancels the delay and idle timers: a queue winding down waits for nothing but what it has in flight. */
+  void stopWaiting() {
+    timers.cancel(HostQueue.DelayElapsed.INSTANCE);
+    timers.cancel(HostQueue.IdleTimeout.INSTANCE);
+  }
+
   /** Takes back the offers no fetcher has started: the broker answers each with {@link HostQueue.Undeliverable}. */
   void withdrawOffers() {
     deps.broker().tell(new WorkBroker.Withdraw(context.getSelf()));

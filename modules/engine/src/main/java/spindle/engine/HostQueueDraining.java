@@ -20,8 +20,7 @@ final class HostQueueDraining extends HostQueueState {
 
   /** Starts draining, with robots.txt state {@code robots}. */
   static HostQueueDraining enter(HostQueueData data, RobotsState robots) {
-    data.timers.cancel(HostQueue.DelayElapsed.INSTANCE);
-    data.timers.cancel(HostQueue.IdleTimeout.INSTANCE);
+    data.stopWaiting();
     return new HostQueueDraining(data, robots);
   }
 

@@ -21,8 +21,7 @@ final class HostQueueRetiring extends HostQueueState {
 
   /** Starts retiring, with robots.txt state {@code robots}. */
   static HostQueueRetiring enter(HostQueueData data, RobotsState robots) {
-    data.timers.cancel(HostQueue.DelayElapsed.INSTANCE);
-    data.timers.cancel(HostQueue.IdleTimeout.INSTANCE);
+    data.stopWaiting();
     return new HostQueueRetiring(data, robots);
   }
 

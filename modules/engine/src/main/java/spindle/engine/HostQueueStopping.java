@@ -33,8 +33,7 @@ final class HostQueueStopping extends HostQueueState {
 
   /** Starts stopping, with robots.txt state {@code robots}. */
   static HostQueueStopping enter(HostQueueData data, RobotsState robots, Ending ending) {
-    data.timers.cancel(HostQueue.DelayElapsed.INSTANCE);
-    data.timers.cancel(HostQueue.IdleTimeout.INSTANCE);
+    data.stopWaiting();
     data.withdrawOffers(); // they come back as Undeliverable: in the window again, given back when it stops
     return new HostQueueStopping(data, robots, ending);
   }
