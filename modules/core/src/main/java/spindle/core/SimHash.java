@@ -17,41 +17,115 @@ public final class SimHash {
   private static final int SHINGLE = 2;
   private static final long FNV_OFFSET = 0xcbf29ce484222325L;
   private static final long FNV_PRIME = 0x100000001b3L;
+  /** Each ASCII character as it counts in a word: letters lowercased, digits as they are, 0 for a separator. */
+  private static final char[] ASCII_WORD = new char[128];
+
+  static {
+    for (char c = '0'; c <= '9'; c++) {
+      ASCII_WORD[c] = c;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      ASCII_WORD[c] = c;
+      ASCII_WORD[Character.toUpperCase(c)] = c;
+    }
+  }
 
   private SimHash() {}
 
   /** The fingerprint of {@code text}; 0 for a text without words. */
   public static long of(CharSequence text) {
-    int[] weights = new int[64];
-    long[] window = new long[SHINGLE]; // the hashes of the last words, a ring
-    int words = 0;
-    long word = FNV_OFFSET;
-    boolean inWord = false;
-    for (int i = 0, n = text.length(); i <= n; i++) {
-      char c = i < n ? text.charAt(i) : ' ';
-      if (Character.isLetterOrDigit(c)) {
-        word = (word ^ Character.toLowerCase(c)) * FNV_PRIME;
-        inWord = true;
-      } else if (inWord) {
+    return new Builder().add(text).fingerprint();
+  }
+
+  /**
+   * A fingerprint taken a piece of text at a time, as a document's text nodes are walked, without joining them into
+   * one string: pieces added one after another read as one text ("foo" then "bar" is the word "foobar"), and
+   * {@link #boundary()} ends the current word where a block element separates two pieces. For a text added in one
+   * piece the fingerprint is {@link #of}'s. Not thread-safe.
+   */
+  public static final class Builder {
+    /** Eight lanes of eight byte-wide counters: byte {@code j} of lane {@code k} counts the features with bit 8j+k. */
+    private final long[] lanes = new long[8];
+    private final int[] ones = new int[64];
+    private int inLanes;
+    private int features;
+    private final long[] window = new long[SHINGLE]; // the hashes of the last words, a ring
+    private int words;
+    private long word = FNV_OFFSET;
+    private boolean inWord;
+
+    /** Adds {@code text}, continuing the word the previous piece ended in. */
+    public Builder add(CharSequence text) {
+      for (int i = 0, n = text.length(); i < n; i++) {
+        char c = text.charAt(i);
+        if (c < 128) {
+          char letter = ASCII_WORD[c];
+          if (letter != 0) {
+            word = (word ^ letter) * FNV_PRIME;
+            inWord = true;
+          } else {
+            boundary();
+          }
+        } else if (Character.isLetterOrDigit(c)) {
+          word = (word ^ Character.toLowerCase(c)) * FNV_PRIME;
+          inWord = true;
+        } else {
+          boundary();
+        }
+      }
+      return this;
+    }
+
+    /** Ends the current word, if any. */
+    public Builder boundary() {
+      if (inWord) {
         window[words % SHINGLE] = mix(word);
         words++;
         if (words >= SHINGLE) {
-          add(weights, shingle(window, words));
+          feature(shingle(window, words));
         }
         word = FNV_OFFSET;
         inWord = false;
       }
+      return this;
     }
-    if (words > 0 && words < SHINGLE) { // a short text: its words as one feature
-      add(weights, shingle(window, words));
+
+    /** The fingerprint of everything added; 0 when it held no word. */
+    public long fingerprint() {
+      boundary();
+      if (words > 0 && words < SHINGLE) { // a short text: its words as one feature
+        feature(shingle(window, words));
+      }
+      flush();
+      long fingerprint = 0;
+      for (int bit = 0; bit < 64; bit++) {
+        if (2 * ones[bit] > features) { // more features with the bit than without
+          fingerprint |= 1L << bit;
+        }
+      }
+      return fingerprint;
     }
-    long fingerprint = 0;
-    for (int bit = 0; bit < 64; bit++) {
-      if (weights[bit] > 0) {
-        fingerprint |= 1L << bit;
+
+    private void feature(long feature) {
+      for (int k = 0; k < 8; k++) {
+        lanes[k] += (feature >>> k) & 0x0101010101010101L;
+      }
+      features++;
+      if (++inLanes == 255) { // a byte counter holds at most 255
+        flush();
       }
     }
-    return fingerprint;
+
+    private void flush() {
+      for (int k = 0; k < 8; k++) {
+        long lane = lanes[k];
+        for (int j = 0; j < 8; j++) {
+          ones[8 * j + k] += (int) ((lane >>> (8 * j)) & 0xff);
+        }
+        lanes[k] = 0;
+      }
+      inLanes = 0;
+    }
   }
 
   /** The number of bits in which {@code a} and {@code b} differ. */
@@ -77,12 +151,6 @@ public final class SimHash {
       hash = mix(hash * 31 + window[(words - k) % SHINGLE]);
     }
     return hash;
-  }
-
-  private static void add(int[] weights, long feature) {
-    for (int bit = 0; bit < 64; bit++) {
-      weights[bit] += ((feature >>> bit) & 1) == 1 ? 1 : -1;
-    }
   }
 
   /** A 64-bit finaliser (MurmurHash3's fmix64): spreads FNV's weak low bits over the whole word. */

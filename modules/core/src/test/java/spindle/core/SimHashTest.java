@@ -65,4 +65,19 @@ class SimHashTest {
     assertEquals(fingerprint, SimHash.parseHex(SimHash.hex(fingerprint)));
     assertEquals("000000000000000f", SimHash.hex(15));
   }
+
+  @Test
+  void aTextTakenInPiecesHasTheFingerprintOfTheWholeAndABoundarySplitsAWord() {
+    String text = String.join(" ", words(7, 2000)) + " Ünïcode Wörds, DIGITS 2026 and 1,000 more";
+    SimHash.Builder pieces = new SimHash.Builder();
+    for (int from = 0; from < text.length(); from += 7) { // cuts fall inside words and between them
+      pieces.add(text.substring(from, Math.min(text.length(), from + 7)));
+    }
+    assertEquals(SimHash.of(text), pieces.fingerprint());
+    assertEquals(SimHash.of("archive politeness robots"), new SimHash.Builder().add("archive polite").add("ness")
+        .add(" robots").fingerprint());
+    assertEquals(SimHash.of("archive polite ness robots"), new SimHash.Builder().add("archive polite").boundary()
+        .add("ness robots").fingerprint());
+    assertEquals(0, new SimHash.Builder().add(" ,;- ").fingerprint());
+  }
 }

@@ -8,8 +8,10 @@ import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -18,6 +20,7 @@ import org.jsoup.internal.StringUtil;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.jsoup.nodes.Node;
+import org.jsoup.nodes.TextNode;
 import org.jsoup.select.NodeTraversor;
 import org.jsoup.select.NodeVisitor;
 import spindle.core.HostKey;
@@ -124,7 +127,8 @@ public final class PageParser {
    */
   private ParsedPage extract(Document document, SourceText source, Charset encoding,
       RobotsDirectives headerDirectives, String pageUrl) {
-    PageElements elements = PageElements.of(document);
+    SimHash.Builder words = simhash ? new SimHash.Builder() : null;
+    PageElements elements = PageElements.of(document, words, source);
     RobotsDirectives directives = headerDirectives;
     if (settings.honourMetaRobots()) {
       for (Element meta : elements.metas) {
@@ -143,10 +147,8 @@ public final class PageParser {
     if (elements.title != null) {
       title = title(StringUtil.normaliseWhitespace(source.restore(elements.title.wholeText())).strip());
     }
-    // the SimHash of the whole text, read before Readability rewrites the document for the main content
-    OptionalLong fingerprint = simhash ? OptionalLong.of(SimHash.of(source.restore(document.text())))
-        : OptionalLong.empty();
-    Optional<String> text = texts.extract(document, pageUrl, textFormat).map(source::restore);
+    OptionalLong fingerprint = words != null ? OptionalLong.of(words.fingerprint()) : OptionalLong.empty();
+    Optional<String> text = texts.extract(document, textFormat, links.resolvedHrefs).map(source::restore);
     return new ParsedPage(title, links.followable, links.found, directives.noindex(), directives.nofollow(), true,
         Optional.ofNullable(links.refresh), fingerprint, text);
   }
@@ -158,6 +160,8 @@ public final class PageParser {
     private final SourceText source;
     private final Set<String> seen = new HashSet<>();
     final List<PageLink> followable = new ArrayList<>();
+    /** Each link element's URL resolved against the base, for the text's links; null when no text is wanted. */
+    final Map<Element, String> resolvedHrefs;
     int found;
     PageRefresh refresh;
     private boolean refreshDeclared;
@@ -165,6 +169,7 @@ public final class PageParser {
     Links(SourceText source, Charset encoding) {
       this.source = source;
       this.queryEncoding = encoding.equals(StandardCharsets.UTF_8) ? null : encoding;
+      this.resolvedHrefs = textFormat == TextExtractor.Format.OFF ? null : new IdentityHashMap<>();
     }
 
     void collect(PageElements elements, WebUrl page, boolean nofollow) {
@@ -178,7 +183,11 @@ public final class PageParser {
         } else {
           String raw = source.restore(tag.equals("frame") || tag.equals("iframe") ? element.attr("src")
               : element.attr("href"));
-          canonical = resolve(raw, base).flatMap(normalizer::normalize);
+          Optional<WebUrl> resolved = resolve(raw, base);
+          if (resolvedHrefs != null && resolved.isPresent()) {
+            resolvedHrefs.put(element, resolved.get().href());
+          }
+          canonical = resolved.flatMap(normalizer::normalize);
           relNofollow = settings.honourNofollow() && !tag.equals("link") && hasRel(element, "nofollow");
         }
         if (canonical.isEmpty() || !seen.add(canonical.get().href())) {
@@ -251,17 +260,43 @@ public final class PageParser {
     final List<Element> metas = new ArrayList<>(4);
     Element base;
     Element title;
+    /** The SimHash of the page's text as the walk reads it, or null when none is wanted. */
+    private final SimHash.Builder simhash;
+    private final SourceText source;
 
-    static PageElements of(Document document) {
-      PageElements elements = new PageElements();
+    private PageElements(SimHash.Builder simhash, SourceText source) {
+      this.simhash = simhash;
+      this.source = source;
+    }
+
+    /**
+     * The elements of {@code document}; with {@code simhash}, the walk also feeds it the document's text (restored
+     * through {@code source}) as {@code document.text()} reads it, words ending where block elements do, without
+     * joining the text into one string.
+     */
+    static PageElements of(Document document, SimHash.Builder simhash, SourceText source) {
+      PageElements elements = new PageElements(simhash, source);
       NodeTraversor.traverse(elements, document);
       return elements;
     }
 
     @Override
+    public void tail(Node node, int depth) {
+      if (simhash != null && node instanceof Element element && element.isBlock()) {
+        simhash.boundary();
+      }
+    }
+
+    @Override
     public void head(Node node, int depth) {
       if (!(node instanceof Element element)) {
+        if (simhash != null && node instanceof TextNode text) {
+          simhash.add(source.restore(text.getWholeText()));
+        }
         return;
+      }
+      if (simhash != null && (element.isBlock() || element.normalName().equals("br"))) {
+        simhash.boundary();
       }
       switch (element.normalName()) {
         case "a", "area" -> {

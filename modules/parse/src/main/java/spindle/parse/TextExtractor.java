@@ -1,21 +1,18 @@
 package spindle.parse;
 
-import com.vladsch.flexmark.html2md.converter.FlexmarkHtmlConverter;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import net.dankito.readability4j.Article;
-import net.dankito.readability4j.Readability4J;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 
 /**
- * The main content of an HTML page, as Markdown or plain text, from the document the parser already holds: Mozilla's
- * Readability (the Firefox reader view's algorithm, in Readability4J's port) finds the article and drops navigation,
- * footers, scripts and the like; flexmark's HTML-to-Markdown converter writes the article as Markdown. Neither
- * parses the page again: both work on jsoup nodes.
+ * The main content of an HTML page, as Markdown or plain text, from the document the parser already holds: {@link
+ * MainContent} finds the article the way Mozilla's Readability (the Firefox reader view) scores it and leaves out
+ * navigation, footers, scripts and the like; {@link MarkdownWriter} writes it. Neither parses the page again nor
+ * changes the document, and together they cost about one jsoup parse per page.
  *
- * <p>Readability rewrites the document it is given, so call it last, after everything else was read from it.
- * Thread-safe: one instance serves every parse thread.
+ * <p>Thread-safe: one instance serves every parse thread.
  */
 public final class TextExtractor {
   /** What {@code spindle.output.text} asks for. */
@@ -28,55 +25,27 @@ public final class TextExtractor {
     MARKDOWN
   }
 
-  private static final Pattern BLANK_LINES = Pattern.compile("\n[ \t]*(\n[ \t]*)+");
-  private static final Pattern SPACES = Pattern.compile("[ \t\u00a0]+");
-
-  private final FlexmarkHtmlConverter markdown = FlexmarkHtmlConverter.builder().build();
+  /**
+   * The main content of {@code document} in {@code format}, links made absolute against the document's base URL;
+   * empty when the format is {@link Format#OFF} or the page has no text.
+   */
+  public Optional<String> extract(Document document, Format format) {
+    return extract(document, format, null);
+  }
 
   /**
-   * The main content of {@code document} (fetched from {@code pageUrl}) in {@code format}; empty when the format is
-   * {@link Format#OFF} or Readability finds no content. Readability's own failures on odd documents give empty too:
-   * a page's text is never worth its record.
+   * {@link #extract(Document, Format)} with the URLs of the page's links resolved already, by link element (the
+   * parser resolves them for the crawl); a link not among them is resolved here. {@code resolvedLinks} may be null.
    */
-  public Optional<String> extract(Document document, String pageUrl, Format format) {
+  public Optional<String> extract(Document document, Format format, Map<Element, String> resolvedLinks) {
     if (format == Format.OFF) {
       return Optional.empty();
     }
-    Article article;
-    try {
-      article = new Readability4J(pageUrl, document).parse();
-    } catch (RuntimeException unexpected) { // a bug of the port on some document: no text rather than no record
+    List<Element> content = MainContent.of(document);
+    if (content.isEmpty()) {
       return Optional.empty();
     }
-    Element content = article.getArticleContent();
-    if (content == null) {
-      return Optional.empty();
-    }
-    String text = format == Format.MARKDOWN ? markdown(content, pageUrl) : plain(content);
+    String text = MarkdownWriter.write(content, format == Format.MARKDOWN, resolvedLinks);
     return text.isBlank() ? Optional.empty() : Optional.of(text);
-  }
-
-  private String markdown(Element content, String pageUrl) {
-    // the converter looks at a node's parent and siblings: give the detached article a document of its own
-    Document shell = Document.createShell(pageUrl);
-    shell.body().appendChild(content);
-    return BLANK_LINES.matcher(markdown.convert(shell.body())).replaceAll("\n\n").strip();
-  }
-
-  private static String plain(Element content) {
-    StringBuilder text = new StringBuilder();
-    for (Element block : content.select("h1, h2, h3, h4, h5, h6, p, li, pre, blockquote, td, th, dt, dd")) {
-      if (block.select("p, li, pre, blockquote").size() > (block.is("p, li, pre, blockquote") ? 1 : 0)) {
-        continue; // a container of other blocks: its children speak for it
-      }
-      String line = SPACES.matcher(block.text()).replaceAll(" ").strip();
-      if (!line.isEmpty()) {
-        text.append(line).append("\n\n");
-      }
-    }
-    if (text.length() == 0) {
-      text.append(SPACES.matcher(content.text()).replaceAll(" ").strip());
-    }
-    return text.toString().strip();
   }
 }

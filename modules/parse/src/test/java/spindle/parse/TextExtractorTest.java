@@ -31,7 +31,7 @@ class TextExtractorTest {
 
   @Test
   void markdownHoldsTheArticleWithItsStructureAndNoNavigationFooterOrScripts() {
-    String markdown = extractor.extract(Jsoup.parse(page(), PAGE), PAGE, TextExtractor.Format.MARKDOWN).orElseThrow();
+    String markdown = extractor.extract(Jsoup.parse(page(), PAGE), TextExtractor.Format.MARKDOWN).orElseThrow();
     assertTrue(markdown.contains("Politeness means one request at a time per host"), markdown);
     assertTrue(markdown.contains("Delays\n------") || markdown.contains("## Delays"), markdown);
     assertTrue(markdown.contains("[the robots page](http://example.org/robots)"), markdown);
@@ -45,7 +45,7 @@ class TextExtractorTest {
 
   @Test
   void plainTextHoldsTheParagraphsWithoutMarkup() {
-    String text = extractor.extract(Jsoup.parse(page(), PAGE), PAGE, TextExtractor.Format.TEXT).orElseThrow();
+    String text = extractor.extract(Jsoup.parse(page(), PAGE), TextExtractor.Format.TEXT).orElseThrow();
     assertTrue(text.contains("See the robots page and obey it."), text);
     assertTrue(text.contains("\n\nDelays\n\n"), text);
     assertFalse(text.contains("**") || text.contains("]("), text);
@@ -54,8 +54,8 @@ class TextExtractorTest {
 
   @Test
   void offGivesNothingAndAPageWithoutContentGivesNothing() {
-    assertEquals(Optional.empty(), extractor.extract(Jsoup.parse(page(), PAGE), PAGE, TextExtractor.Format.OFF));
-    assertEquals(Optional.empty(), extractor.extract(Jsoup.parse("<html><body></body></html>", PAGE), PAGE,
+    assertEquals(Optional.empty(), extractor.extract(Jsoup.parse(page(), PAGE), TextExtractor.Format.OFF));
+    assertEquals(Optional.empty(), extractor.extract(Jsoup.parse("<html><body></body></html>", PAGE),
         TextExtractor.Format.MARKDOWN));
   }
 
@@ -74,5 +74,52 @@ class TextExtractorTest {
     assertTrue(neither.simhash().isEmpty());
     assertTrue(neither.text().isEmpty());
     assertEquals(both.links(), neither.links());
+  }
+
+  /** A blog's layout of divs, with no article or main element: the post's body wins over sidebar and comments. */
+  @Test
+  void onAPageOfDivsThePostsBodyIsFoundAndTheSidebarCommentsAndMenusAreNot() {
+    String paragraph = "<p>" + ARTICLE_WORDS.repeat(3) + "</p>";
+    String html = "<html><body><div id=wrapper>"
+        + "<div class=menu><a href='/a'>Archive page</a> <a href='/b'>Blogroll page</a></div>"
+        + "<div id=columns><div class='post-body entry'><h2>Queues</h2>" + paragraph.repeat(4) + "</div>"
+        + "<div class=sidebar><h3>Popular</h3><p>Sidebar teaser, with a comma, that is long enough to count.</p>"
+        + "<ul><li><a href='/x'>Popular post one</a></li><li><a href='/y'>Popular post two</a></li></ul></div>"
+        + "</div><div id=comments><p>First comment, which says little, but at length enough to be scored.</p></div>"
+        + "<div hidden><p>Hidden paragraph that a reader never sees, long enough to be scored too.</p></div>"
+        + "</div></body></html>";
+    String markdown = extractor.extract(Jsoup.parse(html, PAGE), TextExtractor.Format.MARKDOWN).orElseThrow();
+    assertTrue(markdown.startsWith("## Queues\n\nPoliteness means"), markdown);
+    assertEquals(4, markdown.split("\n\n").length - 1, "the heading and four paragraphs:\n" + markdown);
+    for (String boilerplate : new String[] {"Archive page", "Sidebar teaser", "Popular post", "First comment",
+        "Hidden paragraph"}) {
+      assertFalse(markdown.contains(boilerplate), boilerplate + " in:\n" + markdown);
+    }
+  }
+
+  @Test
+  void markdownWritesListsQuotesCodeTablesImagesAndEscapesWhatWouldReadAsMarkup() {
+    String html = "<html><head><base href='http://example.org/docs/'></head><body><article>"
+        + "<h1>Reference</h1><p>" + ARTICLE_WORDS.repeat(3) + "Stars like *this* and [brackets] stay text; "
+        + "snake_case stays; see <a href='keys.html'>the keys</a> and <code>spindle.warc.dir</code>.</p>"
+        + "<ol start=3><li>third<ul><li>nested <em>item</em></li></ul></li><li>fourth</li></ol>"
+        + "<blockquote><p>Quoted line one.</p><p>Quoted line two.</p></blockquote>"
+        + "<pre><code>crawl --warc out\n  --fresh</code></pre>"
+        + "<table><tr><th>key</th><th>default</th></tr><tr><td>delay</td><td>1s | 2s</td></tr></table>"
+        + "<p><img src='/img/a.png' alt='a chart'> <a href='javascript:void(0)'>Print</a> <b> </b></p>"
+        + "</article></body></html>";
+    String markdown = extractor.extract(Jsoup.parse(html, PAGE), TextExtractor.Format.MARKDOWN).orElseThrow();
+    for (String expected : new String[] {
+        "# Reference\n\n",
+        "Stars like \\*this\\* and \\[brackets\\] stay text; snake_case stays;",
+        "[the keys](http://example.org/docs/keys.html) and `spindle.warc.dir`.",
+        "3. third\n   * nested *item*\n4. fourth",
+        "> Quoted line one.\n>\n> Quoted line two.",
+        "```\ncrawl --warc out\n  --fresh\n```",
+        "| key | default |\n| --- | --- |\n| delay | 1s \\| 2s |",
+        "![a chart](http://example.org/img/a.png) Print"}) {
+      assertTrue(markdown.contains(expected), "expected " + expected + " in:\n" + markdown);
+    }
+    assertFalse(markdown.contains("javascript:") || markdown.contains("****"), markdown);
   }
 }
