@@ -163,6 +163,10 @@ public final class WarcArchive implements AutoCloseable {
             Files.deleteIfExists(indexOf(file));
           }
           serial = Math.max(serial, Math.min(number, committedSerial));
+          if (number < committedSerial) { // a file of an earlier run, complete: it counts in this crawl's figures
+            bytes += Files.size(file);
+            filesStarted++;
+          }
         }
       }
     }
@@ -179,6 +183,8 @@ public final class WarcArchive implements AutoCloseable {
     }
     serial = committedSerial;
     fileName = committed.file();
+    bytes += committed.offset();
+    filesStarted++;
     channel = FileChannel.open(file, StandardOpenOption.WRITE);
     channel.truncate(committed.offset());
     channel.position(committed.offset());
@@ -307,12 +313,12 @@ public final class WarcArchive implements AutoCloseable {
     return channel == null ? resumedFrom : new WarcPosition(fileName, channel.position(), index.position());
   }
 
-  /** Bytes of WARC records this archive wrote (this run). */
+  /** Bytes of this crawl's WARC files: those of earlier runs (up to the committed position) and this run's. */
   public long bytes() {
     return bytes;
   }
 
-  /** WARC files this archive started (this run). */
+  /** This crawl's WARC files: those of earlier runs that a resume kept, and the ones this run started. */
   public int filesStarted() {
     return filesStarted;
   }

@@ -209,7 +209,10 @@ class WarcArchiveTest {
 
     try (WarcArchive resumed = WarcArchive.open(settings(1 << 30), committed, CLOCK)) {
       assertEquals(committed, resumed.position());
+      assertEquals(committed.offset(), resumed.bytes(), "the job's figures count what earlier runs kept");
+      assertEquals(1, resumed.filesStarted());
       resumed.archive(capture("http://127.0.0.2/4", "four"), Optional.empty());
+      assertEquals(Files.size(warc), resumed.bytes());
     }
     assertEquals(List.of(warc), warcFiles(), "a resumed archive goes on in its file");
     List<Read> records = records(warc);
@@ -234,6 +237,7 @@ class WarcArchiveTest {
     try (WarcArchive resumed = WarcArchive.open(settings(1), committed, CLOCK)) {
       assertEquals(1, warcFiles().size());
       resumed.archive(capture("http://127.0.0.2/2", "two"), Optional.empty());
+      assertEquals(2, resumed.filesStarted());
     }
     List<Path> files = warcFiles();
     assertEquals(2, files.size());
