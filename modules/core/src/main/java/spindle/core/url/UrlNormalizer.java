@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Maps a parsed URL to the crawler's canonical form, so that equivalent links are fetched and stored once.
@@ -31,6 +32,11 @@ public final class UrlNormalizer {
   private static final long C2 = 0x4cf5ad432745937fL;
 
   private final List<Pattern> stripPatterns;
+  /**
+   * The strip patterns as one alternation, one match per query parameter instead of one per pattern; null when
+   * there are none, or when one was compiled with flags (the configured ones never are: they carry inline flags).
+   */
+  private final Pattern stripped;
 
   /**
    * Creates a normalizer.
@@ -39,6 +45,9 @@ public final class UrlNormalizer {
    */
   public UrlNormalizer(NormalizationSettings settings) {
     this.stripPatterns = Objects.requireNonNull(settings, "settings").stripQueryParameters();
+    this.stripped = stripPatterns.isEmpty() || stripPatterns.stream().anyMatch(pattern -> pattern.flags() != 0)
+        ? null : Pattern.compile(stripPatterns.stream().map(pattern -> "(?:" + pattern.pattern() + ")")
+            .collect(Collectors.joining("|")));
   }
 
   /** The result of {@link #canonicalize(WebUrl)}. */
@@ -250,6 +259,9 @@ public final class UrlNormalizer {
   }
 
   private boolean isStripped(CharSequence name) {
+    if (stripped != null) {
+      return stripped.matcher(name).matches();
+    }
     for (Pattern pattern : stripPatterns) {
       if (pattern.matcher(name).matches()) {
         return true;
