@@ -12,12 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import spindle.core.FileProblems;
 import spindle.engine.CrawlSettings;
 import spindle.store.CaptureIndex;
 import spindle.store.Frontier;
+import spindle.store.PostgresFrontier;
 import spindle.store.RocksDbFrontier;
 import spindle.store.warc.WarcArchive;
 import spindle.store.warc.WarcPosition;
@@ -28,6 +31,9 @@ import spindle.store.warc.WarcSettings;
  * store agree: a resumed crawl cuts the files back to the position the store committed (its capture index), and goes
  * on writing there. Files of the job's prefix that the job did not write are never touched: a run that would delete
  * or append to them is refused, naming the key, before anything is created. {@code --fresh} deletes the job's files.
+ *
+ * <p>On a cluster, each node writes files of its own ({@link #nodePrefix}: a node cannot append to another's file)
+ * into the job's directory, at the position the shared store committed for that node; the same rules hold per node.
  */
 final class JobArchive {
   /** The store's record of the directory the job archives into, relative to the store directory. */
@@ -40,38 +46,73 @@ final class JobArchive {
   private JobArchive() {}
 
   /**
-   * The job's archive, or empty when {@code spindle.warc.dir} is empty. {@code store} is the job's durable store, or
-   * empty for an in-memory one (whose crawl always starts over). {@code fresh} tells the advice in messages whether
-   * the user can delete files with {@code --fresh}.
+   * How a durable store remembers which directory the archive is in, so that a run naming another one is refused.
+   *
+   * @param value what is recorded for the directory of this run
+   * @param recorded what the store recorded, if anything
+   * @param save records a value, before any file is written (a kill then leaves the files known as the job's)
+   * @param directory the directory a recorded value names, for messages
    */
-  static Optional<WarcArchive> open(CrawlSettings settings, Config config, Frontier frontier,
-      Optional<RocksDbFrontier> store, String startOver, boolean canFresh) {
+  record Recorded(String value, Optional<String> recorded, Consumer<String> save, Function<String, Path> directory) {}
+
+  /** A RocksDB store's record: the directory relative to the store's, so that the two can move together. */
+  static Recorded inStore(RocksDbFrontier store, Path directory) {
+    return new Recorded(JobPaths.relativeTo(store.directory(), directory), store.meta(WARC_DIRECTORY),
+        value -> store.putMeta(WARC_DIRECTORY, value), value -> store.directory().resolve(value).normalize());
+  }
+
+  /**
+   * A cluster node's record in the shared store: the absolute directory, under the node's name (each node has its
+   * files, and its working directory, of its own).
+   */
+  static Recorded ofNode(PostgresFrontier frontier, String node, Path directory) {
+    String key = WARC_DIRECTORY + "." + node;
+    return new Recorded(directory.toAbsolutePath().normalize().toString(), frontier.meta(key),
+        value -> frontier.putMeta(key, value), Path::of);
+  }
+
+  /**
+   * The prefix of a cluster node's files: the job's, a dash and the node's name ({@code spindle.cluster.node-name}),
+   * so the nodes of a job never write, cut or delete each other's files in a shared directory.
+   */
+  static String nodePrefix(String prefix, String node) {
+    return prefix + "-" + node;
+  }
+
+  /**
+   * The job's archive, or empty when {@code spindle.warc.dir} is empty, writing files named {@code prefix}-...
+   * ({@code spindle.warc.prefix}, or a cluster node's {@link #nodePrefix}). {@code record} is how the job's durable
+   * store records the directory, or empty for an in-memory store (whose crawl always starts over). {@code canFresh}
+   * tells the advice in messages whether the user can delete files with {@code --fresh}.
+   */
+  static Optional<WarcArchive> open(CrawlSettings settings, String prefix, Config config, Frontier frontier,
+      Optional<Recorded> record, String startOver, boolean canFresh) {
     WarcSettings warc = settings.warc();
     if (warc.directory().isEmpty()) {
       return Optional.empty();
     }
     Path directory = warc.directory().get();
     CaptureIndex index = frontier.captures().orElseThrow(() -> ConfigErrors.at(config, "spindle.warc.dir",
-        "WARC archives need spindle.store.backend rocksdb or memory"));
+        "this store keeps no index of captures, which WARC archives need"));
     WarcPosition committed = index.warcPosition();
-    Optional<String> key = store.map(durable -> JobPaths.relativeTo(durable.directory(), directory));
-    Optional<String> recorded = store.flatMap(durable -> durable.meta(WARC_DIRECTORY));
+    Optional<String> key = record.map(Recorded::value);
+    Optional<String> recorded = record.flatMap(Recorded::recorded);
     if (!committed.equals(WarcPosition.START)) {
       if (recorded.isPresent() && !recorded.equals(key)) {
         throw ConfigErrors.at(config, "spindle.warc.dir", "this job's WARC files are in "
-            + store.get().directory().resolve(recorded.get()).normalize() + "; set it back to that directory, or "
+            + record.get().directory().apply(recorded.get()) + "; set it back to that directory, or "
             + startOver.replaceFirst("^run again with ", ""));
       }
-      if (!committed.file().startsWith(warc.prefix() + "-")) {
+      if (!committed.file().startsWith(prefix + "-")) {
         throw ConfigErrors.at(config, "spindle.warc.prefix", "this job's WARC files are named like "
             + committed.file() + "; set it back to their prefix, or " + startOver.replaceFirst("^run again with ", ""));
       }
     } else if (!recorded.isPresent() || !recorded.equals(key)) {
-      refuseFilesOfAnotherCrawl(warc, config, canFresh);
+      refuseFilesOfAnotherCrawl(directory, prefix, config, canFresh);
     }
-    store.ifPresent(durable -> durable.putMeta(WARC_DIRECTORY, key.get())); // before any file: a kill leaves them ours
+    record.ifPresent(durable -> durable.save().accept(durable.value())); // before any file: a kill leaves them ours
     try {
-      return Optional.of(WarcArchive.open(new WarcArchive.Settings(directory, warc.prefix(), warc.maxFileSize(),
+      return Optional.of(WarcArchive.open(new WarcArchive.Settings(directory, prefix, warc.maxFileSize(),
           warc.compressionLevel(), warcinfo(settings, config)), committed, Clock.systemUTC()));
     } catch (IOException failed) {
       throw ConfigErrors.at(config, "spindle.warc.dir", "cannot open the WARC archive in " + directory + ": "
@@ -85,14 +126,17 @@ final class JobArchive {
    * the advice to delete them with {@code --fresh}.
    */
   static void refuseFilesOfAnotherCrawl(WarcSettings warc, Config config, boolean canFresh) {
-    if (warc.directory().isEmpty()) {
-      return;
+    if (warc.directory().isPresent()) {
+      refuseFilesOfAnotherCrawl(warc.directory().get(), warc.prefix(), config, canFresh);
     }
-    Path directory = warc.directory().get();
-    Optional<Path> foreign = filesOf(directory, warc.prefix()).stream().findFirst();
+  }
+
+  /** {@link #refuseFilesOfAnotherCrawl(WarcSettings, Config, boolean)} for files named {@code prefix}-... */
+  private static void refuseFilesOfAnotherCrawl(Path directory, String prefix, Config config, boolean canFresh) {
+    Optional<Path> foreign = filesOf(directory, prefix).stream().findFirst();
     if (foreign.isPresent()) {
       throw ConfigErrors.at(config, "spindle.warc.dir", directory + " holds WARC files of another crawl named "
-          + warc.prefix() + "-..., such as " + foreign.get().getFileName() + "; choose another directory or "
+          + prefix + "-..., such as " + foreign.get().getFileName() + "; choose another directory or "
           + "spindle.warc.prefix" + (canFresh ? ", or --fresh to delete them" : ""));
     }
   }

@@ -57,10 +57,6 @@ final class JobStore implements AutoCloseable {
     this.archive = archive;
   }
 
-  private JobStore(Frontier frontier, JsonLinesWriter writer, Optional<String> resumeNote) {
-    this(frontier, writer, resumeNote, Optional.empty());
-  }
-
   /** The WARC archive, at the position the store committed, when {@code spindle.warc.dir} is set. */
   Optional<WarcArchive> archive() {
     return archive;
@@ -128,8 +124,8 @@ final class JobStore implements AutoCloseable {
     }
     if (!durable) {
       MemoryFrontier memory = new MemoryFrontier(settings.limits(), UrlNormalizer::fingerprint);
-      Optional<WarcArchive> archive = JobArchive.open(settings, config, memory, Optional.empty(), startOver,
-          canFresh); // before the output exists: a refusal leaves nothing behind
+      Optional<WarcArchive> archive = JobArchive.open(settings, settings.warc().prefix(), config, memory,
+          Optional.empty(), startOver, canFresh); // before the output exists: a refusal leaves nothing behind
       return new JobStore(memory, create(config, output), Optional.empty(), archive);
     }
     RocksDbFrontier frontier;
@@ -168,8 +164,8 @@ final class JobStore implements AutoCloseable {
         frontier.putMeta(RocksDbFrontier.JOB_FINGERPRINT, fingerprint);
       }
       frontier.putMeta(OUTPUT_PATH, outputKey); // before the file exists: a kill in between leaves it ours
-      Optional<WarcArchive> archive = JobArchive.open(settings, config, frontier, Optional.of(frontier), startOver,
-          canFresh);
+      Optional<WarcArchive> archive = JobArchive.open(settings, settings.warc().prefix(), config, frontier,
+          settings.warc().directory().map(directory -> JobArchive.inStore(frontier, directory)), startOver, canFresh);
       try {
         if (counts.discovered() == 0) {
           return new JobStore(frontier, create(config, output), Optional.empty(), archive);
@@ -204,11 +200,16 @@ final class JobStore implements AutoCloseable {
    * Opens the job's share of a crawl that several nodes run together: the frontier in PostgreSQL
    * ({@code spindle.store.postgres}), which every node of the cluster opens, and this node's own output,
    * {@link #nodeOutput}. Like a RocksDB store, the frontier refuses to hold another crawl, and this node's output is
-   * cut back to the length this node last committed.
+   * cut back to the length this node last committed. With {@code spindle.warc.dir}, this node's WARC files
+   * ({@link JobArchive#nodePrefix}) go into that directory, opened at the position the store committed for this node,
+   * and refused, as on a single node, when the directory holds files of that prefix this node did not write.
    */
   static JobStore openShared(CrawlSettings settings, Config config, List<CrawlUrl> seeds, PrintWriter err,
       String startOver, String storeName, String node, String owner) throws IOException {
     Path output = nodeOutput(settings.output().path(), node);
+    if (settings.warc().directory().isPresent()) {
+      JobPaths.checkWarcDirectory(config, settings.warc().directory().get(), Optional.empty());
+    }
     PostgresSettings database = settings.store().postgres();
     PostgresFrontier frontier;
     try {
@@ -225,18 +226,28 @@ final class JobStore implements AutoCloseable {
             + settings.job().name() + " with other seeds or another scope; " + startOver
             + ", or give the job another spindle.job.name");
       }
-      if (stored.isEmpty()) {
-        frontier.putMeta(PostgresFrontier.JOB_FINGERPRINT, fingerprint);
+      Optional<WarcArchive> archive = JobArchive.open(settings, JobArchive.nodePrefix(settings.warc().prefix(), node),
+          config, frontier, settings.warc().directory().map(directory -> JobArchive.ofNode(frontier, node, directory)),
+          startOver, false); // before the job's fingerprint and the output: a refused new job leaves them unwritten
+      try {
+        if (stored.isEmpty()) {
+          frontier.putMeta(PostgresFrontier.JOB_FINGERPRINT, fingerprint);
+        }
+        FrontierCounts counts = frontier.counts();
+        if (counts.discovered() == 0 && frontier.committedOutputBytes() == 0) {
+          return new JobStore(frontier, create(config, output), Optional.empty(), archive);
+        }
+        String cut = alignNodeOutput(output, frontier.committedOutputBytes(), err);
+        String note = String.format(Locale.ROOT, "joining the crawl in %s as node %s: %,d URLs recorded, %,d queued, "
+            + "%,d leased by this node's previous run (back in their queues)%s", database.displayUrl(), node,
+            counts.finished(), counts.queued(), frontier.recoveredLeases(), cut);
+        return new JobStore(frontier, JsonLinesWriter.append(output), Optional.of(note), archive);
+      } catch (RuntimeException | IOException failed) {
+        if (archive.isPresent()) {
+          archive.get().close();
+        }
+        throw failed;
       }
-      FrontierCounts counts = frontier.counts();
-      if (counts.discovered() == 0 && frontier.committedOutputBytes() == 0) {
-        return new JobStore(frontier, create(config, output), Optional.empty());
-      }
-      String cut = alignNodeOutput(output, frontier.committedOutputBytes(), err);
-      String note = String.format(Locale.ROOT, "joining the crawl in %s as node %s: %,d URLs recorded, %,d queued, "
-          + "%,d leased by this node's previous run (back in their queues)%s", database.displayUrl(), node,
-          counts.finished(), counts.queued(), frontier.recoveredLeases(), cut);
-      return new JobStore(frontier, JsonLinesWriter.append(output), Optional.of(note));
     } catch (RuntimeException | IOException failed) {
       frontier.close();
       throw failed;

@@ -105,10 +105,6 @@ final class ServiceJobLauncher implements JobLauncher {
       if (cluster.isPresent() && demo.enabled()) {
         throw new JobRejected("spindle.demo-site: not available on a cluster node; crawl a site the nodes share");
       }
-      if (cluster.isPresent() && settings.warc().enabled()) {
-        throw new JobRejected("spindle.warc.dir: WARC archives are not yet written on a cluster node; leave it empty "
-            + "(or run the job on a single service or with spindle crawl)");
-      }
       if (cluster.isPresent() && settings.store().backend() != StoreConfig.Backend.POSTGRES) {
         throw new JobRejected("spindle.store.backend: must be \"postgres\" on a cluster node (the nodes share the "
             + "frontier), was \"" + settings.store().backend().name().toLowerCase(java.util.Locale.ROOT) + "\"");
@@ -274,9 +270,11 @@ final class ServiceJobLauncher implements JobLauncher {
         store.resumeNote().ifPresent(note -> LOG.info("job={} {}", name(), note));
         PostgresFrontier frontier = (PostgresFrontier) store.frontier();
         node.announce(name(), body.text(), body.syntax().name()); // the other nodes join it under this name
+        boolean archiving = store.archive().isPresent();
         return new PreparedJob(name(), settings, seeds, frontier, store.writer(),
-            system -> HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), store::close,
-            Optional.of(node.hosts(name(), frontier)));
+            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses)
+                : HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), store::close,
+            Optional.of(node.hosts(name(), frontier)), store.archive());
       } catch (UsageException invalid) {
         throw new JobRejected(invalid.getMessage());
       } catch (IOException | UncheckedIOException | spindle.store.StoreException failed) {

@@ -44,7 +44,8 @@ import spindle.store.TestPostgres;
  * Three {@code spindle serve --cluster} nodes, each a JVM of its own on its own loopback address (127.0.0.2, .3,
  * .4), share one crawl of a 50-host fixture web through the test PostgreSQL: the union of their outputs holds every
  * reachable URL, and the fixture's own log shows no request to a host sooner than the delay after the previous one
- * ended, whichever node sent them; also when a node is killed part-way, and when a node joins mid-crawl. The test
+ * ended, whichever node sent them; also when a node is killed part-way, and when a node joins mid-crawl; and with WARC
+ * archives, where two nodes write files of their own into one directory and a payload is one response. The test
  * PostgreSQL is {@link TestPostgres}'s (the configured server, the one at 127.0.0.1:5432, or one this JVM starts);
  * the nodes are given its URL and credentials.
  */
@@ -176,17 +177,81 @@ class ClusterCrawlTest {
     }
   }
 
+  @Test
+  void twoNodesSharingAWarcDirectoryWriteFilesOfTheirOwnAndEachPayloadOnce() throws Exception {
+    Path shared = Files.createDirectories(directory.resolve("shared")); // the output root of both nodes
+    Path warc = shared.resolve("warc");
+    int hosts = 8;
+    try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(hosts).pagesPerHost(4).seed(61)
+        .copies(true).robots(RobotsProfile.ALLOW_ALL).build())) {
+      for (int node = 1; node <= 2; node++) {
+        startNode(node, "--set", "spindle.admin.output-root=" + shared);
+      }
+      awaitMembers(nodes.get(0), 2);
+      // one host first, paused at once; the others once both nodes run the job, so that sharding gives each node
+      // some of them (a new shard goes to the node with fewest): the copies are then fetched on both nodes
+      List<String> seeds = web.seedUrls();
+      String allHosts = seeds.stream().map(seed -> "\"" + URI.create(seed).getAuthority() + "\"")
+          .collect(Collectors.joining(", "));
+      submit(nodes.get(0), web, DELAY, "spindle.job.seeds = [\"" + seeds.get(0) + "\"]\n"
+          + "spindle.scope.allowed-hosts = [" + allHosts + "]\n"
+          + "spindle.output.path = \"" + shared.resolve(job + ".jsonl") + "\"\n"
+          + "spindle.warc.dir = \"" + warc + "\"\n");
+      assertEquals(200, nodes.get(0).post("/api/jobs/" + job + "/pause").status());
+      awaitState(nodes, "paused");
+      String others = seeds.subList(1, seeds.size()).stream().map(seed -> "\"" + seed + "\"")
+          .collect(Collectors.joining(", "));
+      ChildService.Answer added = nodes.get(1).post("/api/jobs/" + job + "/seeds", "application/json",
+          "{\"seeds\": [" + others + "]}");
+      assertEquals(202, added.status(), added.body());
+      assertEquals(200, nodes.get(1).post("/api/jobs/" + job + "/resume").status());
+      awaitFinished(nodes);
+
+      List<WarcFiles.Capture> captures = WarcFiles.captures(warc);
+      Map<String, List<String>> types = new HashMap<>();
+      Map<String, Set<String>> nodesOf = new HashMap<>();
+      for (WarcFiles.Capture capture : captures) {
+        assertTrue(capture.file().matches(job + "-node[12]-\\d{17}-\\d{5}\\.warc\\.gz"), capture.file());
+        types.computeIfAbsent(capture.url(), url -> new ArrayList<>()).add(capture.type());
+        nodesOf.computeIfAbsent(capture.payloadDigest(), digest -> new TreeSet<>())
+            .add(capture.file().substring(job.length() + 1, job.length() + 6));
+      }
+      List<String> copies = new ArrayList<>();
+      for (int host = 0; host < hosts; host++) {
+        copies.addAll(types.getOrDefault(web.copyPageUrl(host), List.of()));
+      }
+      assertEquals(hosts, copies.size(), "one capture of each host's copy: " + copies);
+      assertEquals(1, copies.stream().filter("response"::equals).count(), copies.toString());
+      String article = captures.stream().filter(capture -> capture.url().equals(web.copyPageUrl(0))).findFirst()
+          .orElseThrow().payloadDigest();
+      assertEquals(Set.of("node1", "node2"), nodesOf.get(article), "the copies were archived by both nodes");
+      WarcFiles.checkIndexes(warc);
+
+      Set<String> recorded = new TreeSet<>();
+      for (int node = 1; node <= 2; node++) {
+        for (String line : Files.readAllLines(shared.resolve(job + ".node" + node + ".jsonl"))) {
+          JsonNode record = JSON.readTree(line);
+          recorded.add(record.get("url").asText());
+          if (record.get("status").isInt()) { // every answer is archived, by the node that got it
+            assertTrue(types.containsKey(record.get("url").asText()), "no capture of " + record);
+          }
+        }
+      }
+      assertTrue(recorded.containsAll(reachable(web)), "a page was not crawled");
+    }
+  }
+
   private FixtureWeb fixture(int pagesPerHost) {
     return FixtureWeb.start(FixtureSettings.builder().hosts(HOSTS).pagesPerHost(pagesPerHost).seed(7)
         .pageSize(2_000, 8_000).linksPerPage(12).robots(RobotsProfile.ALLOW_ALL)
         .latency(Duration.ofMillis(1), Duration.ofMillis(5)).build());
   }
 
-  private ChildService startNode(int node) throws IOException {
+  private ChildService startNode(int node, String... extra) throws IOException {
     String address = "127.0.0." + (node + 1);
     Path work = Files.createDirectories(directory.resolve("node" + node));
     var database = TestPostgres.settings();
-    ChildService service = ChildService.start(work, work.resolve("spindle.log"), List.of("--cluster",
+    List<String> arguments = new ArrayList<>(List.of("--cluster",
         "--set", "spindle.admin.host=" + address,
         "--set", "spindle.cluster.host=" + address,
         "--set", "spindle.cluster.port=" + (node == 1 ? seedPort : freePort(address)),
@@ -200,6 +265,8 @@ class ClusterCrawlTest {
         "--set", "spindle.store.postgres.user=" + database.user(),
         "--set", "spindle.store.postgres.password=" + database.password(),
         "--set", "spindle.fetch.concurrency=" + FETCHERS));
+    arguments.addAll(List.of(extra));
+    ChildService service = ChildService.start(work, work.resolve("spindle.log"), arguments);
     nodes.add(service);
     return service;
   }
@@ -209,10 +276,15 @@ class ClusterCrawlTest {
   }
 
   private void submit(ChildService node, FixtureWeb web, Duration delay) {
+    submit(node, web, delay, "");
+  }
+
+  /** Submits the job, with {@code more} lines of settings at the end (they win over the ones before). */
+  private void submit(ChildService node, FixtureWeb web, Duration delay, String more) {
     String seeds = web.seedUrls().stream().map(seed -> "\"" + seed + "\"").collect(Collectors.joining(", "));
     String body = "spindle.job { name = \"" + job + "\", seeds = [" + seeds + "] }\n"
         + "spindle.politeness.delay = " + delay.toMillis() + "ms\n"
-        + "spindle.output.path = \"out/" + job + ".jsonl\"\n";
+        + "spindle.output.path = \"out/" + job + ".jsonl\"\n" + more;
     ChildService.Answer created = node.post("/api/jobs", "application/hocon", body);
     assertEquals(201, created.status(), created.body());
   }

@@ -18,7 +18,8 @@ import spindle.store.warc.WarcArchive;
  * The archive stage's work on one batch: each exchange becomes a response record, or a revisit when its payload was
  * archived before in this crawl (earlier in the batch, or in an earlier batch as the store's digest index says), then
  * a request record; then the archive's new position and the first captures of the batch's new payloads are committed
- * in one atomic write of the store. A batch is committed before any of its URLs reaches the frontier, so after a kill
+ * in one atomic write of the store ({@link CaptureIndex#archive}: where nodes share the index, the batch's digests
+ * are held against the other nodes from the look-up to the commit). A batch is committed before any of its URLs reaches the frontier, so after a kill
  * the archive is cut back to a position that holds every capture the frontier or the output know of: nothing is lost,
  * and the only duplicates are captures of URLs that were in flight (fetched again, and then written as revisits).
  *
@@ -49,9 +50,17 @@ final class Archiver {
         payloads.add(digests[i]);
       }
     }
-    Map<String, WarcArchive.Original> known = index.originals(payloads);
-    Map<String, WarcArchive.Original> first = new HashMap<>();
     long before = archive.bytes();
+    index.archive(payloads, known -> write(captures, digests, known));
+    metrics.warcWritten(archive.bytes() - before);
+  }
+
+  /**
+   * Writes the batch, each capture with a known payload ({@code known}, or earlier in the batch) as a revisit; returns
+   * the position after it and the first captures of its new payloads.
+   */
+  private CaptureIndex.Batch write(List<Capture> captures, String[] digests, Map<String, WarcArchive.Original> known) {
+    Map<String, WarcArchive.Original> first = new HashMap<>();
     try {
       for (int i = 0; i < digests.length; i++) {
         Capture capture = captures.get(i);
@@ -65,12 +74,11 @@ final class Archiver {
           first.putIfAbsent(digest, new WarcArchive.Original(archived.recordId(), capture.url(), archived.date()));
         }
       }
-      index.commitArchive(archive.position(), first);
+      return new CaptureIndex.Batch(archive.position(), first);
     } catch (IOException failed) {
       throw new UncheckedIOException("cannot write the WARC archive in " + archive.directory() + ": "
           + failed.getMessage(), failed);
     }
-    metrics.warcWritten(archive.bytes() - before);
   }
 
   /** The captures of {@code elements}, in order. */

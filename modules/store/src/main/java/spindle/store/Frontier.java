@@ -86,8 +86,8 @@ public interface Frontier extends AutoCloseable {
 
   /**
    * The index of what this crawl archived and read ({@link CaptureIndex}), kept with this frontier so that it lasts as
-   * long; empty when this frontier keeps none (PostgreSQL, for now: a cluster's records get no near-duplicates and
-   * its nodes write no WARC).
+   * long; empty when this frontier keeps none. The PostgreSQL frontier's is shared by the nodes of a cluster, each
+   * with its own WARC position.
    */
   default Optional<CaptureIndex> captures() {
     return Optional.empty();

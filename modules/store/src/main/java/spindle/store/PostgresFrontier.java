@@ -94,6 +94,7 @@ public final class PostgresFrontier implements Frontier {
   private final PostgresJdbc jdbc;
   private final PostgresCounts counts;
   private final PostgresHosts hosts;
+  private final PostgresCaptureIndex captures;
   private final PostgresLeases leases;
   private final PostgresAdmission admission;
   private final ScheduledExecutorService daemons;
@@ -113,6 +114,7 @@ public final class PostgresFrontier implements Frontier {
     this.hosts = new PostgresHosts(schema, jdbc);
     this.leases = new PostgresLeases(schema, jdbc, counts, hosts, node, owner);
     this.admission = new PostgresAdmission(schema, jdbc, counts, hosts, limits);
+    this.captures = new PostgresCaptureIndex(schema, jdbc, node);
     this.daemons = Executors.newScheduledThreadPool(2, new DaemonThreads("spindle-frontier-" + owner));
     try {
       jdbc.write("open", connection -> {
@@ -336,6 +338,16 @@ public final class PostgresFrontier implements Frontier {
   public void forEachHostWithWork(Consumer<HostKey> action) {
     ensureOpen();
     hosts.withWork().forEach(action); // outside the query: the action may call back into the frontier
+  }
+
+  /**
+   * {@inheritDoc} In this job's schema: the payload digests and SimHash bands every node shares, and the WARC position
+   * of this node ({@code node} of {@link #open}), whose files are its own. Its calls throw
+   * {@link StoreException} once the frontier is closed.
+   */
+  @Override
+  public Optional<CaptureIndex> captures() {
+    return Optional.of(captures);
   }
 
   /** Leases of earlier incarnations of this node, requeued when this one opened. */

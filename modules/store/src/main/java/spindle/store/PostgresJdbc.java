@@ -80,6 +80,18 @@ final class PostgresJdbc implements AutoCloseable {
    * failure; then, when {@code changed} says the result changed something, runs the after-change work.
    */
   <T> T write(String operation, Work<T> work, Predicate<T> changed) {
+    return write(operation, work, changed, MAX_ATTEMPTS);
+  }
+
+  /**
+   * Runs {@code work} in one transaction, never twice: for work with effects outside the database (a WARC batch
+   * written while the transaction holds its locks), which a retry would repeat. A deadlock is a failure like any other.
+   */
+  <T> T writeOnce(String operation, Work<T> work) {
+    return write(operation, work, ignored -> false, 1);
+  }
+
+  private <T> T write(String operation, Work<T> work, Predicate<T> changed, int maxAttempts) {
     for (int attempt = 1; ; attempt++) {
       try (Connection connection = pool.getConnection()) { // waits up to the connection timeout for a free one
         T result;
@@ -98,7 +110,7 @@ final class PostgresJdbc implements AutoCloseable {
         }
         return result;
       } catch (SQLException failure) {
-        if (attempt < MAX_ATTEMPTS && retriable(failure)) {
+        if (attempt < maxAttempts && retriable(failure)) {
           continue;
         }
         throw failure(operation, failure);

@@ -29,6 +29,10 @@ import java.util.Locale;
  *   <li>{@code counts}: {@link #SLOTS} slots of the state counts ({@link PostgresCounts}).</li>
  *   <li>{@code meta} (free metadata, such as the job fingerprint), {@code outputs} (node → committed output length)
  *       and {@code owners} (owner → node, last heartbeat).</li>
+ *   <li>the {@link PostgresCaptureIndex}'s: {@code digests} (payload digest → its first capture's record id, URL and
+ *       date, shared by the nodes), {@code bands} (SimHash band key → its most recent pages, as
+ *       {@link SimHashBands#encode} writes them) and {@code warc_positions} (node → its own archive's committed
+ *       position). A schema created before them gets them when it is next opened.</li>
  *   <li>the sequence {@code url_sequence}: one number per call that queues URLs; a URL's sequence is that number
  *       times 2^24 ({@link #SEQUENCE_STRIDE}) plus its position in the call, so discovery order holds across
  *       nodes.</li>
@@ -92,6 +96,27 @@ final class PostgresSchema {
         node text NOT NULL,
         heartbeat timestamptz NOT NULL,
         started timestamptz NOT NULL DEFAULT clock_timestamp())""",
+  };
+
+  /**
+   * The capture index's tables, created with the others and, in a schema of a version without them, when it is next
+   * opened: a crawl started before them goes on with an empty index, as a RocksDB store does.
+   */
+  private static final String[] CAPTURE_TABLES = {
+      """
+      CREATE TABLE IF NOT EXISTS @digests (
+        digest text COLLATE "C" PRIMARY KEY,
+        record_id text NOT NULL,
+        url text NOT NULL,
+        captured_seconds int8 NOT NULL,
+        captured_nanos int4 NOT NULL)""",
+      "CREATE TABLE IF NOT EXISTS @bands (band int4 PRIMARY KEY, entries bytea NOT NULL)",
+      """
+      CREATE TABLE IF NOT EXISTS @warc_positions (
+        node text PRIMARY KEY,
+        file text NOT NULL,
+        file_bytes int8 NOT NULL,
+        index_bytes int8 NOT NULL)""",
   };
 
   private final String job;
@@ -164,6 +189,7 @@ final class PostgresSchema {
         throw new StoreException(database + ": schema " + name + " is not the frontier of job " + job
             + " in the format this version writes (" + FORMAT + "): its comment is " + comment, null);
       }
+      createCaptureTables(connection);
       return;
     }
     try (PreparedStatement statement = connection.prepareStatement("CREATE SCHEMA " + quote(name))) {
@@ -174,10 +200,19 @@ final class PostgresSchema {
         statement.execute();
       }
     }
+    createCaptureTables(connection);
     // COMMENT takes no parameters; the job name is quoted as a literal
     try (PreparedStatement statement = connection.prepareStatement(
         "COMMENT ON SCHEMA " + quote(name) + " IS " + literal(expected))) {
       statement.execute();
+    }
+  }
+
+  private void createCaptureTables(Connection connection) throws SQLException {
+    for (String table : CAPTURE_TABLES) {
+      try (PreparedStatement statement = connection.prepareStatement(sql(table))) {
+        statement.execute();
+      }
     }
   }
 

@@ -134,7 +134,7 @@ class PostgresFrontierTest extends FrontierContract {
   }
 
   /** Runs the tasks on their own threads and returns their results, failing on the first failure. */
-  private static <T> List<T> runTogether(List<Callable<T>> tasks) throws InterruptedException, ExecutionException {
+  static <T> List<T> runTogether(List<Callable<T>> tasks) throws InterruptedException, ExecutionException {
     ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
     try {
       List<T> results = new ArrayList<>();
@@ -151,7 +151,7 @@ class PostgresFrontierTest extends FrontierContract {
    * Waits until {@code condition}, which a background daemon makes true, holds: it is checked every 20 ms on a
    * scheduler, and the test waits for the check that finds it true, at most {@code timeout}.
    */
-  private static void awaitCondition(Duration timeout, BooleanSupplier condition, String what)
+  static void awaitCondition(Duration timeout, BooleanSupplier condition, String what)
       throws InterruptedException {
     CompletableFuture<Void> met = new CompletableFuture<>();
     ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor();

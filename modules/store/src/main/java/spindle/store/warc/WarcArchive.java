@@ -97,6 +97,7 @@ public final class WarcArchive implements AutoCloseable {
   private final Settings settings;
   private final Clock clock;
   private final Pattern ownFile;
+  private final Pattern ownSorting;
   private final RecordBuffer record = new RecordBuffer();
   /** Writes each record uncompressed into {@link #record}, which {@link #gzip} then writes to the file. */
   private final WarcWriter recordWriter;
@@ -114,6 +115,8 @@ public final class WarcArchive implements AutoCloseable {
     this.settings = settings;
     this.clock = clock;
     this.ownFile = Pattern.compile(Pattern.quote(settings.prefix()) + "-\\d{17}-(\\d{5,})\\.warc\\.gz");
+    // exactly this prefix's: nodes of a cluster share a directory, and "job-a-..." starts like "job-a-b-..."
+    this.ownSorting = Pattern.compile(Pattern.quote(settings.prefix()) + "-\\d{17}-\\d{5,}\\.cdxj\\.sorting");
     this.recordWriter = new WarcWriter(Channels.newChannel(record), WarcCompression.NONE);
     this.gzip = new GzipMembers(settings.compressionLevel());
   }
@@ -151,7 +154,7 @@ public final class WarcArchive implements AutoCloseable {
     try (Stream<Path> files = Files.list(settings.directory())) {
       for (Path file : files.toList()) {
         String name = file.getFileName().toString();
-        if (name.startsWith(settings.prefix() + "-") && name.endsWith(".cdxj.sorting")) {
+        if (ownSorting.matcher(name).matches()) {
           Files.delete(file); // a sort cut short by a kill; the index it sorted is complete
           continue;
         }
