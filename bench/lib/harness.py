@@ -17,14 +17,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import metrics  # noqa: E402
 import procs  # noqa: E402
 import report  # noqa: E402
-import wgetlog  # noqa: E402
+import wgetpeer  # noqa: E402
 
 DEFAULT_JAVA_OPTS = "-Xms256m -Xmx256m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
 DEFAULT_FIXTURE_JAVA_OPTS = "-Xms256m -Xmx1g -XX:+UseParallelGC"
@@ -359,15 +358,14 @@ def crawler4j_run(ctx, run_dir, sub, seeds, max_pages):
 
 
 def wget_run(ctx, run_dir, sub, seeds, max_pages):
-    """Debian's wget, recursive over the seed hosts; see README ('Peers') for why each flag."""
+    """Debian's wget, recursive over the seed hosts from a page that links them all; README ('Peers') says why each
+    flag. seeds: a wgetpeer.SeedPage. No page limit of its own: run_one follows its log and ends it at the limit."""
     out = os.path.join(run_dir, "out.jsonl")
-    with open(seeds, encoding="utf-8") as handle:
-        urls = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
-    hosts = list(dict.fromkeys(urlsplit(url).hostname for url in urls))
     command = ["/usr/bin/wget", "--no-config", "--no-proxy", "--recursive", "--level=inf", "--span-hosts",
-               "--domains=" + ",".join(hosts), "--execute", "robots=on", "--wait=0", "--tries=3", "--timeout=30",
-               "--max-redirect=5", "--delete-after", "--directory-prefix=" + os.path.join(run_dir, "wget-files"),
-               "--progress=dot:giga", "--output-file=" + os.path.join(run_dir, "wget.log"), urls[0]]
+               "--domains=" + ",".join(seeds.hosts), "--execute", "robots=on", "--wait=0", "--tries=3",
+               "--timeout=30", "--max-redirect=5", "--delete-after",
+               "--directory-prefix=" + os.path.join(run_dir, "wget-files"), "--progress=dot:giga",
+               "--output-file=" + os.path.join(run_dir, "wget.log"), seeds.url]
     return command, out, None
 
 
@@ -472,17 +470,23 @@ def run_scenarios(ctx, chosen, peers_ok, state):
 def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
     run_dir = os.path.join(ctx.raw_dir, sub.name, f"{crawler}-run{run_index}")
     os.makedirs(run_dir, exist_ok=True)
-    command, out, gc_log = CRAWLERS[crawler](ctx, run_dir, sub, fixture.seeds, max_pages)
-    with open(os.path.join(run_dir, "command.txt"), "w", encoding="utf-8") as handle:
-        handle.write(shlex.join(command) + "\n")
-    timeout_s = crawl_timeout(group, sub, max_pages)
-    follower = wgetlog.WgetLog(os.path.join(run_dir, "wget.log"), out, max_pages) if crawler == "wget" else None
-    measured = procs.run_measured(ctx.table, command, run_dir, os.path.join(run_dir, "stdout.log"),
-                                  os.path.join(run_dir, "stderr.log"), timeout_s,
-                                  env=peer_env() if crawler == "scrapy" else None, watch_pid=fixture.process.pid,
-                                  at_limit=follower.at_limit if follower else None)
-    if follower:
-        follower.close(time.time())
+    seed_page = wgetpeer.SeedPage(fixture.seeds) if crawler == "wget" else None
+    try:
+        command, out, gc_log = CRAWLERS[crawler](ctx, run_dir, sub, seed_page or fixture.seeds, max_pages)
+        with open(os.path.join(run_dir, "command.txt"), "w", encoding="utf-8") as handle:
+            handle.write(shlex.join(command) + "\n")
+        timeout_s = crawl_timeout(group, sub, max_pages)
+        follower = (wgetpeer.WgetLog(os.path.join(run_dir, "wget.log"), out, max_pages, seed_page.url)
+                    if seed_page else None)
+        measured = procs.run_measured(ctx.table, command, run_dir, os.path.join(run_dir, "stdout.log"),
+                                      os.path.join(run_dir, "stderr.log"), timeout_s,
+                                      env=peer_env() if crawler == "scrapy" else None, watch_pid=fixture.process.pid,
+                                      at_limit=follower.at_limit if follower else None)
+        if follower:
+            follower.close(time.time())
+    finally:
+        if seed_page:
+            seed_page.close()
     records = metrics.load_records(out, crawler)
     result = metrics.run_metrics(records, measured, metrics.parse_gc_log(gc_log) if gc_log else [])
     result["run"] = run_index

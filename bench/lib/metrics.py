@@ -199,8 +199,10 @@ def run_metrics(records, measured, gc_events):
 def stall_metrics(pages, start, after=STALL_AFTER_PAGES):
     """The dips of a crawl's rate once it is warm, while two or more hosts still have pages to come (README).
 
-    A host has work until its last page in the output; `two_hosts_until_s` is the second-latest such moment (after
-    it at most one host is left). In the stretch from the `after`-th page to that moment:
+    A host has work until its last fetch starts (its last page's end minus its fetch time; the end for a crawler
+    without fetch times): after that it has nothing left to ask, only answers to wait for, so the requests in flight
+    draining at the page limit are not taken for a stall. `two_hosts_until_s` is the second-latest such moment
+    (after it at most one host has work). In the stretch from the `after`-th page to that moment:
     `worst_1s_after_1000_pages` is the fewest pages that ended in any 1-second window (sliding, every start
     time), `median_1s_pages_after_1000` the median page count of the consecutive 1-second windows from the
     `after`-th page, and `worst_1s_after_1000` their ratio (goal >= 0.5). `time_to_1000th_page_s` is from process
@@ -211,7 +213,7 @@ def stall_metrics(pages, start, after=STALL_AFTER_PAGES):
     ends = sorted(r.t_end for r in pages)
     last_by_host = {}
     for r in pages:
-        last_by_host[r.host] = max(r.t_end, last_by_host.get(r.host, r.t_end))
+        last_by_host[r.host] = max(r.t_start, last_by_host.get(r.host, r.t_start))
     lasts = sorted(last_by_host.values())
     until = lasts[-2] if len(lasts) >= 2 else None
     if until is not None:

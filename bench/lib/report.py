@@ -175,9 +175,9 @@ def target_section(summary):
             lines.append(f"- No stalls, {name}: worst 1 s ÷ median **{fmt(stall, 2)}** (goal ≥ {STALL_GOAL}; lowest "
                          f"run {fmt(spindle['min'].get('worst_1s_after_1000'), 2)}): {mark(stall, STALL_GOAL)}")
     lines.append("- worst 1 s: the fewest pages that ended in any 1-second window (sliding) from the 1,000th page to "
-                 "the moment fewer than two hosts have pages to come (a host has work until its last page in the "
-                 "output); median: the median count of the consecutive 1-second windows over that stretch; "
-                 "– where a run has fewer than 1,000 pages")
+                 "the moment fewer than two hosts have work (a host has work until its last fetch starts); median: "
+                 "the median count of the consecutive 1-second windows over that stretch; – where a run has fewer "
+                 "than 1,000 pages or that stretch is shorter than 1 s")
     return lines
 
 
@@ -258,7 +258,7 @@ def markdown(summary, chart_files):
     lines += ["", "pages = 200 HTML pages; pages/s = pages ÷ (last page − first page); CPU s = user + system of the "
               "crawler process; peak heap = most heap used (before a GC); fetch times are each crawler's own "
               "(see README); worst 1 s ÷ median = the fewest pages in any 1-second window after the 1,000th page "
-              "while two or more hosts have pages to come, ÷ the median 1-second count over that stretch; "
+              "while two or more hosts have work, ÷ the median 1-second count over that stretch; "
               "1,000th page s = from process start."]
     ratio_rows = [(name, peer, r) for name, s in summary["scenarios"].items() for peer, r in s["ratios"].items()]
     if ratio_rows:

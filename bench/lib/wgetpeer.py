@@ -1,4 +1,10 @@
-"""wget as a benchmark peer: its log, followed while it runs, written as the JSON lines the other peers write.
+"""wget as a benchmark peer: the page it starts from, and its log, followed while it runs and written as the JSON
+lines the other peers write.
+
+wget starts a separate recursion, with its own record of the URLs it has seen, for each URL it is given (given
+three seeds it fetched every page three times), so it is given one start URL: a page the harness serves on
+127.0.0.1 that links every seed (SeedPage). Its breadth-first crawl then begins on all the seed hosts at once, as
+the other crawlers' does.
 
 wget has no page limit and its log times are whole seconds, so the harness reads the log (default verbosity,
 `--progress=dot:giga`: one short block per URL) about 20 times a second while wget runs (procs.run_measured's
@@ -21,8 +27,11 @@ A redirect ends with `Location: URL [following]` and the next block is its targe
 `2026-12-06 19:06:13 ERROR 404: Not Found.`
 """
 
+import html
 import json
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import urlsplit
 
 START = re.compile(r"^--\d{4}-\d\d-\d\d \d\d:\d\d:\d\d--  (?P<url>\S+)$")
@@ -32,12 +41,47 @@ SAVED = re.compile(r" saved \[(?P<bytes>\d+)(?:/\d+)?\]\s*$")
 ERROR = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ERROR (?P<status>\d{3}):")
 
 
-class WgetLog:
-    """Follows a wget log file and appends one JSON line per finished URL to an output file."""
+class SeedPage:
+    """An HTML page linking every seed, served on 127.0.0.1 (a free port) from a thread of the harness; close() ends it."""
 
-    def __init__(self, log_path, out_path, max_pages):
+    def __init__(self, seeds_file):
+        with open(seeds_file, encoding="utf-8") as handle:
+            seeds = list(dict.fromkeys(line.strip() for line in handle if line.strip() and not line.startswith("#")))
+        self.hosts = list(dict.fromkeys(urlsplit(url).hostname for url in seeds))
+        body = ("<!DOCTYPE html>\n<html><head><title>seeds</title></head><body>\n"
+                + "".join(f'<a href="{html.escape(url)}">{html.escape(url)}</a>\n' for url in seeds)
+                + "</body></html>\n").encode("utf-8")
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                found = self.path == "/"
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body) if found else 0))
+                self.end_headers()
+                if found:
+                    self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, name="wget-seed-page", daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class WgetLog:
+    """Follows a wget log file and appends one JSON line per finished URL to an output file (not skip_url's)."""
+
+    def __init__(self, log_path, out_path, max_pages, skip_url=None):
         self.log_path = log_path
         self.max_pages = max_pages
+        self.skip_url = skip_url
         self.out = open(out_path, "w", encoding="utf-8")
         self.log = None
         self.rest = b""
@@ -106,6 +150,8 @@ class WgetLog:
 
     def _record(self, size, now):
         current, self.current = self.current, None
+        if current["url"] == self.skip_url:
+            return
         try:
             if urlsplit(current["final_url"]).path == "/robots.txt":
                 return
