@@ -23,10 +23,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import metrics  # noqa: E402
 import procs  # noqa: E402
 import report  # noqa: E402
+import wgetpeer  # noqa: E402
 
 DEFAULT_JAVA_OPTS = "-Xms256m -Xmx256m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
 DEFAULT_FIXTURE_JAVA_OPTS = "-Xms256m -Xmx1g -XX:+UseParallelGC"
 POLITENESS_OFF = {"spindle.politeness.delay": "0s", "spindle.politeness.per-host-concurrency": "64"}
+# issue 17's setting: what a new user tries, 16 fetchers and at most 8 requests at once to one host, no delay
+TARGET_C16 = {"spindle.politeness.delay": "0s", "spindle.politeness.per-host-concurrency": "8"}
 SCRAPY_PER_DOMAIN = 64   # Scrapy's CONCURRENT_REQUESTS_PER_DOMAIN when politeness is off, like Spindle's 64
 
 
@@ -37,7 +40,7 @@ class Sub:
     concurrency: int
     max_pages: int
     quick_max_pages: int
-    peers: bool = False
+    peers: tuple = ()                # the peers crawled beside Spindle (those that are ready)
     settings: dict = field(default_factory=dict)
     per_host_pages: int = 0          # politeness: pages per host (max-pages = hosts x this)
     quick_per_host_pages: int = 0
@@ -67,18 +70,23 @@ FAULT_SETTINGS = {
 
 # The warc scenario's parts. The baseline turns off SimHash too (on by default), so each part's cost shows alone.
 WARC_PARTS_OFF = {"spindle.output.simhash": "off", "spindle.output.text": "off"}
-WARC_ON = {"spindle.warc.dir": "{run_dir}/warc"}   # {run_dir}: the run's raw directory (bench_run fills it in)
+WARC_ON = {"spindle.warc.dir": "{run_dir}/warc"}   # {run_dir}: the run's raw directory (spindle_run fills it in)
+PEERS = ("scrapy", "crawler4j")   # the concurrent peers; wget has one connection, whatever the concurrency
 
 GROUPS = [
-    Group("target", "The performance goal: 8 hosts, 100-230 kB pages, ~100 links, politeness off, concurrency 64.",
+    Group("target", "The performance goal: 8 hosts, 100-230 kB pages, ~100 links, no delay; concurrency 64 with "
+          "politeness off, and 16 with 8 per host (plus WARC and Markdown text on).",
           {"hosts": 8, "pages-per-host": 6000, "page-size": "100000-230000", "links": 100,
            "robots": "allow-all", "faults": "none"},
-          [Sub("target", 64, 40000, 500, peers=True, settings=POLITENESS_OFF)]),
+          [Sub("target", 64, 40000, 500, peers=PEERS, settings=POLITENESS_OFF),
+           Sub("target-c16", 16, 40000, 500, peers=("wget",), settings=TARGET_C16),
+           Sub("target-c16-warc", 16, 40000, 500, settings={**TARGET_C16, **WARC_ON,
+                                                              "spindle.output.text": "markdown"})]),
     Group("throughput", "50 hosts x 2,000 pages of 5-100 KiB, 40 links, politeness off, concurrency 16/32/64.",
           {"hosts": 50, "pages-per-host": 2000, "page-size": "5120-102400", "links": 40,
            "robots": "allow-all", "faults": "none"},
           [Sub("throughput-c16", 16, 30000, 1000, settings=POLITENESS_OFF),
-           Sub("throughput-c32", 32, 30000, 1000, peers=True, settings=POLITENESS_OFF),
+           Sub("throughput-c32", 32, 30000, 1000, peers=PEERS, settings=POLITENESS_OFF),
            Sub("throughput-c64", 64, 30000, 1000, settings=POLITENESS_OFF)]),
     Group("politeness", "500 hosts, delay 1s, one request per host at a time: achieved vs ideal pages/s.",
           {"hosts": 500, "pages-per-host": 200, "page-size": "5120-20480", "links": 40,
@@ -129,7 +137,7 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=3, help="runs per crawler and scenario; figures are medians (default 3)")
     parser.add_argument("--scenarios", default="target,throughput,politeness,faults,warc,scale",
                         help="comma-separated groups or sub-scenarios, e.g. target,throughput-c32")
-    parser.add_argument("--peers", default="scrapy,crawler4j", help="comma-separated peers, or 'none'")
+    parser.add_argument("--peers", default="scrapy,crawler4j,wget", help="comma-separated peers, or 'none'")
     parser.add_argument("--dist", help="a Spindle distribution: spindle-cli-*.jar and lib/ (default: build one)")
     parser.add_argument("--java-opts", default=os.environ.get("SPINDLE_BENCH_JAVA_OPTS", DEFAULT_JAVA_OPTS),
                         help=f"JVM options of the crawler (default: {DEFAULT_JAVA_OPTS})")
@@ -349,7 +357,19 @@ def crawler4j_run(ctx, run_dir, sub, seeds, max_pages):
     return command, out, gc_log
 
 
-CRAWLERS = {"spindle": spindle_run, "scrapy": scrapy_run, "crawler4j": crawler4j_run}
+def wget_run(ctx, run_dir, sub, seeds, max_pages):
+    """Debian's wget, recursive over the seed hosts from a page that links them all; README ('Peers') says why each
+    flag. seeds: a wgetpeer.SeedPage. No page limit of its own: run_one follows its log and ends it at the limit."""
+    out = os.path.join(run_dir, "out.jsonl")
+    command = ["/usr/bin/wget", "--no-config", "--no-proxy", "--recursive", "--level=inf", "--span-hosts",
+               "--domains=" + ",".join(seeds.hosts), "--execute", "robots=on", "--wait=0", "--tries=3",
+               "--timeout=30", "--max-redirect=5", "--delete-after",
+               "--directory-prefix=" + os.path.join(run_dir, "wget-files"), "--progress=dot:giga",
+               "--output-file=" + os.path.join(run_dir, "wget.log"), seeds.url]
+    return command, out, None
+
+
+CRAWLERS = {"spindle": spindle_run, "scrapy": scrapy_run, "crawler4j": crawler4j_run, "wget": wget_run}
 
 
 def peer_env():
@@ -404,7 +424,7 @@ def crawl_timeout(group, sub, max_pages):
         return 180 + 3 * max_pages / group.fixture["hosts"] * 1.5
     if group.name == "faults":
         return 600
-    if group.name == "warc":
+    if group.name == "warc" or "spindle.warc.dir" in sub.settings:
         return 300 + max_pages / 4    # text extraction makes these crawls several times slower
     return 180 + max_pages / 20
 
@@ -426,7 +446,7 @@ def run_scenarios(ctx, chosen, peers_ok, state):
                 order = [(sub, run_index) for sub in subs for run_index in range(1, args.runs + 1)]
             for sub, run_index in order:
                 max_pages = page_limit(args, fixture_args, sub)
-                crawlers = ["spindle"] + ([p for p in peers_ok] if sub.peers else [])
+                crawlers = ["spindle"] + [p for p in peers_ok if p in sub.peers]
                 entry = state["scenarios"].setdefault(sub.name, {
                     "group": group.name, "description": group.description, "fixture": fixture_args,
                     "concurrency": sub.concurrency, "max_pages": max_pages,
@@ -450,13 +470,23 @@ def run_scenarios(ctx, chosen, peers_ok, state):
 def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
     run_dir = os.path.join(ctx.raw_dir, sub.name, f"{crawler}-run{run_index}")
     os.makedirs(run_dir, exist_ok=True)
-    command, out, gc_log = CRAWLERS[crawler](ctx, run_dir, sub, fixture.seeds, max_pages)
-    with open(os.path.join(run_dir, "command.txt"), "w", encoding="utf-8") as handle:
-        handle.write(shlex.join(command) + "\n")
-    timeout_s = crawl_timeout(group, sub, max_pages)
-    measured = procs.run_measured(ctx.table, command, run_dir, os.path.join(run_dir, "stdout.log"),
-                                  os.path.join(run_dir, "stderr.log"), timeout_s,
-                                  env=peer_env() if crawler == "scrapy" else None, watch_pid=fixture.process.pid)
+    seed_page = wgetpeer.SeedPage(fixture.seeds) if crawler == "wget" else None
+    try:
+        command, out, gc_log = CRAWLERS[crawler](ctx, run_dir, sub, seed_page or fixture.seeds, max_pages)
+        with open(os.path.join(run_dir, "command.txt"), "w", encoding="utf-8") as handle:
+            handle.write(shlex.join(command) + "\n")
+        timeout_s = crawl_timeout(group, sub, max_pages)
+        follower = (wgetpeer.WgetLog(os.path.join(run_dir, "wget.log"), out, max_pages, seed_page.url)
+                    if seed_page else None)
+        measured = procs.run_measured(ctx.table, command, run_dir, os.path.join(run_dir, "stdout.log"),
+                                      os.path.join(run_dir, "stderr.log"), timeout_s,
+                                      env=peer_env() if crawler == "scrapy" else None, watch_pid=fixture.process.pid,
+                                      at_limit=follower.at_limit if follower else None)
+        if follower:
+            follower.close(time.time())
+    finally:
+        if seed_page:
+            seed_page.close()
     records = metrics.load_records(out, crawler)
     result = metrics.run_metrics(records, measured, metrics.parse_gc_log(gc_log) if gc_log else [])
     result["run"] = run_index
@@ -471,15 +501,18 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
     if group.name == "faults" and crawler == "spindle":
         bound, per_url = fault_bounds(sub.settings, max_pages // 2)
         result["faults"] = metrics.fault_metrics(records, measured, bound, per_url)
-    if group.name == "warc" and crawler == "spindle":
+    if crawler == "spindle" and "spindle.warc.dir" in sub.settings:
         result["disk"] = disk_metrics(out, os.path.join(run_dir, "warc"), result["pages"])
         shutil.rmtree(os.path.join(run_dir, "warc"), ignore_errors=True)   # hundreds of MB a run
     with open(os.path.join(run_dir, "metrics.json"), "w", encoding="utf-8") as handle:
         json.dump(result, handle, indent=1)
     if not ctx.args.keep_output and group.name != "faults":
         _remove(out)
+        _remove(os.path.join(run_dir, "wget.log"))   # ~1 kB a URL; out.jsonl has what was read from it
     shutil.rmtree(os.path.join(run_dir, "crawler4j-storage"), ignore_errors=True)
-    status = "TIMED OUT" if measured["timed_out"] else f"exit {measured['exit_code']}"
+    shutil.rmtree(os.path.join(run_dir, "wget-files"), ignore_errors=True)   # empty directories (--delete-after)
+    status = "TIMED OUT" if measured["timed_out"] else \
+        "stopped at the page limit" if measured.get("stopped_at_limit") else f"exit {measured['exit_code']}"
     log(f"{sub.name} {crawler} run {run_index}/{ctx.args.runs}: {result['pages']} pages, "
         f"{result['pages_per_s']} pages/s, {result['cpu_s']} CPU-s, peak RSS {result['peak_rss_mib']} MiB, "
         f"wall {result['wall_s']} s, {status}")

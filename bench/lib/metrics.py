@@ -4,9 +4,11 @@ All crawlers are counted the same way: a *page* is a record with HTTP status 200
 no error. Times are seconds; t = 0 in every series is the moment the crawler process was started.
 """
 
+import bisect
 import json
 import math
 import re
+import statistics
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -14,6 +16,7 @@ GC_LINE = re.compile(
     r"^\[(?P<t>[\d.]+)s\].*GC\(\d+\) Pause .*?(?P<before>\d+)(?P<bu>[KMG])->(?P<after>\d+)(?P<au>[KMG])"
     r"\((?P<cap>\d+)(?P<cu>[KMG])\)\s+(?P<ms>[\d.]+)ms")
 UNIT_MIB = {"K": 1 / 1024, "M": 1.0, "G": 1024.0}
+STALL_AFTER_PAGES = 1000   # the stall figures start at this page: JVM start and warm-up are behind it
 SPINDLE_SUMMARY = re.compile(r"spindle: done in (?P<s>[\d.,]+) s: (?P<recorded>[\d,]+) pages recorded.*?(?P<rate>[\d.,]+) pages/s")
 
 
@@ -144,6 +147,7 @@ def run_metrics(records, measured, gc_events):
         "errors": sum(1 for r in records if r.error_kind is not None),
         "exit_code": measured["exit_code"],
         "timed_out": measured["timed_out"],
+        "stopped_at_limit": measured.get("stopped_at_limit", False),   # wget: the harness ended it at the limit
         "wall_s": measured["wall_s"],
         "cpu_s": measured["cpu_s"],
         "peak_rss_mib": round(measured["peak_rss_kib"] / 1024, 1),
@@ -164,11 +168,13 @@ def run_metrics(records, measured, gc_events):
         metrics["fetch_p50_ms"] = quantile(latencies, 0.50)
         metrics["fetch_p99_ms"] = quantile(latencies, 0.99)
         metrics["series_pages_per_s"] = rate_series([t - start for t in ends], ends[-1] - start)
+        metrics.update(stall_metrics(pages, start))
     else:
         for key in ("crawl_s", "pages_per_s", "pages_per_s_wall", "pages_per_s_second_half", "first_page_s",
                     "fetch_p50_ms", "fetch_p99_ms"):
             metrics[key] = None
         metrics["series_pages_per_s"] = []
+        metrics.update(stall_metrics([], start))
     metrics["pages_per_cpu_s"] = (round(len(pages) / measured["cpu_s"], 1) if measured["cpu_s"] else None)
     if gc_events:
         metrics["peak_heap_mib"] = round(max(e[1] for e in gc_events), 1)
@@ -188,6 +194,54 @@ def run_metrics(records, measured, gc_events):
         metrics["series_heap_before_gc_mib"] = []
     metrics["series_rss_mib"] = [[s[0], s[1]] for s in measured["samples"]]
     return metrics
+
+
+def stall_metrics(pages, start, after=STALL_AFTER_PAGES):
+    """The dips of a crawl's rate once it is warm, while two or more hosts still have pages to come (README).
+
+    A host has work until its last fetch starts (its last page's end minus its fetch time; the end for a crawler
+    without fetch times): after that it has nothing left to ask, only answers to wait for, so the requests in flight
+    draining at the page limit are not taken for a stall. `two_hosts_until_s` is the second-latest such moment
+    (after it at most one host has work). In the stretch from the `after`-th page to that moment:
+    `worst_1s_after_1000_pages` is the fewest pages that ended in any 1-second window (sliding, every start
+    time), `median_1s_pages_after_1000` the median page count of the consecutive 1-second windows from the
+    `after`-th page, and `worst_1s_after_1000` their ratio (goal >= 0.5). `time_to_1000th_page_s` is from process
+    start. None where the crawl has fewer pages or the stretch is shorter than 1 s.
+    """
+    figures = {"time_to_1000th_page_s": None, "worst_1s_after_1000": None, "worst_1s_after_1000_pages": None,
+               "worst_1s_after_1000_at_s": None, "median_1s_pages_after_1000": None, "two_hosts_until_s": None}
+    ends = sorted(r.t_end for r in pages)
+    last_by_host = {}
+    for r in pages:
+        last_by_host[r.host] = max(r.t_start, last_by_host.get(r.host, r.t_start))
+    lasts = sorted(last_by_host.values())
+    until = lasts[-2] if len(lasts) >= 2 else None
+    if until is not None:
+        figures["two_hosts_until_s"] = round(until - start, 3)
+    if len(ends) < after:
+        return figures
+    begin = ends[after - 1]
+    figures["time_to_1000th_page_s"] = round(begin - start, 3)
+    if until is None or until - begin < 1.0:
+        return figures
+    windows = int(until - begin)
+    counts = [bisect.bisect_left(ends, begin + i + 1) - bisect.bisect_left(ends, begin + i) for i in range(windows)]
+    middle = statistics.median(counts)
+    # The fewest pages in [s, s + 1) over begin <= s <= until - 1. As s grows the count drops only when s passes a
+    # page, so the fewest are at s = begin or just after a page t: the pages in (t, t + 1].
+    worst, worst_at = bisect.bisect_left(ends, begin + 1) - bisect.bisect_left(ends, begin), begin
+    for index in range(after - 1, len(ends)):
+        t = ends[index]
+        if t + 1.0 > until:
+            break
+        count = bisect.bisect_right(ends, t + 1.0) - bisect.bisect_right(ends, t)
+        if count < worst:
+            worst, worst_at = count, t
+    figures["worst_1s_after_1000_pages"] = worst
+    figures["worst_1s_after_1000_at_s"] = round(worst_at - start, 3)
+    figures["median_1s_pages_after_1000"] = middle
+    figures["worst_1s_after_1000"] = round(worst / middle, 3) if middle else None
+    return figures
 
 
 def heap_at_progress(pages, start, gc_events, fractions=(0.10, 0.50, 1.00)):

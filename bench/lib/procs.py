@@ -117,12 +117,16 @@ def _signal_group(pid, signum):
 
 
 def run_measured(table, command, cwd, stdout_path, stderr_path, timeout_s, env=None, interval_s=0.5,
-                 watch_pid=None):
+                 watch_pid=None, at_limit=None):
     """Runs a command to completion (or timeout) and measures it.
 
     Returns a dict: start_epoch, wall_s, exit_code, timed_out, cpu_s and peak_rss_kib (from the kernel's
     rusage of the child, exact), samples [[t, rss_mib, cpu_s], ...] polled every interval_s, and
     watched_cpu_s: the CPU seconds that watch_pid (the fixture) used meanwhile.
+
+    at_limit, for a crawler without a page limit of its own (wget), is called with the epoch time about 20 times a
+    second while the process runs; when it returns True the process gets SIGTERM (SIGKILL 15 s later), and
+    stopped_at_limit is True in the result.
     """
     watched_before = cpu_seconds(watch_pid) if watch_pid else None
     start_epoch = time.time()
@@ -130,6 +134,8 @@ def run_measured(table, command, cwd, stdout_path, stderr_path, timeout_s, env=N
     process = table.spawn(command, cwd, stdout_path, stderr_path, env)
     samples = []
     timed_out = False
+    stopped_at_limit = False
+    stop_kill_at = None
     rusage = None
     status = None
     next_sample = started
@@ -138,6 +144,13 @@ def run_measured(table, command, cwd, stdout_path, stderr_path, timeout_s, env=N
         if pid == process.pid:
             break
         now = time.monotonic()
+        if at_limit is not None and not stopped_at_limit and at_limit(time.time()):
+            stopped_at_limit = True
+            _signal_group(process.pid, signal.SIGTERM)
+            stop_kill_at = now + 15
+        if stop_kill_at is not None and now > stop_kill_at:
+            _signal_group(process.pid, signal.SIGKILL)
+            stop_kill_at = None
         if now >= next_sample:
             rss, _ = memory_kib(process.pid)
             cpu = cpu_seconds(process.pid)
@@ -162,6 +175,7 @@ def run_measured(table, command, cwd, stdout_path, stderr_path, timeout_s, env=N
         "wall_s": round(wall, 3),
         "exit_code": process.returncode,
         "timed_out": timed_out,
+        "stopped_at_limit": stopped_at_limit,
         "cpu_s": round(rusage.ru_utime + rusage.ru_stime, 2),
         "peak_rss_kib": rusage.ru_maxrss,
         "samples": samples,

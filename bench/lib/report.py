@@ -10,7 +10,8 @@ SCALARS = ["pages", "records", "errors", "pages_per_s", "pages_per_s_wall", "pag
            "first_page_s",
            "fetch_p50_ms", "fetch_p99_ms", "cpu_s", "pages_per_cpu_s", "peak_heap_mib", "max_heap_after_gc_mib",
            "last_heap_after_gc_mib", "gc_pause_total_ms", "gc_count", "peak_rss_mib", "wall_s", "fixture_cpu_s",
-           "cpu_ms_per_page"]
+           "cpu_ms_per_page", "time_to_1000th_page_s", "worst_1s_after_1000", "worst_1s_after_1000_pages",
+           "median_1s_pages_after_1000", "two_hosts_until_s"]
 SERIES = ["series_pages_per_s", "series_heap_after_gc_mib", "series_heap_before_gc_mib", "series_rss_mib"]
 
 
@@ -30,7 +31,9 @@ def summarise_runs(runs):
         summary["median"][key] = median(values)
         summary["min"][key] = min(values) if values else None
         summary["max"][key] = max(values) if values else None
-    summary["all_exited_0"] = all(r["exit_code"] == 0 and not r["timed_out"] for r in runs)
+    # a crawler the harness ended at its page limit (wget) ended as it should
+    summary["all_exited_0"] = all((r["exit_code"] == 0 or r.get("stopped_at_limit")) and not r["timed_out"]
+                                  for r in runs)
     # The median run: the one whose pages/s is the (lower) median; its series are the ones charted.
     ranked = sorted(range(len(runs)), key=lambda i: runs[i].get("pages_per_s") or 0)
     chosen = ranked[(len(ranked) - 1) // 2]
@@ -118,6 +121,66 @@ def fmt(value, digits=1):
     return str(value)
 
 
+# issue 17's goals: (scenario, figure, goal, at least?, label)
+TARGET_GOALS = [("target-c16", "pages_per_s", 800, True, "Spindle at 16 fetchers, 8 per host: pages/s"),
+                ("target-c16", "pages_per_cpu_s", 400, True, "Spindle at 16 fetchers: pages per CPU-second"),
+                ("target-c16", "peak_rss_mib", 400, False, "Spindle at 16 fetchers: peak RSS MiB"),
+                ("target-c16-warc", "pages_per_s", 650, True, "Spindle at 16 fetchers with WARC and Markdown text: "
+                                                               "pages/s")]
+STALL_GOAL = 0.5
+
+
+def mark(value, goal, at_least=True):
+    """'met' or 'NOT met' for a figure against its goal, '–' without a figure."""
+    if value is None:
+        return "–"
+    return "met" if (value >= goal if at_least else value <= goal) else "NOT met"
+
+
+def target_section(summary):
+    """The target group against issue 17's goals: rate, CPU, memory, stalls, and Spindle at 16 ÷ wget."""
+    scenarios = summary["scenarios"]
+    names = [name for name, scenario in scenarios.items() if scenario.get("group") == "target"]
+    if not names:
+        return []
+    lines = ["", "## Performance goals (target)", "",
+             "| scenario | crawler | pages/s | pages/CPU-s | peak RSS MiB | worst 1 s ÷ median (lowest run) "
+             "| worst / median pages in 1 s | 1,000th page s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for name in names:
+        for crawler, s in scenarios[name]["crawlers"].items():
+            md, low = s["median"], s["min"]
+            stall = md.get("worst_1s_after_1000")
+            stall_text = "–" if stall is None else (f"{fmt(stall, 2)} ({fmt(low.get('worst_1s_after_1000'), 2)}) "
+                                                    f"{'✓' if stall >= STALL_GOAL else '✗'}")
+            lines.append(f"| {name} | {crawler} | {fmt(md['pages_per_s'])} | {fmt(md['pages_per_cpu_s'])} | "
+                         f"{fmt(md['peak_rss_mib'], 0)} | {stall_text} | "
+                         f"{fmt(md.get('worst_1s_after_1000_pages'), 0)} / "
+                         f"{fmt(md.get('median_1s_pages_after_1000'), 0)} | {fmt(md.get('time_to_1000th_page_s'))} |")
+    lines.append("")
+    for name, key, goal, at_least, label in TARGET_GOALS:
+        value = scenarios.get(name, {}).get("crawlers", {}).get("spindle", {}).get("median", {}).get(key)
+        if value is not None:
+            lines.append(f"- {label}: **{fmt(value)}** (goal {'≥' if at_least else '≤'} {goal}): "
+                         f"{mark(value, goal, at_least)}")
+    ratio = scenarios.get("target-c16", {}).get("ratios", {}).get("wget")
+    if ratio:
+        lines.append(f"- Spindle at 16 fetchers ÷ wget: pages/s **{fmt(ratio['pages_per_s'], 2)}×** (goal ≥ 2×): "
+                     f"{mark(ratio['pages_per_s'], 2)}; pages/CPU-s **{fmt(ratio['pages_per_cpu_s'], 2)}×** "
+                     f"(goal ≥ 1×): {mark(ratio['pages_per_cpu_s'], 1)}")
+    for name in names:
+        spindle = scenarios[name]["crawlers"].get("spindle", {})
+        stall = spindle.get("median", {}).get("worst_1s_after_1000")
+        if stall is not None:
+            lines.append(f"- No stalls, {name}: worst 1 s ÷ median **{fmt(stall, 2)}** (goal ≥ {STALL_GOAL}; lowest "
+                         f"run {fmt(spindle['min'].get('worst_1s_after_1000'), 2)}): {mark(stall, STALL_GOAL)}")
+    lines.append("- worst 1 s: the fewest pages that ended in any 1-second window (sliding) from the 1,000th page to "
+                 "the moment fewer than two hosts have work (a host has work until its last fetch starts); median: "
+                 "the median count of the consecutive 1-second windows over that stretch; – where a run has fewer "
+                 "than 1,000 pages or that stretch is shorter than 1 s")
+    return lines
+
+
 WARC_PARTS = [("warc-off", "neither (baseline: no WARC, no text, no SimHash)"), ("warc-simhash", "SimHash only"),
               ("warc-text", "Markdown text only"), ("warc-warc", "WARC only"),
               ("warc-on", "WARC + Markdown text + SimHash")]
@@ -178,8 +241,8 @@ def markdown(summary, chart_files):
         word = "ran" if status.get("status") == "ready" else "skipped"
         lines.append(f"- Peer {peer}: {word}. {status.get('detail', '')}".rstrip())
     lines += ["", "| scenario | crawler | pages | pages/s | 2nd half pages/s | fetch p50 / p99 ms | CPU s "
-              "| pages/CPU-s | peak heap MiB | peak RSS MiB | wall s |",
-              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "| pages/CPU-s | peak heap MiB | peak RSS MiB | worst 1 s ÷ median | 1,000th page s | wall s |",
+              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, scenario in summary["scenarios"].items():
         for crawler, s in scenario["crawlers"].items():
             md = s["median"]
@@ -188,12 +251,15 @@ def markdown(summary, chart_files):
                 f"| {name} | {crawler}{flag} | {fmt(md['pages'])} | {fmt(md['pages_per_s'])} | "
                 f"{fmt(md.get('pages_per_s_second_half'))} | {fmt(md['fetch_p50_ms'], 0)} / {fmt(md['fetch_p99_ms'], 0)} | {fmt(md['cpu_s'])} | "
                 f"{fmt(md['pages_per_cpu_s'])} | {fmt(md['peak_heap_mib'], 0)} | {fmt(md['peak_rss_mib'], 0)} | "
+                f"{fmt(md.get('worst_1s_after_1000'), 2)} | {fmt(md.get('time_to_1000th_page_s'))} | "
                 f"{fmt(md['wall_s'])} |")
     if not all(s["all_exited_0"] for sc in summary["scenarios"].values() for s in sc["crawlers"].values()):
         lines += ["", "⚠: at least one run did not exit 0 or timed out (see results.json, per_run)."]
     lines += ["", "pages = 200 HTML pages; pages/s = pages ÷ (last page − first page); CPU s = user + system of the "
               "crawler process; peak heap = most heap used (before a GC); fetch times are each crawler's own "
-              "(see README)."]
+              "(see README); worst 1 s ÷ median = the fewest pages in any 1-second window after the 1,000th page "
+              "while two or more hosts have work, ÷ the median 1-second count over that stretch; "
+              "1,000th page s = from process start."]
     ratio_rows = [(name, peer, r) for name, s in summary["scenarios"].items() for peer, r in s["ratios"].items()]
     if ratio_rows:
         lines += ["", "## Spindle ÷ peer", "", "| scenario | peer | pages/s | pages/CPU-s |", "|---|---|---:|---:|"]
@@ -246,6 +312,7 @@ def markdown(summary, chart_files):
                       "- each figure is the heap after the full GC nearest that moment (what is live), or without "
                       "full GCs the lowest heap-after-GC in the 5 % of the crawl before it; per run: "
                       + "; ".join("/".join(fmt(v) for v in h) for h in heaps)]
+    lines += target_section(summary)
     lines += warc_section(summary)
     if chart_files:
         lines += ["", "## Charts", ""]
