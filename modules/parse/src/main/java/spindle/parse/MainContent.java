@@ -33,10 +33,6 @@ final class MainContent {
   /** The shortest paragraph (in characters, spaces collapsed) that counts. */
   static final int MIN_PARAGRAPH = 25;
 
-  /** Elements that are never content: neither scored nor written. */
-  private static final Set<String> NEVER = Set.of("script", "style", "noscript", "template", "svg", "nav", "aside",
-      "footer", "form", "button", "select", "input", "textarea", "iframe", "frame", "frameset", "object", "embed",
-      "canvas", "dialog", "head", "menu", "label", "option", "audio", "video", "map");
   private static final Set<String> NEVER_ROLES = Set.of("navigation", "menu", "menubar", "complementary", "alert",
       "alertdialog", "dialog", "banner", "contentinfo", "search");
   /** Readability's classes and ids of boilerplate, unless they also name content. */
@@ -56,10 +52,25 @@ final class MainContent {
 
   private MainContent() {}
 
+  /**
+   * Elements that are never content: neither scored nor written. A switch, not a set: asked of every element of a
+   * page, an immutable set's probe cost as much as the rest of the walk together.
+   */
+  private static boolean isNever(String tag) {
+    switch (tag) {
+      case "script", "style", "noscript", "template", "svg", "nav", "aside", "footer", "form", "button", "select",
+          "input", "textarea", "iframe", "frame", "frameset", "object", "embed", "canvas", "dialog", "head", "menu",
+          "label", "option", "audio", "video", "map":
+        return true;
+      default:
+        return false;
+    }
+  }
+
   /** Whether {@code element} and everything in it is boilerplate, whatever it holds. */
   static boolean isBoilerplate(Element element) {
     String tag = element.normalName();
-    if (NEVER.contains(tag)) {
+    if (isNever(tag)) {
       return true;
     }
     if (element.attributesSize() == 0) {
@@ -198,7 +209,7 @@ final class MainContent {
     }
   }
 
-  /** Text measures of one element: characters with runs of spaces as one, those in links, commas. */
+  /** Text measures of one element: characters (white space at the ends of its texts left out), those in links, commas. */
   private static final class Stats {
     int text;
     int links;
@@ -290,37 +301,40 @@ final class MainContent {
       depth++;
     }
 
+    /**
+     * Counts a text node: its length without the white space at its ends (a node of white space between two tags
+     * counts nothing), its commas, its last character. Runs of spaces inside it count in full: close enough for a
+     * score, and it reads only the ends and the commas of a text, not every character.
+     */
     private void text(TextNode node) {
       String text = node.getWholeText();
-      int length = 0;
-      int commas = 0;
-      boolean space = true;
-      char last = ' ';
-      for (int i = 0, n = text.length(); i < n; i++) {
-        char c = text.charAt(i);
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
-          if (!space) {
-            length++;
-            space = true;
-          }
-        } else {
-          length++;
-          space = false;
-          last = c;
-          if (c == ',') {
-            commas++;
-          }
-        }
+      int from = 0;
+      int to = text.length();
+      while (from < to && isSpace(text.charAt(from))) {
+        from++;
       }
+      while (to > from && isSpace(text.charAt(to - 1))) {
+        to--;
+      }
+      if (from == to) {
+        return;
+      }
+      int commas = 0;
+      for (int comma = text.indexOf(',', from); comma >= 0 && comma < to; comma = text.indexOf(',', comma + 1)) {
+        commas++;
+      }
+      int length = to - from;
       Stats frame = frames[depth - 1];
       frame.text += length;
       frame.commas += commas;
       if (inLinks > 0) {
         frame.links += length;
       }
-      if (last != ' ') {
-        frame.last = last;
-      }
+      frame.last = text.charAt(to - 1);
+    }
+
+    private static boolean isSpace(char c) {
+      return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
     }
 
     /** The end of {@code element}'s walk: hand its measures up and score it if it is a paragraph. */

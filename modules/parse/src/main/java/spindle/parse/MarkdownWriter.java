@@ -406,56 +406,58 @@ final class MarkdownWriter implements NodeFilter {
       }
       return;
     }
+    // one pass: white space collapsed, runs of characters appended whole, a backslash before what reads as markup
     int n = text.length();
-    int i = 0;
-    while (i < n) {
+    int run = -1; // the start of the characters not yet appended, or -1 between words
+    for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
-      if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f') {
+      if (c <= ' ' && isSpace(c)) {
+        if (run >= 0) {
+          out.append(text, run, i);
+          run = -1;
+        }
         if (out.length() > 0 || lead.length() > 0) {
           space = true;
         }
-        i++;
         continue;
       }
-      int from = i;
-      while (i < n && !isSpace(text.charAt(i))) {
-        i++;
+      if (run < 0) {
+        start();
+        run = i;
       }
-      start();
-      if (markup) {
-        escaped(text, from, i);
-      } else {
-        out.append(text, from, i);
-      }
-    }
-  }
-
-  private void escaped(String text) {
-    escaped(text, 0, text.length());
-  }
-
-  /** Appends a word, with a backslash before the characters that would read as Markdown. */
-  private void escaped(String text, int from, int to) {
-    int run = from; // the start of the characters not yet appended, none of which needs a backslash
-    for (int i = from; i < to; i++) {
-      char c = text.charAt(i);
-      if (c > '`' && c != '|') {
-        continue; // the common case: letters and most punctuation
-      }
-      boolean escape = switch (c) {
-        case '\\', '*', '`', '[', ']' -> true;
-        case '|' -> tables > 0;
-        case '_' -> i == from || i + 1 == to || !Character.isLetterOrDigit(text.charAt(i - 1))
-            || !Character.isLetterOrDigit(text.charAt(i + 1));
-        case '#', '>' -> i == from && atLineStart();
-        default -> false;
-      };
-      if (escape) {
+      if (markup && (c <= '`' || c == '|') && needsEscape(text, i)) {
         out.append(text, run, i).append('\\');
         run = i;
       }
     }
-    out.append(text, run, to);
+    if (run >= 0) {
+      out.append(text, run, n);
+    }
+  }
+
+  /** Appends {@code text} with a backslash before each character that would read as Markdown. */
+  private void escaped(String text) {
+    int run = 0;
+    for (int i = 0; i < text.length(); i++) {
+      if (needsEscape(text, i)) {
+        out.append(text, run, i).append('\\');
+        run = i;
+      }
+    }
+    out.append(text, run, text.length());
+  }
+
+  /** Whether the character at {@code i} of {@code text}, about to be written, would read as Markdown. */
+  private boolean needsEscape(String text, int i) {
+    char c = text.charAt(i);
+    return switch (c) {
+      case '\\', '*', '`', '[', ']' -> true;
+      case '|' -> tables > 0;
+      case '_' -> i == 0 || i + 1 == text.length() || !Character.isLetterOrDigit(text.charAt(i - 1))
+          || !Character.isLetterOrDigit(text.charAt(i + 1));
+      case '#', '>' -> (i == 0 || isSpace(text.charAt(i - 1))) && atLineStart();
+      default -> false;
+    };
   }
 
   private boolean atLineStart() {

@@ -205,6 +205,13 @@ final class SourceText {
     if (first == value.length()) {
       return value;
     }
+    int wide = first;
+    while (wide < value.length() && value.charAt(wide) <= 0xFF) {
+      wide++;
+    }
+    if (wide == value.length()) { // bytes only, no reference: decode them at once (a long text, in two fast copies)
+      return new String(value.getBytes(StandardCharsets.ISO_8859_1), charset);
+    }
     StringBuilder out = new StringBuilder(value.length()).append(value, 0, first);
     byte[] run = new byte[value.length() - first];
     int bytes = 0;
