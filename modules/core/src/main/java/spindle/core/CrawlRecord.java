@@ -17,7 +17,7 @@ import java.util.OptionalInt;
  */
 public final class CrawlRecord {
   /**
-   * What a sitemap held: its {@code type} ("urlset", "index", "text", "rss", "atom"; empty when it could not be
+   * What a sitemap held: its {@code type} ("xml", "index", "text", "rss", "atom"; empty when it could not be
    * read), the {@code entries} it listed (URLs, or sitemaps for an index) and how many of them were {@code taken}
    * (at most {@code spindle.sitemaps.max-urls}; taken entries still pass the scope and the seen-set).
    */
