@@ -323,8 +323,17 @@ class ClusterCrawlTest {
     }
   }
 
+  /**
+   * The linked pages and, sitemaps being on by default, each host's /sitemap.xml (the fixture serves none: a 404,
+   * asked once per host however many nodes fetched its robots.txt, as the shared frontier drops the duplicates).
+   */
   private Set<String> reachable(FixtureWeb web) {
-    return web.reachableUrls().stream().map(ReachableUrl::url).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> urls = web.reachableUrls().stream().map(ReachableUrl::url)
+        .collect(Collectors.toCollection(TreeSet::new));
+    for (int host = 0; host < HOSTS; host++) {
+      urls.add(web.sitemapUrl(host));
+    }
+    return urls;
   }
 
   private List<String> lines(int node) throws IOException {

@@ -87,6 +87,9 @@ class CommandLineErrorsTest {
           + "\"tape\"",
       "spindle.store.postgres.pool-size = 0 | spindle.store.postgres.pool-size: must be at least 1, was 0",
       "spindle.output.batch-size = 0 | spindle.output.batch-size: must be at least 1, was 0",
+      "spindle.sitemaps.max-urls = 0 | spindle.sitemaps.max-urls: must be at least 1, was 0",
+      "spindle.sitemaps.max-size = 0 | spindle.sitemaps.max-size: must be at least 1 byte and less than 2GiB, was 0",
+      "spindle.sitemaps.enabled = maybe | spindle.sitemaps.enabled: expected on or off, was a string (\"maybe\")",
   })
   void aBadValueOfAModulesOwnSectionNamesTheFileLineAndFullKey(String setting, String expected) throws Exception {
     Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n" + setting + "\n");

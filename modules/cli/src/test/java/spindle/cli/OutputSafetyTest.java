@@ -67,7 +67,8 @@ class OutputSafetyTest {
   /** A quick run of the fixture with its store in {@code store} and the given extra arguments. */
   private Outcome crawl(Path store, String... extra) {
     List<String> args = new ArrayList<>(List.of("crawl", "--seed", web.seedUrls().get(0),
-        "--set", "spindle.store.dir=" + store, "--set", "spindle.politeness.delay=0s"));
+        "--set", "spindle.store.dir=" + store, "--set", "spindle.politeness.delay=0s",
+        "--set", "spindle.sitemaps.enabled=off")); // the fixture serves none: its 404 would be one more record
     args.addAll(List.of(extra));
     return run(args);
   }

@@ -39,7 +39,8 @@ class ResumeAfterKillTest {
   @Test
   void aCrawlKilledThreeTimesEndsWithOneRecordPerReachableUrl() throws Exception {
     try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(3).pagesPerHost(150).seed(41)
-        .robots(RobotsProfile.ALLOW_ALL).latency(Duration.ofMillis(10), Duration.ofMillis(30)).build())) {
+        .robots(RobotsProfile.ALLOW_ALL).latency(Duration.ofMillis(10), Duration.ofMillis(30)).sitemaps(true)
+        .build())) {
       Path output = directory.resolve("resumed.jsonl");
       List<String> arguments = new ArrayList<>(List.of("--out", output.toString(),
           "--set", "spindle.store.dir=" + directory.resolve("data"), "--set", "spindle.politeness.delay=0s",
@@ -65,10 +66,21 @@ class ResumeAfterKillTest {
       for (String line : Files.readAllLines(output)) {
         JsonNode record = json.readTree(line); // a torn line would not parse
         recordsPerUrl.merge(record.get("url").asText(), 1, Integer::sum);
-        assertTrue(record.get("error").isNull(), line);
+        assertEquals(record.get("url").asText().endsWith(FixtureWeb.BROKEN_SITEMAP), !record.get("error").isNull(),
+            line);
       }
+      // the linked pages, and what sitemaps add (their work items persist across the kills like pages)
       Set<String> reachable = web.reachableUrls().stream().map(ReachableUrl::url)
           .collect(Collectors.toCollection(TreeSet::new));
+      for (int host = 0; host < 3; host++) {
+        for (int page = 0; page < 150; page++) {
+          reachable.add(web.pageUrl(host, page));
+        }
+        for (String path : List.of(FixtureWeb.SITEMAP_INDEX, FixtureWeb.GZIPPED_SITEMAP, FixtureWeb.ORPHAN_SITEMAP,
+            FixtureWeb.TEXT_SITEMAP, FixtureWeb.BROKEN_SITEMAP, FixtureWeb.ORPHAN_PAGE, FixtureWeb.TEXT_ORPHAN_PAGE)) {
+          reachable.add(web.url(host, path));
+        }
+      }
       assertEquals(reachable, new TreeSet<>(recordsPerUrl.keySet()));
       recordsPerUrl.forEach((url, count) -> assertEquals(1, count, "records for " + url));
 

@@ -71,6 +71,7 @@ class ServiceEndToEndTest {
         + "  politeness.delay = " + delay + "\n"
         + "  fetch.concurrency = " + concurrency + "\n"
         + "  progress.interval = 200ms\n"
+        + "  sitemaps.enabled = off\n" // the fixture serves none: each host's /sitemap.xml would be one more record
         + "  output.path = \"" + directory.resolve("out/" + name + ".jsonl") + "\"\n"
         + "}\n";
   }

@@ -12,9 +12,26 @@ import java.util.OptionalInt;
  * {@code status}, {@code content_type}, {@code bytes}, {@code fetch_ms}, {@code depth}, {@code parent},
  * {@code title}, {@code outlinks}, {@code fetched_at}, {@code error}, plus {@code redirects}, {@code truncated},
  * {@code noindex}, {@code nofollow}, {@code attempts}, {@code location}, {@code content_digest}, {@code simhash},
- * {@code near_duplicate_of} and, when asked for, {@code text}).
+ * {@code near_duplicate_of} and, when asked for, {@code text}; a sitemap's record has {@code sitemap}, a page a
+ * sitemap gave a last modification has {@code lastmod}).
  */
 public final class CrawlRecord {
+  /**
+   * What a sitemap held: its {@code type} ("xml", "index", "text", "rss", "atom"; empty when it could not be
+   * read), the {@code entries} it listed (URLs, or sitemaps for an index) and how many of them were {@code taken}
+   * (at most {@code spindle.sitemaps.max-urls}; taken entries still pass the scope and the seen-set).
+   */
+  public record Sitemap(Optional<String> type, int entries, int taken) {
+    public Sitemap {
+      Objects.requireNonNull(type, "type");
+    }
+
+    /** A sitemap that could not be read (no answer, an HTTP error, or a body that is no sitemap). */
+    public static Sitemap unread() {
+      return new Sitemap(Optional.empty(), 0, 0);
+    }
+  }
+
   /** A failure's kind and a one-line message. */
   public record Failure(ErrorKind kind, String message) {
     public Failure {
@@ -45,6 +62,8 @@ public final class CrawlRecord {
   private final String simhash;
   private final String nearDuplicateOf;
   private final String text;
+  private final Sitemap sitemap;
+  private final Instant lastModified;
 
   private CrawlRecord(Builder builder) {
     this.url = builder.url;
@@ -69,6 +88,8 @@ public final class CrawlRecord {
     this.simhash = builder.simhash;
     this.nearDuplicateOf = builder.nearDuplicateOf;
     this.text = builder.text;
+    this.sitemap = builder.sitemap;
+    this.lastModified = builder.lastModified;
   }
 
   /** A builder for the record of {@code url}, taking depth, parent and redirect chain from it. */
@@ -77,6 +98,7 @@ public final class CrawlRecord {
     builder.finalUrl = url.url();
     builder.depth = url.depth();
     builder.parent = url.parent().orElse(null);
+    builder.lastModified = url.lastModified().orElse(null);
     if (!url.redirects().isEmpty()) {
       builder.redirects = url.redirects();
     }
@@ -201,6 +223,16 @@ public final class CrawlRecord {
     return Optional.ofNullable(text);
   }
 
+  /** What the sitemap held, when this is a sitemap's record; empty for a page. */
+  public Optional<Sitemap> sitemap() {
+    return Optional.ofNullable(sitemap);
+  }
+
+  /** The {@code lastmod} a sitemap gave for {@link #url()}; empty when it was found otherwise or none was given. */
+  public Optional<Instant> lastModified() {
+    return Optional.ofNullable(lastModified);
+  }
+
   /** A builder holding every field of this record, to change a few. */
   public Builder toBuilder() {
     Builder builder = new Builder(url);
@@ -225,6 +257,8 @@ public final class CrawlRecord {
     builder.simhash = simhash;
     builder.nearDuplicateOf = nearDuplicateOf;
     builder.text = text;
+    builder.sitemap = sitemap;
+    builder.lastModified = lastModified;
     return builder;
   }
 
@@ -257,6 +291,8 @@ public final class CrawlRecord {
     private String simhash;
     private String nearDuplicateOf;
     private String text;
+    private Sitemap sitemap;
+    private Instant lastModified;
 
     private Builder(String url) {
       this.url = Objects.requireNonNull(url, "url");
@@ -364,6 +400,16 @@ public final class CrawlRecord {
 
     public Builder text(String value) {
       this.text = value;
+      return this;
+    }
+
+    public Builder sitemap(Sitemap value) {
+      this.sitemap = value;
+      return this;
+    }
+
+    public Builder lastModified(Instant value) {
+      this.lastModified = value;
       return this;
     }
 

@@ -87,8 +87,8 @@ final class Archiver {
     for (CrawlPipeline.Element element : elements) {
       if (element instanceof CrawlPipeline.Parsed parsed) {
         captures.addAll(parsed.processed().captures());
-      } else if (element instanceof CrawlPipeline.ArchiveOnly only) {
-        captures.addAll(only.captures());
+      } else if (element instanceof CrawlPipeline.Unrecorded unrecorded) {
+        captures.addAll(unrecorded.captures());
       }
     }
     return captures;

@@ -40,7 +40,8 @@ import spindle.store.warc.Capture;
  * fetchers ─offer─► queue ─► parse (mapAsyncUnordered, parse dispatcher)
  *                             ─► groupedWithin ─► archive (WARC on; mapAsync 1, blocking-io dispatcher: write WARC
  *                                                 records, commit the archive's position and payload digests)
- *                             ─► groupedWithin ─► frontier (mapAsync 1, store dispatcher: admit links, hand on redirects)
+ *                             ─► groupedWithin ─► frontier (mapAsync 1, store dispatcher: admit links and sitemaps,
+ *                                                 hand on redirects)
  *                             ─► groupedWithin ─► output (mapAsync 1, blocking-io dispatcher: mark near-duplicates,
  *                                                 write records, mark done)
  * </pre>
@@ -55,7 +56,10 @@ import spindle.store.warc.Capture;
 final class CrawlPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(CrawlPipeline.class);
 
-  /** What the parse stage emits: a URL's processed outcome, or fetches to archive only; with the acknowledgement. */
+  /**
+   * What the parse stage emits: a URL's processed outcome, or what no record stands for (fetches to archive, sitemaps
+   * to admit); with the acknowledgement.
+   */
   sealed interface Element {
     /** Whom to tell once the element is durable. */
     CommitAck ack();
@@ -64,10 +68,19 @@ final class CrawlPipeline {
   /** A processed outcome and the acknowledgement its fetcher waits for. */
   record Parsed(Processed processed, CommitAck ack) implements Element {}
 
-  /** Exchanges to archive that no record stands for (a robots.txt fetch), and the acknowledgement. */
-  record ArchiveOnly(List<Capture> captures, CommitAck ack) implements Element {
-    ArchiveOnly {
+  /**
+   * What a robots.txt fetch leaves, no record standing for it: its exchanges to archive, the in-scope sitemaps it
+   * names to admit, and the acknowledgement (given once both are done).
+   */
+  record Unrecorded(List<Capture> captures, List<CrawlUrl> links, CommitAck ack) implements Element {
+    Unrecorded {
       captures = List.copyOf(captures);
+      links = List.copyOf(links);
+    }
+
+    /** Exchanges to archive only. */
+    Unrecorded(List<Capture> captures, CommitAck ack) {
+      this(captures, List.of(), ack);
     }
   }
 
@@ -95,7 +108,7 @@ final class CrawlPipeline {
     if (submitted.outcome() instanceof FetchOutcome.RobotsFetched robots) {
       List<Capture> captures = new ArrayList<>();
       robots.fetches().forEach(fetch -> captures.addAll(PageProcessor.captures(fetch)));
-      return new ArchiveOnly(captures, submitted.ack());
+      return new Unrecorded(captures, processor.sitemaps(robots.sitemaps(), Optional.empty()), submitted.ack());
     }
     return new Parsed(processSafely(processor, submitted.outcome()), submitted.ack());
   }
@@ -104,7 +117,7 @@ final class CrawlPipeline {
    * Archives batches on {@code ioExecutor} ({@link Archiver}): the exchanges of every element, committed before the
    * batch goes on. Elements that are only archived are acknowledged then, and go no further.
    */
-  static Flow<Element, Parsed, NotUsed> archiveStage(Archiver archiver, Executor ioExecutor, int batchSize,
+  static Flow<Element, Element, NotUsed> archiveStage(Archiver archiver, Executor ioExecutor, int batchSize,
       Duration interval) {
     return Flow.<Element>create()
         .groupedWithin(batchSize, interval)
@@ -116,32 +129,36 @@ final class CrawlPipeline {
         .named("archive-writes");
   }
 
-  /** The stand-in for the archive stage when nothing is archived: pages go on, anything else is acknowledged. */
-  static Flow<Element, Parsed, NotUsed> withoutArchive() {
+  /**
+   * The stand-in for the archive stage when nothing is archived: pages and sitemaps to admit go on, anything else is
+   * acknowledged.
+   */
+  static Flow<Element, Element, NotUsed> withoutArchive() {
     return Flow.<Element>create()
         .mapConcat(element -> pagesOf(List.of(element)))
         .named("no-archive");
   }
 
-  private static List<Parsed> pagesOf(List<Element> batch) {
-    List<Parsed> pages = new ArrayList<>(batch.size());
+  private static List<Element> pagesOf(List<Element> batch) {
+    List<Element> pages = new ArrayList<>(batch.size());
     for (Element element : batch) {
-      if (element instanceof Parsed parsed) {
-        pages.add(parsed);
-      } else {
+      if (element instanceof Unrecorded unrecorded && unrecorded.links().isEmpty()) {
         element.ack().committed();
+      } else {
+        pages.add(element);
       }
     }
     return pages;
   }
 
   /**
-   * Applies batches to the frontier on {@code storeExecutor}: admits links (the frontier deduplicates), hands
-   * redirects on to their targets, and tells host queues about new work.
+   * Applies batches to the frontier on {@code storeExecutor}: admits links and sitemaps (the frontier deduplicates),
+   * hands redirects on to their targets, and tells host queues about new work. An element without a record is
+   * acknowledged once its sitemaps are admitted, and goes no further.
    */
-  static Flow<Parsed, Written, NotUsed> frontierStage(Frontier frontier, Executor storeExecutor, int batchSize,
+  static Flow<Element, Written, NotUsed> frontierStage(Frontier frontier, Executor storeExecutor, int batchSize,
       Duration interval, HostNotifier notifier) {
-    return Flow.<Parsed>create()
+    return Flow.<Element>create()
         .groupedWithin(batchSize, interval)
         .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> applyToFrontier(frontier, batch, notifier),
             storeExecutor))
@@ -171,8 +188,8 @@ final class CrawlPipeline {
 
   /** The whole stream, from a queue that takes up to {@code maxOffers} concurrent offers to a sink. */
   static RunnableGraph<Pair<SourceQueueWithComplete<Submitted>, CompletionStage<Done>>> graph(int buffer,
-      int maxOffers, Flow<Submitted, Element, NotUsed> parse, Flow<Element, Parsed, NotUsed> archive,
-      Flow<Parsed, Written, NotUsed> frontier, Flow<Written, List<Written>, NotUsed> output) {
+      int maxOffers, Flow<Submitted, Element, NotUsed> parse, Flow<Element, Element, NotUsed> archive,
+      Flow<Element, Written, NotUsed> frontier, Flow<Written, List<Written>, NotUsed> output) {
     return Source.<Submitted>queue(buffer, OverflowStrategy.backpressure(), maxOffers)
         .via(parse)
         .via(archive)
@@ -193,12 +210,18 @@ final class CrawlPipeline {
     }
   }
 
-  private static List<Written> applyToFrontier(Frontier frontier, List<Parsed> batch, HostNotifier notifier) {
+  private static List<Written> applyToFrontier(Frontier frontier, List<Element> batch, HostNotifier notifier) {
     List<CrawlUrl> links = new ArrayList<>();
     List<Written> written = new ArrayList<>(batch.size());
     List<CommitAck> handedOn = new ArrayList<>();
     Set<HostKey> notify = new LinkedHashSet<>();
-    for (Parsed parsed : batch) {
+    for (Element element : batch) {
+      if (element instanceof Unrecorded unrecorded) {
+        links.addAll(unrecorded.links());
+        handedOn.add(unrecorded.ack()); // durable once admitted, below
+        continue;
+      }
+      Parsed parsed = (Parsed) element;
       Processed processed = parsed.processed();
       links.addAll(processed.outlinks());
       if (processed.redirectTarget().isPresent()) {

@@ -12,6 +12,7 @@ import spindle.core.SettingsException;
 import spindle.core.url.NormalizationSettings;
 import spindle.fetch.FetchSettings;
 import spindle.fetch.robots.RobotsSettings;
+import spindle.fetch.sitemaps.SitemapSettings;
 import spindle.parse.ParseSettings;
 import spindle.store.FrontierLimits;
 import spindle.store.OutputSettings;
@@ -22,7 +23,7 @@ import spindle.store.warc.WarcSettings;
  * Everything a crawl is configured with, read once from a resolved configuration (reference defaults, the operator's
  * application.conf, the job file, command-line overrides) before any actor starts. Each module reads its own sections
  * into its settings record ({@code XSettings.fromConfig(root)}): fetch ({@code spindle.fetch},
- * {@code spindle.robots}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
+ * {@code spindle.robots}, {@code spindle.sitemaps}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
  * ({@code spindle.output}, {@code spindle.store}, {@code spindle.warc}); the engine reads its own ({@code spindle.job},
  * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress}). A bad value
  * throws {@link SettingsException} or Typesafe Config's {@code ConfigException}, both naming the key.
@@ -40,7 +41,8 @@ public record CrawlSettings(
     PipelineSettings pipeline,
     ProgressSettings progress,
     StoreConfig store,
-    WarcSettings warc) {
+    WarcSettings warc,
+    SitemapSettings sitemaps) {
 
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
   public record JobSettings(String name, List<String> seeds, String seedFile) {
@@ -120,7 +122,8 @@ public record CrawlSettings(
         PipelineSettings.fromConfig(root),
         ProgressSettings.fromConfig(root),
         StoreConfig.fromConfig(root),
-        WarcSettings.fromConfig(root));
+        WarcSettings.fromConfig(root),
+        SitemapSettings.fromConfig(root));
   }
 
   /** The scope rules of {@code spindle.scope}. */

@@ -2,6 +2,7 @@ package spindle.engine;
 
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,7 @@ import spindle.core.HostKey;
 import spindle.core.url.UrlNormalizer;
 import spindle.fetch.PageFetcher;
 import spindle.fetch.robots.RobotsRules;
+import spindle.fetch.sitemaps.SitemapReader;
 import spindle.parse.PageParser;
 import spindle.parse.TextExtractor;
 import spindle.store.FrontierCounts;
@@ -115,6 +117,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   private boolean paused;
   private final HostControls controls = new HostControls();
   private final HostReports.Sources reportSources;
+  private final PageProcessor processor;
 
   private CrawlSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, CrawlJob job) {
     super(context);
@@ -149,12 +152,14 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     PageParsing parsing = job.parsing().orElseGet(() -> new PageParser(settings.parse(), normalizer,
         settings.fetch().userAgent().robotsNames(), text, settings.output().simhash())::parse);
     PageProcessor processor = new PageProcessor(parsing, normalizer,
-        settings.scope().withDefaultHosts(hostsOf(job.seeds())), settings.fetch().maxRedirects());
+        settings.scope().withDefaultHosts(hostsOf(job.seeds())), settings.fetch().maxRedirects(),
+        new SitemapReader(settings.sitemaps()));
+    this.processor = processor;
     ActorRef<HostRegion.Command> hosts = region;
     Pair<SourceQueueWithComplete<Submitted>, CompletionStage<Done>> stream = CrawlPipeline.graph(
         settings.pipeline().resultsBuffer(), fetchers,
         CrawlPipeline.parseStage(processor, parseExecutor, settings.pipeline().parseParallelism()),
-        job.archive().<Flow<CrawlPipeline.Element, CrawlPipeline.Parsed, NotUsed>>map(archive ->
+        job.archive().<Flow<CrawlPipeline.Element, CrawlPipeline.Element, NotUsed>>map(archive ->
             CrawlPipeline.archiveStage(new Archiver(archive, job.frontier().captures().orElseThrow(), metrics),
                 ioExecutor, settings.output().batchSize(), settings.output().flushInterval()))
             .orElseGet(CrawlPipeline::withoutArchive),
@@ -177,7 +182,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         outcome -> CompletionStages.onCompletingThread(queue.offer(outcome)),
         settings.fetch().retry(), new RobotsRules(settings.fetch().userAgent().robotsNames(),
             settings.robots().maxSizeBytes()), settings.fetch().maxBodyBytes(), settings.robots().maxSizeBytes(),
-        watchdog, metrics);
+        watchdog, metrics, settings.sitemaps());
     MailboxSelector mailbox = MailboxSelector.bounded(settings.pipeline().fetcherMailboxCapacity());
     for (int i = 0; i < fetchers; i++) {
       ActorRef<Fetcher.Command> fetcher = context.spawn(Behaviors.supervise(Fetcher.create(fetcherDeps))
@@ -255,7 +260,12 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   private void addSeeds(List<CrawlUrl> seeds) {
     seedBatchesPending++;
     var frontier = job.frontier();
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> frontier.add(seeds), storeExecutor),
+    List<CrawlUrl> admit = new ArrayList<>(seeds);
+    if (settings.sitemaps().enabled() && !settings.robots().enabled()) {
+      // no robots.txt to name sitemaps (nor a fetch of it to guess after): guess each seed host's, with the seeds
+      admit.addAll(processor.sitemaps(guessedSitemaps(seeds), Optional.empty()));
+    }
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> frontier.add(admit), storeExecutor),
         (accepted, addFailure) -> new SeedsAdded(accepted == null ? List.of() : accepted, addFailure));
   }
 
@@ -270,6 +280,17 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     added.accepted().forEach(url -> hosts.add(url.host()));
     hosts.forEach(host -> region.tell(new HostRegion.Envelope(host, HostQueue.WorkAvailable.INSTANCE)));
     return this;
+  }
+
+  /** {@code /sitemap.xml} of each origin among {@code seeds}, once. */
+  private static List<String> guessedSitemaps(List<CrawlUrl> seeds) {
+    Set<String> origins = new LinkedHashSet<>();
+    for (CrawlUrl seed : seeds) {
+      String url = seed.url();
+      int path = url.indexOf('/', url.indexOf("://") + 3);
+      origins.add((path < 0 ? url : url.substring(0, path)) + "/sitemap.xml");
+    }
+    return List.copyOf(origins);
   }
 
   private Behavior<Command> onAddSeeds(AddSeeds add) {

@@ -14,12 +14,14 @@ public sealed interface FetchOutcome {
   record Rejected(CrawlUrl url, ErrorKind kind, String message) implements FetchOutcome {}
 
   /**
-   * A host's robots.txt fetch, with each redirect hop, to archive: its rules went to the host's queue already, and
-   * no record is written for it. Only a fetcher that keeps exchanges (WARC on) offers it.
+   * A host's robots.txt fetch: each redirect hop's exchange, to archive (WARC on; else none), and the sitemaps to
+   * admit (with {@code spindle.sitemaps} on: its Sitemap: lines, or the guessed {@code /sitemap.xml}; else none). No
+   * record is written for it. Offered only when there is something to archive or admit.
    */
-  record RobotsFetched(List<FetchResult> fetches) implements FetchOutcome {
+  record RobotsFetched(List<FetchResult> fetches, List<String> sitemaps) implements FetchOutcome {
     public RobotsFetched {
       fetches = List.copyOf(fetches);
+      sitemaps = List.copyOf(sitemaps);
     }
   }
 }

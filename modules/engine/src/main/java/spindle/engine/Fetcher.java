@@ -23,6 +23,7 @@ import spindle.fetch.RetryPolicy;
 import spindle.fetch.robots.RobotsOutcome;
 import spindle.fetch.robots.RobotsPolicy;
 import spindle.fetch.robots.RobotsRules;
+import spindle.fetch.sitemaps.SitemapSettings;
 
 /**
  * One URL at a time: asks the broker for work when idle, fetches, tells the host queue the request ended (so
@@ -50,7 +51,15 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   /** What a fetcher needs from its crawl; shared by every fetcher. */
   record Dependencies(ActorRef<WorkBroker.Command> broker, PageFetcher pageFetcher, ResultsQueue results,
       RetryPolicy retry, RobotsRules robotsRules, long maxBodyBytes, long robotsMaxBytes, Duration watchdog,
-      CrawlMetrics metrics) {}
+      CrawlMetrics metrics, SitemapSettings sitemaps) {
+    /** Without sitemaps (tests of other things). */
+    Dependencies(ActorRef<WorkBroker.Command> broker, PageFetcher pageFetcher, ResultsQueue results,
+        RetryPolicy retry, RobotsRules robotsRules, long maxBodyBytes, long robotsMaxBytes, Duration watchdog,
+        CrawlMetrics metrics) {
+      this(broker, pageFetcher, results, retry, robotsRules, maxBodyBytes, robotsMaxBytes, watchdog, metrics,
+          new SitemapSettings(false, 1, 1));
+    }
+  }
 
   private static final int MAX_ROBOTS_REDIRECTS = 5;
 
@@ -66,6 +75,12 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   private final List<FetchResult> robotsFetches = new ArrayList<>();
   /** The host queue has the outcome of the current robots.txt fetch: a crash now loses only its archive copy. */
   private boolean robotsReported;
+  /**
+   * The outcome of the current robots.txt fetch, held back from the host queue until the sitemaps it names are in
+   * the frontier: until then the queue offers no page, so its window stays leased and the crawl cannot end (nothing
+   * queued, nothing leased) before the sitemaps are queued.
+   */
+  private RobotsOutcome heldRobots;
 
   private Fetcher(ActorContext<Command> context, TimerScheduler<Command> timers, Dependencies deps) {
     super(context);
@@ -102,8 +117,9 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     robotsHops = 0;
     robotsFetches.clear();
     robotsReported = false;
+    heldRobots = null;
     if (assign.item() instanceof WorkItem.PageFetch page) {
-      startFetch(page.url().url(), deps.maxBodyBytes());
+      startFetch(page.url().url(), page.url().isSitemap() ? deps.sitemaps().maxSizeBytes() : deps.maxBodyBytes());
     } else if (assign.item() instanceof WorkItem.RobotsFetch robots) {
       startFetch(robots.robotsUrl(), deps.robotsMaxBytes());
     } else if (assign.item() instanceof WorkItem.Reject reject) {
@@ -179,13 +195,36 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
       // the host itself is allowed; its robots.txt redirects where we may not go: as a redirect to nowhere
       outcome = new RobotsOutcome.Rules(RobotsPolicy.allowAll());
     }
+    List<String> sitemaps = sitemapsOf(outcome);
+    if (!sitemaps.isEmpty()) { // the host hears of its rules once the sitemaps are admitted (becomeIdle)
+      heldRobots = outcome;
+      offer(new FetchOutcome.RobotsFetched(robotsFetches, sitemaps));
+      return;
+    }
     current.host().tell(new HostQueue.RobotsFinished(outcome));
     robotsReported = true;
     if (robotsFetches.isEmpty()) {
       becomeIdle();
     } else { // archived like a page: new work once the archive holds it
-      offer(new FetchOutcome.RobotsFetched(robotsFetches));
+      offer(new FetchOutcome.RobotsFetched(robotsFetches, List.of()));
     }
+  }
+
+  /**
+   * The sitemaps a robots.txt outcome names, with sitemaps on: its Sitemap: lines, or {@code /sitemap.xml} of the
+   * host when it names none (a 4xx robots.txt is "allow all" and names none). None for a robots.txt that gives no
+   * rules (unavailable, address refused): the host is not crawled now.
+   */
+  private List<String> sitemapsOf(RobotsOutcome outcome) {
+    if (!deps.sitemaps().enabled() || !(outcome instanceof RobotsOutcome.Rules rules)) {
+      return List.of();
+    }
+    List<String> named = rules.policy().sitemaps();
+    if (!named.isEmpty()) {
+      return named;
+    }
+    String robotsUrl = ((WorkItem.RobotsFetch) current.item()).robotsUrl();
+    return List.of(robotsUrl.substring(0, robotsUrl.length() - "/robots.txt".length()) + "/sitemap.xml");
   }
 
   private void offer(FetchOutcome outcome) {
@@ -248,6 +287,11 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   }
 
   private void becomeIdle() {
+    if (heldRobots != null) { // admitted (or the stream is gone): the host may go on
+      current.host().tell(new HostQueue.RobotsFinished(heldRobots));
+      robotsReported = true;
+      heldRobots = null;
+    }
     current = null;
     deps.broker().tell(new WorkBroker.RequestWork(getContext().getSelf()));
   }

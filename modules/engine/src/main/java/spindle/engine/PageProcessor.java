@@ -14,6 +14,9 @@ import spindle.core.url.UrlNormalizer;
 import spindle.core.url.WebUrl;
 import spindle.fetch.Exchange;
 import spindle.fetch.FetchResult;
+import spindle.fetch.sitemaps.SitemapReader;
+import spindle.fetch.sitemaps.SitemapReading;
+import spindle.fetch.sitemaps.SitemapSettings;
 import spindle.parse.PageLink;
 import spindle.parse.PageRefresh;
 import spindle.parse.ParsedPage;
@@ -21,9 +24,10 @@ import spindle.store.warc.Capture;
 import spindle.store.warc.WarcArchive;
 
 /**
- * Turns a fetch outcome into a {@link Processed}: the record, the in-scope links of a page, or the checked target
- * of a redirect (an HTTP 3xx, or a page whose meta refresh has no delay). Runs on the parse dispatcher, many at
- * once; thread-safe. It never throws for a page: a parser failure becomes a PARSE_ERROR record.
+ * Turns a fetch outcome into a {@link Processed}: the record, the in-scope links of a page (or the in-scope URLs and
+ * sitemaps a sitemap lists, at the depth of a seed), or the checked target of a redirect (an HTTP 3xx, or a page
+ * whose meta refresh has no delay). Runs on the parse dispatcher, many at once; thread-safe. It never throws for a
+ * page or a sitemap: a parser failure becomes a PARSE_ERROR record.
  */
 final class PageProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(PageProcessor.class);
@@ -32,18 +36,39 @@ final class PageProcessor {
   private final UrlNormalizer normalizer;
   private final ScopeRules scope;
   private final int maxRedirects;
+  private final SitemapReader sitemaps;
 
-  PageProcessor(PageParsing parsing, UrlNormalizer normalizer, ScopeRules scope, int maxRedirects) {
+  PageProcessor(PageParsing parsing, UrlNormalizer normalizer, ScopeRules scope, int maxRedirects,
+      SitemapReader sitemaps) {
     this.parsing = parsing;
     this.normalizer = normalizer;
     this.scope = scope;
     this.maxRedirects = maxRedirects;
+    this.sitemaps = sitemaps;
+  }
+
+  /** A processor that reads sitemaps with the protocol's limits (50 MiB, 50,000 URLs). */
+  PageProcessor(PageParsing parsing, UrlNormalizer normalizer, ScopeRules scope, int maxRedirects) {
+    this(parsing, normalizer, scope, maxRedirects, new SitemapReader(new SitemapSettings(true, 50L << 20, 50_000)));
+  }
+
+  /**
+   * The sitemaps among {@code urls} (robots.txt's Sitemap: lines, a guessed {@code /sitemap.xml}, or an index's
+   * entries) that are http(s) URLs in scope, normalised, at the depth of a seed; {@code parent} is the index.
+   */
+  List<CrawlUrl> sitemaps(List<String> urls, Optional<String> parent) {
+    List<CrawlUrl> admitted = new ArrayList<>(urls.size());
+    for (String url : urls) {
+      inScope(url).ifPresent(target -> admitted.add(CrawlUrl.sitemap(target.href(), host(target), parent)));
+    }
+    return admitted;
   }
 
   /** Processes the outcome of a URL: a fetch or a rejection. */
   Processed process(FetchOutcome outcome) {
     if (outcome instanceof FetchOutcome.Rejected rejected) {
-      CrawlRecord record = CrawlRecord.builder(rejected.url()).error(rejected.kind(), rejected.message()).build();
+      CrawlRecord record = CrawlRecord.builder(rejected.url()).error(rejected.kind(), rejected.message())
+          .sitemap(rejected.url().isSitemap() ? CrawlRecord.Sitemap.unread() : null).build();
       return new Processed(rejected.url(), record, List.of(), Optional.empty());
     }
     if (!(outcome instanceof FetchOutcome.Fetched fetched)) {
@@ -76,6 +101,7 @@ final class PageProcessor {
     CrawlUrl url = fetched.url();
     FetchResult result = fetched.result();
     CrawlRecord.Builder record = CrawlRecord.builder(url)
+        .sitemap(url.isSitemap() ? CrawlRecord.Sitemap.unread() : null)
         .contentType(result.contentType().orElse(null))
         .bytes(result.body().length)
         .fetchMillis(result.fetchMillis())
@@ -106,9 +132,54 @@ final class PageProcessor {
     }
     boolean bodyUsable = result.error().isEmpty() || result.truncated();
     if (!bodyUsable || result.body().length == 0) {
+      if (url.isSitemap() && result.error().isEmpty()) {
+        record.error(ErrorKind.PARSE_ERROR, "not a sitemap: empty body");
+      }
       return new Processed(url, record.build(), List.of(), Optional.empty());
     }
-    return parsePage(url, result, record);
+    return url.isSitemap() ? readSitemap(url, result, record) : parsePage(url, result, record);
+  }
+
+  /**
+   * A sitemap's record and what it lists: the in-scope pages (with their lastmod) or, for an index, sitemaps, all at
+   * the depth of a seed. A body that is no sitemap is the record's PARSE_ERROR (unless it already has an error, a
+   * cut at max-size); the host goes on either way.
+   */
+  private Processed readSitemap(CrawlUrl url, FetchResult result, CrawlRecord.Builder record) {
+    SitemapReading reading = sitemaps.read(url.url(), result.contentType(), result.body());
+    if (reading instanceof SitemapReading.Unreadable unreadable) {
+      if (result.error().isEmpty()) {
+        record.error(ErrorKind.PARSE_ERROR, "not a sitemap: " + unreadable.reason());
+      }
+      return new Processed(url, record.build(), List.of(), Optional.empty());
+    }
+    SitemapReading.Read read = (SitemapReading.Read) reading;
+    List<CrawlUrl> listed = new ArrayList<>(read.entries().size());
+    if (read.isIndex()) {
+      listed.addAll(sitemaps(read.entries().stream().map(SitemapReading.Entry::url).toList(),
+          Optional.of(url.url())));
+    } else {
+      for (SitemapReading.Entry entry : read.entries()) {
+        inScope(entry.url()).ifPresent(target -> listed.add(CrawlUrl.listed(target.href(), host(target), url.url(),
+            entry.lastModified())));
+      }
+    }
+    record.outlinks(read.entries().size())
+        .sitemap(new CrawlRecord.Sitemap(Optional.of(read.type()), read.listed(), read.entries().size()));
+    return new Processed(url, record.build(), listed, Optional.empty());
+  }
+
+  /** {@code url} normalised, when it is an http(s) URL in scope at the depth of a seed. */
+  private Optional<WebUrl> inScope(String url) {
+    return WebUrl.parse(url.strip())
+        .filter(parsed -> parsed.scheme().equals("http") || parsed.scheme().equals("https"))
+        .filter(parsed -> !parsed.host().isEmpty())
+        .flatMap(normalizer::normalize)
+        .filter(normalized -> scope.decide(normalized.href(), host(normalized), 0).isAccepted());
+  }
+
+  private static HostKey host(WebUrl url) {
+    return HostKey.of(url.host(), url.port().orElse(-1));
   }
 
   private Processed parsePage(CrawlUrl url, FetchResult result, CrawlRecord.Builder record) {

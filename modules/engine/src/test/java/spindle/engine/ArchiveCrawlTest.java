@@ -67,7 +67,7 @@ class ArchiveCrawlTest {
   void crawl(@TempDir Path directory) throws IOException {
     web = FixtureWeb.start(FixtureSettings.builder().hosts(HOSTS).pagesPerHost(12).seed(21).copies(true)
         .robots(0, RobotsProfile.ALLOW_ALL).robots(1, RobotsProfile.NOT_FOUND).robots(2, RobotsProfile.ALLOW_ALL)
-        .robots(3, RobotsProfile.ALLOW_ALL).compress(1, true).build());
+        .robots(3, RobotsProfile.ALLOW_ALL).compress(1, true).sitemaps(true).build());
     Path archive = directory.resolve("warc");
     run = new CrawlHarness(testKit, directory).runArchiving(CrawlHarness.config("""
         spindle.fetch.concurrency = 4
@@ -77,6 +77,7 @@ class ArchiveCrawlTest {
         spindle.output.simhash = on
         spindle.warc.prefix = test
         spindle.warc.max-file-size = 200kB
+        spindle.sitemaps.enabled = on
         """), seeds(), archive);
     assertTrue(web.awaitIdle(Duration.ofSeconds(5)));
     warc = read(archive);
@@ -161,6 +162,11 @@ class ArchiveCrawlTest {
       assertTrue(captures.containsKey(web.robotsUrl(host)), "robots.txt of host " + host + " (a 404 too)");
     }
     assertTrue(captures.containsKey(web.faultUrl(0, Fault.REDIRECT_CHAIN, 1)), "a redirect handed on");
+    for (String sitemap : List.of(FixtureWeb.SITEMAP_INDEX, FixtureWeb.GZIPPED_SITEMAP, FixtureWeb.TEXT_SITEMAP,
+        FixtureWeb.BROKEN_SITEMAP)) {
+      assertTrue(captures.containsKey(web.url(0, sitemap)), "sitemap " + sitemap + " of host 0");
+    }
+    assertTrue(captures.containsKey(web.sitemapUrl(1)), "the /sitemap.xml guessed for host 1 (robots.txt 404)");
     for (Read capture : warc) {
       if (capture.type().equals("response") || capture.type().equals("revisit")) {
         long requests = warc.stream().filter(record -> record.type().equals("request")

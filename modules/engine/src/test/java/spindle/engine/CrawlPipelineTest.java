@@ -124,8 +124,8 @@ class CrawlPipelineTest {
     MemoryFrontier frontier = frontierLeasing(source);
     List<HostKey> told = new CopyOnWriteArrayList<>();
     TestProbe<Fetcher.Command> fetcher = testKit.createTestProbe();
-    Pair<TestPublisher.Probe<CrawlPipeline.Parsed>, TestSubscriber.Probe<CrawlPipeline.Written>> stream =
-        TestSource.<CrawlPipeline.Parsed>create(testKit.system())
+    Pair<TestPublisher.Probe<CrawlPipeline.Element>, TestSubscriber.Probe<CrawlPipeline.Written>> stream =
+        TestSource.<CrawlPipeline.Element>create(testKit.system())
             .via(CrawlPipeline.frontierStage(frontier, Runnable::run, 1, Duration.ofMillis(50), told::add))
             .toMat(TestSink.create(testKit.system()), Keep.both())
             .run(testKit.system());
@@ -156,8 +156,8 @@ class CrawlPipelineTest {
     frontier.add(List.of(url(B, "/seen")));
     List<HostKey> told = new CopyOnWriteArrayList<>();
     TestProbe<Fetcher.Command> fetcher = testKit.createTestProbe();
-    Pair<TestPublisher.Probe<CrawlPipeline.Parsed>, TestSubscriber.Probe<CrawlPipeline.Written>> stream =
-        TestSource.<CrawlPipeline.Parsed>create(testKit.system())
+    Pair<TestPublisher.Probe<CrawlPipeline.Element>, TestSubscriber.Probe<CrawlPipeline.Written>> stream =
+        TestSource.<CrawlPipeline.Element>create(testKit.system())
             .via(CrawlPipeline.frontierStage(frontier, Runnable::run, 1, Duration.ofMillis(50), told::add))
             .toMat(TestSink.create(testKit.system()), Keep.both())
             .run(testKit.system());
@@ -205,19 +205,19 @@ class CrawlPipelineTest {
     CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
     try (WarcArchive archive = WarcArchive.open(new WarcArchive.Settings(warc, "test", 1 << 30, Map.of()),
         WarcPosition.START, java.time.Clock.systemUTC())) {
-      Pair<TestPublisher.Probe<CrawlPipeline.Element>, TestSubscriber.Probe<CrawlPipeline.Parsed>> stream =
+      Pair<TestPublisher.Probe<CrawlPipeline.Element>, TestSubscriber.Probe<CrawlPipeline.Element>> stream =
           TestSource.<CrawlPipeline.Element>create(testKit.system())
               .via(CrawlPipeline.archiveStage(new Archiver(archive, index, metrics), Runnable::run, 2,
                   Duration.ofSeconds(30)))
               .toMat(TestSink.create(testKit.system()), Keep.both())
               .run(testKit.system());
       stream.second().request(1);
-      stream.first().sendNext(new CrawlPipeline.ArchiveOnly(List.of(capture("http://a.example/robots.txt",
+      stream.first().sendNext(new CrawlPipeline.Unrecorded(List.of(capture("http://a.example/robots.txt",
           "User-agent: *")), new CommitAck(fetcher.ref(), 1)));
       stream.first().sendNext(new CrawlPipeline.Parsed(new Processed(page, record(page), List.of(), Optional.empty(),
           List.of(capture(page.url(), "<p>home</p>"))), new CommitAck(fetcher.ref(), 2)));
 
-      assertEquals(page, stream.second().expectNext().processed().url());
+      assertEquals(page, ((CrawlPipeline.Parsed) stream.second().expectNext()).processed().url());
       assertEquals(new Fetcher.Committed(1), fetcher.receiveMessage());
       fetcher.expectNoMessage(Duration.ofMillis(50)); // the page is acknowledged by the output stage, later
       assertEquals(archive.position(), index.warcPosition()); // committed before the page went on

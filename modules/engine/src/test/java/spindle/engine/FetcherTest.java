@@ -29,6 +29,7 @@ import spindle.fetch.FetchResult;
 import spindle.fetch.PageFetcher;
 import spindle.fetch.RetryPolicy;
 import spindle.fetch.robots.RobotsRules;
+import spindle.fetch.sitemaps.SitemapSettings;
 import spindle.store.FrontierCounts;
 
 /** A fetcher's protocol with its host queue, the broker and the results stream, with fakes for all three. */
@@ -49,6 +50,69 @@ class FetcherTest {
         new RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)),
         new RobotsRules(List.of("SpindleBot"), 1024), 1 << 20, 1024, ofSeconds(5), metrics);
     return testKit.spawn(Behaviors.supervise(Fetcher.create(deps)).onFailure(SupervisorStrategy.restart()));
+  }
+
+  private ActorRef<Fetcher.Command> sitemapFetcher(TestProbe<WorkBroker.Command> broker, PageFetcher pages,
+      ResultsQueue results) {
+    Fetcher.Dependencies deps = new Fetcher.Dependencies(broker.ref(), pages, results,
+        new RetryPolicy(2, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(5)),
+        new RobotsRules(List.of("SpindleBot"), 1024), 1 << 20, 1024, ofSeconds(5), metrics,
+        new SitemapSettings(true, 4096, 10));
+    return testKit.spawn(Behaviors.supervise(Fetcher.create(deps)).onFailure(SupervisorStrategy.restart()));
+  }
+
+  @Test
+  void theHostHearsItsRobotsRulesOnlyOnceTheSitemapsTheyNameAreAdmitted() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    TestProbe<HostQueue.Command> host = testKit.createTestProbe();
+    java.util.concurrent.atomic.AtomicReference<Submitted> submitted = new java.util.concurrent.atomic.AtomicReference<>();
+    byte[] robots = "User-agent: *\nDisallow:\nSitemap: http://example.org/a.xml\nSitemap: http://example.org/b.xml\n"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ActorRef<Fetcher.Command> fetcher = sitemapFetcher(broker, (url, max) -> CompletableFuture.completedFuture(
+        FetchResult.response(url, 200, FetchResult.Headers.NONE, robots, false, max, 3)), outcome -> {
+          submitted.set(outcome);
+          return CompletableFuture.completedFuture(QueueOfferResult.enqueued());
+        });
+    broker.expectMessageClass(WorkBroker.RequestWork.class);
+
+    fetcher.tell(new Fetcher.Assign(new WorkItem.RobotsFetch("http://example.org/robots.txt"), host.ref()));
+    host.expectNoMessage(Duration.ofMillis(200)); // the sitemaps are in the stream, not yet in the frontier
+    FetchOutcome.RobotsFetched fetched = (FetchOutcome.RobotsFetched) submitted.get().outcome();
+    assertEquals(List.of("http://example.org/a.xml", "http://example.org/b.xml"), fetched.sitemaps());
+    submitted.get().ack().committed();
+    assertTrue(host.expectMessageClass(HostQueue.RobotsFinished.class).outcome()
+        instanceof spindle.fetch.robots.RobotsOutcome.Rules);
+    broker.expectMessageClass(WorkBroker.RequestWork.class);
+  }
+
+  @Test
+  void aRobotsTxtThatNamesNoSitemapLeadsToSitemapXmlAndASitemapIsFetchedWithItsOwnSizeLimit() {
+    TestProbe<WorkBroker.Command> broker = testKit.createTestProbe();
+    TestProbe<HostQueue.Command> host = testKit.createTestProbe();
+    TestProbe<FetchOutcome> stream = testKit.createTestProbe();
+    java.util.Map<String, Long> limits = new java.util.concurrent.ConcurrentHashMap<>();
+    ActorRef<Fetcher.Command> fetcher = sitemapFetcher(broker, (url, max) -> {
+      limits.put(url, max);
+      return CompletableFuture.completedFuture(FetchResult.response(url, 404, FetchResult.Headers.NONE, new byte[0],
+          false, max, 3));
+    }, outcome -> {
+      stream.ref().tell(outcome.outcome());
+      outcome.ack().committed();
+      return CompletableFuture.completedFuture(QueueOfferResult.enqueued());
+    });
+    broker.expectMessageClass(WorkBroker.RequestWork.class);
+
+    fetcher.tell(new Fetcher.Assign(new WorkItem.RobotsFetch("http://example.org:8080/robots.txt"), host.ref()));
+    assertEquals(List.of("http://example.org:8080/sitemap.xml"),
+        ((FetchOutcome.RobotsFetched) stream.expectMessageClass(FetchOutcome.RobotsFetched.class)).sitemaps());
+    host.expectMessageClass(HostQueue.RobotsFinished.class);
+    broker.expectMessageClass(WorkBroker.RequestWork.class);
+
+    CrawlUrl sitemap = CrawlUrl.sitemap("http://example.org/s.xml", URL.host(), java.util.Optional.empty());
+    fetcher.tell(new Fetcher.Assign(new WorkItem.PageFetch(sitemap, 1), host.ref()));
+    host.expectMessageClass(HostQueue.FetchFinished.class);
+    assertEquals(4096L, limits.get(sitemap.url()), "spindle.sitemaps.max-size, not max-body-size");
+    assertEquals(1024L, limits.get("http://example.org:8080/robots.txt"));
   }
 
   private static PageFetcher answering(int status) {

@@ -61,6 +61,50 @@ class PageProcessorTest {
   }
 
   @Test
+  void aSitemapGivesItsInScopePagesAtSeedDepthWithTheirLastmodAndItsOwnRecord() {
+    CrawlUrl sitemap = CrawlUrl.sitemap("http://example.org/sitemap.xml", HOST, Optional.empty());
+    Processed processed = processor(PARSER).process(page(sitemap, 200, "application/xml", """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+          <url><loc>http://example.org/deep/a?utm_source=x</loc><lastmod>2026-11-30</lastmod></url>
+          <url><loc>http://other.example/out-of-scope</loc></url>
+          <url><loc>http://example.org/private/excluded</loc></url>
+          <url><loc>ftp://example.org/not-http</loc></url>
+        </urlset>""", null));
+
+    assertEquals(List.of("http://example.org/deep/a?utm_source=x"),
+        processed.outlinks().stream().map(CrawlUrl::url).toList());
+    CrawlUrl listed = processed.outlinks().get(0);
+    assertEquals(0, listed.depth());
+    assertEquals(CrawlUrl.Kind.PAGE, listed.kind());
+    assertEquals(Optional.of(sitemap.url()), listed.parent());
+    assertEquals(Optional.of(java.time.Instant.parse("2026-11-30T00:00:00Z")), listed.lastModified());
+    assertEquals(Optional.of(new CrawlRecord.Sitemap(Optional.of("xml"), 4, 4)), processed.record().sitemap());
+    assertTrue(processed.record().error().isEmpty());
+  }
+
+  @Test
+  void aSitemapIndexGivesSitemapsAndAnUnreadableSitemapIsOneParseError() {
+    CrawlUrl index = CrawlUrl.sitemap("http://example.org/index.xml", HOST, Optional.empty());
+    Processed processed = processor(PARSER).process(page(index, 200, "text/xml", """
+        <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+          <sitemap><loc>http://example.org/s1.xml.gz</loc></sitemap>
+        </sitemapindex>""", null));
+    CrawlUrl child = processed.outlinks().get(0);
+    assertEquals(CrawlUrl.Kind.SITEMAP, child.kind());
+    assertEquals(Optional.of(index.url()), child.parent());
+
+    Processed broken = processor(PARSER).process(page(index, 200, "text/html", "<html><body>Moved</body></html>",
+        null));
+    assertEquals(ErrorKind.PARSE_ERROR, broken.record().error().orElseThrow().kind());
+    assertEquals(Optional.of(CrawlRecord.Sitemap.unread()), broken.record().sitemap());
+    assertTrue(broken.outlinks().isEmpty());
+    Processed missing = processor(PARSER).process(page(index, 404, "text/html", "gone", null));
+    assertEquals(ErrorKind.HTTP_CLIENT_ERROR, missing.record().error().orElseThrow().kind());
+    assertEquals(Optional.of(CrawlRecord.Sitemap.unread()), missing.record().sitemap());
+  }
+
+  @Test
   void aRejectedUrlGetsItsRecordWithoutAFetch() {
     Processed processed = processor(PARSER).process(new FetchOutcome.Rejected(SEED, ErrorKind.ROBOTS_DISALLOWED,
         "robots.txt disallows it for SpindleBot"));

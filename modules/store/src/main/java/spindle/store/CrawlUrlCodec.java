@@ -2,6 +2,7 @@ package spindle.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,8 +16,16 @@ import spindle.core.HostKey;
  * redirect usually share a long prefix with the URL (same scheme and host), so each is written as {@code varint
  * shared} (bytes of the URL's UTF-8 form it starts with; for the parent, 0 means "no parent" and the count is
  * shared + 1) and the length-prefixed rest. Lengths are varints, so URLs of any length (even over 64 KiB) fit.
+ *
+ * <p>A sitemap, or a page a sitemap dated, has one more part at the end: {@code varint flags} (bit 0: a sitemap,
+ * bit 1: a lastmod follows) and the lastmod as 8 bytes of epoch milliseconds. A plain page has none, so its form
+ * is what it was before sitemaps, and stores written then read unchanged. This works because the URL is always
+ * the last thing of a value that holds one (a queue entry, and the lease that keeps the queue entry).
  */
 final class CrawlUrlCodec {
+  private static final int SITEMAP = 1;
+  private static final int LAST_MODIFIED = 2;
+
   private CrawlUrlCodec() {}
 
   /** Appends the form of {@code url} to {@code out}. */
@@ -34,6 +43,11 @@ final class CrawlUrlCodec {
     for (String redirect : url.redirects()) {
       writeShared(out, self, redirect.getBytes(UTF_8), 0);
     }
+    int flags = (url.isSitemap() ? SITEMAP : 0) | (url.lastModified().isPresent() ? LAST_MODIFIED : 0);
+    if (flags != 0) {
+      out.writeVarint(flags);
+      url.lastModified().ifPresent(lastModified -> out.writeLong(lastModified.toEpochMilli()));
+    }
   }
 
   /** The form of {@code url} alone. */
@@ -43,7 +57,10 @@ final class CrawlUrlCodec {
     return out.toByteArray();
   }
 
-  /** Reads a URL of {@code host} written by {@link #write}; throws {@link IllegalStateException} on corrupt input. */
+  /**
+   * Reads a URL of {@code host} written by {@link #write}, which must end the input; throws
+   * {@link IllegalStateException} on corrupt input.
+   */
   static CrawlUrl read(ByteReader in, HostKey host) {
     long depth = in.readVarint();
     if (depth > Integer.MAX_VALUE) {
@@ -57,7 +74,17 @@ final class CrawlUrlCodec {
     for (int i = 0; i < count; i++) {
       redirects.add(readShared(in, self, in.readVarint()));
     }
-    return CrawlUrl.restore(new String(self, UTF_8), host, (int) depth, parent, redirects);
+    long flags = 0;
+    if (!in.atEnd()) { // written only when not 0
+      flags = in.readVarint();
+      if (flags == 0 || (flags & ~(long) (SITEMAP | LAST_MODIFIED)) != 0) {
+        throw new IllegalStateException("corrupt store value: URL flags " + flags);
+      }
+    }
+    Optional<Instant> lastModified = (flags & LAST_MODIFIED) == 0 ? Optional.empty()
+        : Optional.of(Instant.ofEpochMilli(in.readLong()));
+    CrawlUrl.Kind kind = (flags & SITEMAP) == 0 ? CrawlUrl.Kind.PAGE : CrawlUrl.Kind.SITEMAP;
+    return CrawlUrl.restore(new String(self, UTF_8), host, kind, (int) depth, parent, redirects, lastModified);
   }
 
   /** The URL of {@code host} in {@code bytes}, which must hold exactly one encoded URL. */

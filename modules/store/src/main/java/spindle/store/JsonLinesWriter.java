@@ -18,7 +18,8 @@ import spindle.core.CrawlRecord;
  * Writes one JSON object per line, one line per record, with the field names users pipe into {@code jq}:
  * {@code url, final_url, status, content_type, bytes, fetch_ms, depth, parent, title, outlinks, fetched_at,
  * error, redirects, truncated, noindex, nofollow, attempts, location, content_digest, simhash, near_duplicate_of},
- * and {@code text} when the crawl extracts it. Absent values are JSON {@code null};
+ * {@code text} when the crawl extracts it, {@code sitemap} ({@code {"type", "entries", "taken"}}) on a sitemap's
+ * record and {@code lastmod} on a page a sitemap gave one for. Absent values are JSON {@code null};
  * {@code error} is null or {@code {"kind": ..., "message": ...}}.
  */
 public final class JsonLinesWriter implements RecordWriter {
@@ -112,6 +113,18 @@ public final class JsonLinesWriter implements RecordWriter {
     generator.writeStringField("near_duplicate_of", record.nearDuplicateOf().orElse(null));
     if (record.text().isPresent()) { // only with spindle.output.text on: most crawls would carry null in every line
       generator.writeStringField("text", record.text().get());
+    }
+    // only on the records of sitemaps and of pages a sitemap dated: other lines stay as they were
+    if (record.sitemap().isPresent()) {
+      CrawlRecord.Sitemap sitemap = record.sitemap().get();
+      generator.writeObjectFieldStart("sitemap");
+      generator.writeStringField("type", sitemap.type().orElse(null));
+      generator.writeNumberField("entries", sitemap.entries());
+      generator.writeNumberField("taken", sitemap.taken());
+      generator.writeEndObject();
+    }
+    if (record.lastModified().isPresent()) {
+      generator.writeStringField("lastmod", DateTimeFormatter.ISO_INSTANT.format(record.lastModified().get()));
     }
     generator.writeEndObject();
   }

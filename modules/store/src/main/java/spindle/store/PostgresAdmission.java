@@ -1,5 +1,6 @@
 package spindle.store;
 
+import static spindle.store.PostgresJdbc.int2Array;
 import static spindle.store.PostgresJdbc.int4Array;
 import static spindle.store.PostgresJdbc.int8Array;
 import static spindle.store.PostgresJdbc.textArray;
@@ -71,8 +72,8 @@ final class PostgresAdmission {
         return false;
       }
       try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
-          INSERT INTO @urls (fingerprint, host, url, depth, parent, redirects, state, priority, sequence)
-          VALUES (?, ?, ?, ?, ?, ?, 0, ?, nextval('@url_sequence') * 16777216 + 1)"""))) {
+          INSERT INTO @urls (fingerprint, host, url, depth, parent, redirects, state, priority, sequence, kind, lastmod)
+          VALUES (?, ?, ?, ?, ?, ?, 0, ?, nextval('@url_sequence') * 16777216 + 1, ?, ?)"""))) {
         statement.setLong(1, targetPrint);
         statement.setString(2, targetHost);
         statement.setString(3, target.url());
@@ -80,6 +81,12 @@ final class PostgresAdmission {
         statement.setString(5, target.parent().orElse(null));
         statement.setArray(6, textArray(connection, target.redirects().toArray(new String[0])));
         statement.setInt(7, Math.min(target.depth(), PostgresSchema.MAX_PRIORITY));
+        statement.setShort(8, PostgresSchema.kind(target.kind()));
+        if (target.lastModified().isPresent()) {
+          statement.setLong(9, target.lastModified().get().toEpochMilli());
+        } else {
+          statement.setNull(9, java.sql.Types.BIGINT);
+        }
         statement.executeUpdate();
       }
       TreeMap<String, PostgresHosts.Delta> hostDeltas = new TreeMap<>();
@@ -170,6 +177,8 @@ final class PostgresAdmission {
     int[] depths = new int[size];
     String[] parents = new String[size];
     String[] redirects = new String[size];
+    short[] kinds = new short[size];
+    Long[] lastModified = new Long[size];
     for (int i = 0; i < size; i++) {
       CrawlUrl url = urls.get(i);
       fingerprints[i] = prints.get(i);
@@ -178,18 +187,21 @@ final class PostgresAdmission {
       depths[i] = url.depth();
       parents[i] = url.parent().orElse(null);
       redirects[i] = url.redirects().isEmpty() ? null : jsonArray(url.redirects());
+      kinds[i] = PostgresSchema.kind(url.kind());
+      lastModified[i] = url.lastModified().map(java.time.Instant::toEpochMilli).orElse(null);
     }
     String statementText = schema.sql("""
         WITH base AS (SELECT nextval('@url_sequence') AS number),
         inserted AS (
-          INSERT INTO @urls (fingerprint, host, url, depth, parent, redirects, state, priority, sequence)
+          INSERT INTO @urls (fingerprint, host, url, depth, parent, redirects, state, priority, sequence, kind,
+                             lastmod)
           SELECT c.fingerprint, c.host, c.url, c.depth, c.parent,
                  CASE WHEN c.redirects IS NULL THEN '{}'::text[]
                       ELSE ARRAY(SELECT r.e FROM jsonb_array_elements_text(c.redirects::jsonb) WITH ORDINALITY
                                  AS r(e, i) ORDER BY r.i) END,
-                 0, least(c.depth, 255), base.number * 16777216 + c.position
-          FROM unnest(?::int8[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[]) WITH ORDINALITY
-               AS c(fingerprint, host, url, depth, parent, redirects, position), base
+                 0, least(c.depth, 255), base.number * 16777216 + c.position, c.kind, c.lastmod
+          FROM unnest(?::int8[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::int2[], ?::int8[])
+               WITH ORDINALITY AS c(fingerprint, host, url, depth, parent, redirects, kind, lastmod, position), base
           ON CONFLICT (fingerprint) DO NOTHING
           RETURNING fingerprint, host),
         per_host AS (SELECT host, count(*) AS n FROM inserted GROUP BY host),
@@ -211,8 +223,10 @@ final class PostgresAdmission {
       statement.setArray(4, int4Array(connection, depths));
       statement.setArray(5, textArray(connection, parents));
       statement.setArray(6, textArray(connection, redirects));
-      statement.setLong(7, rejected);
-      statement.setInt(8, counts.slot());
+      statement.setArray(7, int2Array(connection, kinds));
+      statement.setArray(8, connection.createArrayOf("int8", lastModified));
+      statement.setLong(9, rejected);
+      statement.setInt(10, counts.slot());
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           inserted.add(rows.getLong(1));

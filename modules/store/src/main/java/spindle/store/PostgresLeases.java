@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,7 +54,7 @@ final class PostgresLeases {
             FOR UPDATE SKIP LOCKED),
           leased AS (
             UPDATE @urls u SET state = 1, owner = ? FROM picked WHERE u.fingerprint = picked.fingerprint
-            RETURNING u.url, u.depth, u.parent, u.redirects, u.priority, u.sequence),
+            RETURNING u.url, u.depth, u.parent, u.redirects, u.kind, u.lastmod, u.priority, u.sequence),
           host_changed AS (
             UPDATE @hosts SET queued = queued - (SELECT count(*) FROM leased)
             WHERE host = ? AND EXISTS (SELECT 1 FROM leased) RETURNING 1)
@@ -219,8 +220,10 @@ final class PostgresLeases {
   private static CrawlUrl restore(ResultSet rows, HostKey host) throws SQLException {
     Array redirects = rows.getArray("redirects");
     List<String> chain = redirects == null ? List.of() : List.of((String[]) redirects.getArray());
-    return CrawlUrl.restore(rows.getString("url"), host, rows.getInt("depth"),
-        Optional.ofNullable(rows.getString("parent")), chain);
+    long lastModified = rows.getLong("lastmod");
+    Optional<Instant> lastmod = rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastModified));
+    return CrawlUrl.restore(rows.getString("url"), host, PostgresSchema.kind(rows.getShort("kind")),
+        rows.getInt("depth"), Optional.ofNullable(rows.getString("parent")), chain, lastmod);
   }
 
   /** How many leases went back to their queues, and the hosts they went to, sorted. */

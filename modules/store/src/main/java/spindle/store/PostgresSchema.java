@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
+import spindle.core.CrawlUrl;
 
 /**
  * The SQL schema of one job's {@link PostgresFrontier}: its name, its tables, creating them and recognising them.
@@ -65,7 +66,9 @@ final class PostgresSchema {
         state int2 NOT NULL,
         priority int2 NOT NULL,
         sequence int8 NOT NULL,
-        owner text)""",
+        owner text,
+        kind int2 NOT NULL DEFAULT 0,
+        lastmod int8)""",
       "CREATE INDEX urls_queue ON @urls (host, priority, sequence) WHERE state = 0",
       "CREATE INDEX urls_leases ON @urls (owner) WHERE state = 1",
       "CREATE SEQUENCE @url_sequence",
@@ -118,6 +121,10 @@ final class PostgresSchema {
         file_bytes int8 NOT NULL,
         index_bytes int8 NOT NULL)""",
   };
+
+  /** The columns added to {@code urls} with sitemaps, for a schema created before them. */
+  private static final String SITEMAP_COLUMNS =
+      "ALTER TABLE @urls ADD COLUMN IF NOT EXISTS kind int2 NOT NULL DEFAULT 0, ADD COLUMN IF NOT EXISTS lastmod int8";
 
   private final String job;
   private final String name;
@@ -190,6 +197,11 @@ final class PostgresSchema {
             + " in the format this version writes (" + FORMAT + "): its comment is " + comment, null);
       }
       createCaptureTables(connection);
+      if (!hasColumn(connection, "urls", "kind")) { // created before sitemaps: a plain page is kind 0, no lastmod
+        try (PreparedStatement statement = connection.prepareStatement(sql(SITEMAP_COLUMNS))) {
+          statement.execute();
+        }
+      }
       return;
     }
     try (PreparedStatement statement = connection.prepareStatement("CREATE SCHEMA " + quote(name))) {
@@ -212,6 +224,32 @@ final class PostgresSchema {
     for (String table : CAPTURE_TABLES) {
       try (PreparedStatement statement = connection.prepareStatement(sql(table))) {
         statement.execute();
+      }
+    }
+  }
+
+  /** The {@code kind} column's value for {@code kind}: 0 a page, 1 a sitemap. */
+  static short kind(CrawlUrl.Kind kind) {
+    return (short) (kind == CrawlUrl.Kind.SITEMAP ? 1 : 0);
+  }
+
+  /** The kind a {@code kind} column's value stands for; throws {@link StoreException} for an unknown one. */
+  static CrawlUrl.Kind kind(short value) {
+    return switch (value) {
+      case 0 -> CrawlUrl.Kind.PAGE;
+      case 1 -> CrawlUrl.Kind.SITEMAP;
+      default -> throw new StoreException("corrupt frontier row: URL kind " + value, null);
+    };
+  }
+
+  private boolean hasColumn(Connection connection, String table, String column) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM information_schema.columns "
+        + "WHERE table_schema = ? AND table_name = ? AND column_name = ?")) {
+      statement.setString(1, name);
+      statement.setString(2, table);
+      statement.setString(3, column);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next();
       }
     }
   }

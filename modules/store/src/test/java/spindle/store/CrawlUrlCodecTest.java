@@ -1,9 +1,12 @@
 package spindle.store;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +41,17 @@ class CrawlUrlCodecTest {
             Optional.of("http://example.org" + LONG_PATH + "/up"), List.of("http://example.org" + LONG_PATH + "x"))),
         Arguments.of("a large depth", CrawlUrl.restore("http://example.org/deep", HOST, Integer.MAX_VALUE,
             Optional.empty(), List.of())),
-        Arguments.of("an empty URL", CrawlUrl.restore("", HOST, 0, Optional.of(""), List.of(""))));
+        Arguments.of("an empty URL", CrawlUrl.restore("", HOST, 0, Optional.of(""), List.of(""))),
+        Arguments.of("a sitemap named by robots.txt", CrawlUrl.sitemap("http://example.org/sitemap.xml", HOST,
+            Optional.empty())),
+        Arguments.of("a sitemap listed by an index, redirected", CrawlUrl.sitemap("http://example.org/s/1.xml.gz",
+            HOST, Optional.of("http://example.org/index.xml")).redirectedTo("https://example.org/s/1.xml.gz", HOST)),
+        Arguments.of("a page a sitemap dated", CrawlUrl.listed("http://example.org/p", HOST,
+            "http://example.org/sitemap.xml", Optional.of(Instant.parse("2026-11-30T08:15:30.123Z")))),
+        Arguments.of("a page a sitemap dated before 1970", CrawlUrl.listed("http://example.org/old", HOST,
+            "http://example.org/sitemap.xml", Optional.of(Instant.parse("1969-07-20T20:17:40Z")))),
+        Arguments.of("a page a sitemap listed without a date", CrawlUrl.listed("http://example.org/q", HOST,
+            "http://example.org/sitemap.xml", Optional.empty())));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -50,7 +63,26 @@ class CrawlUrlCodecTest {
     assertEquals(url.depth(), decoded.depth());
     assertEquals(url.parent(), decoded.parent());
     assertEquals(url.redirects(), decoded.redirects());
+    assertEquals(url.kind(), decoded.kind());
+    assertEquals(url.lastModified(), decoded.lastModified());
     assertEquals(HOST, decoded.host());
+  }
+
+  @Test
+  void aPlainPageIsEncodedAsBeforeSitemapsSoOldStoresReadUnchanged() {
+    CrawlUrl page = CrawlUrl.discovered("http://example.org/a", HOST, CrawlUrl.seed("http://example.org/", HOST));
+    // the form written before sitemaps: depth 1, the URL, the parent sharing 19 bytes ("http://example.org/"), no hops
+    byte[] old = new ByteWriter(64).writeVarint(1).writeLengthPrefixed("http://example.org/a".getBytes(UTF_8))
+        .writeVarint(19 + 1).writeVarint(0).writeVarint(0).toByteArray();
+    assertArrayEquals(old, CrawlUrlCodec.encode(page));
+    assertEquals(page, CrawlUrlCodec.decode(old, HOST));
+  }
+
+  @Test
+  void unknownUrlFlagsAreReportedAsCorrupt() {
+    byte[] sitemap = CrawlUrlCodec.encode(CrawlUrl.sitemap("http://example.org/s.xml", HOST, Optional.empty()));
+    sitemap[sitemap.length - 1] = 4;
+    assertThrows(IllegalStateException.class, () -> CrawlUrlCodec.decode(sitemap, HOST));
   }
 
   @Test

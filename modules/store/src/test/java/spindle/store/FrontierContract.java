@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
@@ -34,6 +36,28 @@ abstract class FrontierContract {
       assertEquals(List.of(url(B, "/1")), frontier.add(List.of(url(A, "/2"), url(B, "/1"))));
       assertEquals(3, frontier.counts().discovered());
       assertCountsAddUp(frontier.counts());
+    }
+  }
+
+  @Test
+  void aSitemapAndAPageASitemapDatedComeBackWithTheirKindAndLastmod() {
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      CrawlUrl sitemap = CrawlUrl.sitemap("http://a.example/sitemap.xml", A, Optional.empty());
+      CrawlUrl dated = CrawlUrl.listed("http://a.example/p", A, sitemap.url(),
+          Optional.of(Instant.parse("2026-11-30T08:15:30.123Z")));
+      CrawlUrl undated = CrawlUrl.listed("http://a.example/q", A, sitemap.url(), Optional.empty());
+      frontier.add(List.of(sitemap, dated, undated));
+      List<CrawlUrl> leased = frontier.lease(A, 3);
+      assertEquals(List.of(sitemap, dated, undated), leased);
+      assertEquals(CrawlUrl.Kind.SITEMAP, leased.get(0).kind());
+      assertEquals(dated.lastModified(), leased.get(1).lastModified());
+      frontier.requeue(leased.subList(0, 1));
+      assertEquals(List.of(sitemap), frontier.lease(A, 1)); // a requeued lease keeps its kind
+      CrawlUrl index = CrawlUrl.sitemap("http://a.example/index.xml", A, Optional.empty());
+      frontier.add(List.of(index));
+      CrawlUrl leasedIndex = frontier.lease(A, 1).get(0);
+      assertTrue(frontier.redirect(leasedIndex, leasedIndex.redirectedTo("http://b.example:8080/index.xml", B)));
+      assertEquals(CrawlUrl.Kind.SITEMAP, frontier.lease(B, 1).get(0).kind()); // so does a redirect's target
     }
   }
 
