@@ -209,7 +209,7 @@ final class MainContent {
     }
   }
 
-  /** Text measures of one element: characters (white space at the ends of its texts left out), those in links, commas. */
+  /** Text measures of one element: characters (white space at its texts' ends left out), those in links, commas. */
   private static final class Stats {
     int text;
     int links;
@@ -226,7 +226,8 @@ final class MainContent {
 
   /**
    * The walk: measures every element bottom-up with a stack of frames (jsoup's traversal does not recurse, so a deep
-   * document cannot overflow the stack), credits each paragraph's score to its ancestors, and remembers the candidates' text.
+   * document cannot overflow the stack), credits each paragraph's score to its ancestors, and remembers the
+   * candidates' text.
    */
   private static final class Scores implements NodeFilter {
     final Map<Element, Candidate> candidates = new IdentityHashMap<>();
@@ -236,13 +237,7 @@ final class MainContent {
     private int inLinks;
 
     void walk(Element body) {
-      Stats stats = measure(body);
-      bodyText = stats.text;
-      Candidate self = candidates.get(body);
-      if (self != null) {
-        self.text = stats.text;
-        self.links = stats.links;
-      }
+      bodyText = measure(body).text;
     }
 
     /** The measures of {@code root}, everything in it walked. */
