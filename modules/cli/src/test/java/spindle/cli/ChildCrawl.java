@@ -1,5 +1,8 @@
 package spindle.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -7,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +26,28 @@ final class ChildCrawl implements AutoCloseable {
   private ChildCrawl(Process process) {
     this.process = process;
     this.lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Runs the crawl {@code kills} times, each killed ({@code kill -9}) once it has written a further 40-99 pages
+   * (drawn from {@code seed}), then once more to its end: asserts that each killed run reached its pages and that the
+   * last one resumed and exited 0. The crawl's log goes to {@code logFile}.
+   */
+  static void killRepeatedlyThenFinish(Path logFile, List<String> arguments, int kills, long seed) throws Exception {
+    Random random = new Random(seed);
+    long target = 0;
+    for (int kill = 1; kill <= kills; kill++) {
+      target += 40 + random.nextInt(60);
+      try (ChildCrawl crawl = start(logFile, arguments)) {
+        assertTrue(crawl.awaitPages(target), "run " + kill + " ended before " + target + " pages:\n"
+            + crawl.transcript());
+        crawl.kill();
+      }
+    }
+    try (ChildCrawl crawl = start(logFile, arguments)) {
+      assertEquals(0, crawl.awaitExit(120), crawl.transcript());
+      assertTrue(crawl.transcript().contains("resuming from"), crawl.transcript());
+    }
   }
 
   /** Starts {@code spindle crawl <arguments>} with progress lines every 200 ms and its log in {@code logFile}. */

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -46,20 +45,7 @@ class ResumeAfterKillTest {
           "--set", "spindle.store.dir=" + directory.resolve("data"), "--set", "spindle.politeness.delay=0s",
           "--set", "spindle.politeness.per-host-concurrency=2", "--set", "spindle.fetch.concurrency=" + CONCURRENCY));
       web.seedUrls().forEach(seed -> arguments.addAll(List.of("--seed", seed)));
-      Random random = new Random(11);
-      long target = 0;
-      for (int kill = 1; kill <= KILLS; kill++) {
-        target += 40 + random.nextInt(60);
-        try (ChildCrawl crawl = ChildCrawl.start(directory.resolve("spindle.log"), arguments)) {
-          assertTrue(crawl.awaitPages(target), "run " + kill + " ended before " + target + " pages:\n"
-              + crawl.transcript());
-          crawl.kill();
-        }
-      }
-      try (ChildCrawl crawl = ChildCrawl.start(directory.resolve("spindle.log"), arguments)) {
-        assertEquals(0, crawl.awaitExit(120), crawl.transcript());
-        assertTrue(crawl.transcript().contains("resuming from"), crawl.transcript());
-      }
+      ChildCrawl.killRepeatedlyThenFinish(directory.resolve("spindle.log"), arguments, KILLS, 11);
 
       ObjectMapper json = new ObjectMapper();
       Map<String, Integer> recordsPerUrl = new HashMap<>();

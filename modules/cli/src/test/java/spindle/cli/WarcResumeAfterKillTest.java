@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -50,20 +49,7 @@ class WarcResumeAfterKillTest {
           // kills: ResumeAfterKillTest; sitemap captures: ArchiveCrawlTest)
           "--set", "spindle.sitemaps.enabled=off"));
       web.seedUrls().forEach(seed -> arguments.addAll(List.of("--seed", seed)));
-      Random random = new Random(13);
-      long target = 0;
-      for (int kill = 1; kill <= KILLS; kill++) {
-        target += 40 + random.nextInt(60);
-        try (ChildCrawl crawl = ChildCrawl.start(directory.resolve("spindle.log"), arguments)) {
-          assertTrue(crawl.awaitPages(target), "run " + kill + " ended before " + target + " pages:\n"
-              + crawl.transcript());
-          crawl.kill();
-        }
-      }
-      try (ChildCrawl crawl = ChildCrawl.start(directory.resolve("spindle.log"), arguments)) {
-        assertEquals(0, crawl.awaitExit(120), crawl.transcript());
-        assertTrue(crawl.transcript().contains("resuming from"), crawl.transcript());
-      }
+      ChildCrawl.killRepeatedlyThenFinish(directory.resolve("spindle.log"), arguments, KILLS, 13);
 
       List<WarcFiles.Capture> captures = WarcFiles.captures(warc); // fails on any torn or unreadable record
       WarcFiles.checkIndexes(warc);
