@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import spindle.fixture.FixtureSettings;
 import spindle.fixture.FixtureWeb;
 import spindle.fixture.RobotsProfile;
@@ -48,29 +45,13 @@ class OutputSafetyTest {
     web.close();
   }
 
-  private record Outcome(int exitCode, String err) {
-    String onlyLine() {
-      String[] lines = err.strip().split("\n");
-      assertEquals(1, lines.length, "expected one line, got:\n" + err);
-      return lines[0];
-    }
-  }
-
-  private static Outcome run(List<String> args) {
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setErr(new PrintWriter(err));
-    commandLine.setOut(new PrintWriter(new StringWriter()));
-    return new Outcome(commandLine.execute(args.toArray(String[]::new)), err.toString());
-  }
-
   /** A quick run of the fixture with its store in {@code store} and the given extra arguments. */
-  private Outcome crawl(Path store, String... extra) {
+  private CliRun crawl(Path store, String... extra) {
     List<String> args = new ArrayList<>(List.of("crawl", "--seed", web.seedUrls().get(0),
         "--set", "spindle.store.dir=" + store, "--set", "spindle.politeness.delay=0s",
         "--set", "spindle.sitemaps.enabled=off")); // the fixture serves none: its 404 would be one more record
     args.addAll(List.of(extra));
-    return run(args);
+    return CliRun.of(args);
   }
 
   private Path fresh(String name) throws Exception {
@@ -81,7 +62,7 @@ class OutputSafetyTest {
   void anOutputThatExistsAndThatTheJobDidNotWriteIsRefusedAndNothingIsCreated() throws Exception {
     Path here = fresh("foreign");
     Path notes = Files.writeString(here.resolve("notes.txt"), "my notes\n");
-    Outcome outcome = crawl(here.resolve("data"), "--out", notes.toString());
+    CliRun outcome = crawl(here.resolve("data"), "--out", notes.toString());
     assertEquals(2, outcome.exitCode());
     assertEquals("spindle: error: --out " + notes + ": the file exists and this job did not write it; choose "
         + "another path, or --fresh to replace it", outcome.onlyLine());
@@ -95,7 +76,7 @@ class OutputSafetyTest {
     Path notes = Files.writeString(here.resolve("notes.txt"), "my notes\n");
     Path job = Files.writeString(here.resolve("job.conf"), "spindle.job.seeds = [\"" + web.seedUrls().get(0)
         + "\"]\nspindle.output.path = \"" + notes + "\"\nspindle.store.dir = \"" + here.resolve("data") + "\"\n");
-    Outcome outcome = run(List.of("crawl", job.toString()));
+    CliRun outcome = CliRun.of(List.of("crawl", job.toString()));
     assertEquals(2, outcome.exitCode());
     assertEquals("spindle: error: " + job + ":2: spindle.output.path: " + notes + ": the file exists and this job "
         + "did not write it; choose another path, or --fresh to replace it", outcome.onlyLine());
@@ -107,7 +88,7 @@ class OutputSafetyTest {
   void freshReplacesAFileTheJobDidNotWrite() throws Exception {
     Path here = fresh("replace");
     Path notes = Files.writeString(here.resolve("notes.txt"), "my notes\n");
-    Outcome outcome = crawl(here.resolve("data"), "--out", notes.toString(), "--fresh");
+    CliRun outcome = crawl(here.resolve("data"), "--out", notes.toString(), "--fresh");
     assertEquals(0, outcome.exitCode(), outcome.err());
     assertEquals(12, Files.readAllLines(notes).size());
   }
@@ -115,14 +96,14 @@ class OutputSafetyTest {
   @Test
   void anEmptyOrDirectoryOutputIsOneLineAndCreatesNothing() throws Exception {
     Path here = fresh("empty");
-    Outcome empty = crawl(here.resolve("data"), "--out", "");
+    CliRun empty = crawl(here.resolve("data"), "--out", "");
     assertEquals(2, empty.exitCode());
     assertEquals("spindle: error: --out '': must name a file, was empty", empty.onlyLine());
-    Outcome folder = crawl(here.resolve("data"), "--out", here.toString());
+    CliRun folder = crawl(here.resolve("data"), "--out", here.toString());
     assertEquals(2, folder.exitCode());
     assertTrue(folder.onlyLine().endsWith(here + " is a directory; give the path of a file"), folder.err());
     Path file = Files.writeString(here.resolve("plain"), "x");
-    Outcome underFile = crawl(here.resolve("data"), "--out", file.resolve("out.jsonl").toString());
+    CliRun underFile = crawl(here.resolve("data"), "--out", file.resolve("out.jsonl").toString());
     assertEquals(2, underFile.exitCode());
     assertTrue(underFile.onlyLine().contains(file + " is a file, not a directory"), underFile.err());
     assertFalse(Files.exists(here.resolve("data")), "a store was created");
@@ -131,7 +112,7 @@ class OutputSafetyTest {
   @Test
   void anOutputGivenByBothOutAndSetIsRefused() throws Exception {
     Path here = fresh("conflict");
-    Outcome outcome = crawl(here.resolve("data"), "--out", here.resolve("a.jsonl").toString(),
+    CliRun outcome = crawl(here.resolve("data"), "--out", here.resolve("a.jsonl").toString(),
         "--set", "spindle.output.path=" + here.resolve("b.jsonl"));
     assertEquals(2, outcome.exitCode());
     assertTrue(outcome.onlyLine().startsWith("spindle: error: --out and --set spindle.output.path both set "
@@ -147,19 +128,19 @@ class OutputSafetyTest {
     Path output = here.resolve("out.jsonl");
     assertEquals(0, crawl(here.resolve("data"), "--out", output.toString()).exitCode());
     assertEquals(12, Files.readAllLines(output).size());
-    Outcome again = crawl(here.resolve("data"), "--out", output.toString());
+    CliRun again = crawl(here.resolve("data"), "--out", output.toString());
     assertEquals(0, again.exitCode(), again.err());
     assertEquals(12, Files.readAllLines(output).size());
 
     List<String> lines = Files.readAllLines(output);
     String cut = String.join("\n", lines.subList(0, 5)) + "\n";
     Files.writeString(output, cut);
-    Outcome refused = crawl(here.resolve("data"), "--out", output.toString());
+    CliRun refused = crawl(here.resolve("data"), "--out", output.toString());
     assertEquals(2, refused.exitCode());
     assertTrue(refused.onlyLine().contains("records were removed since the last run"), refused.err());
     assertEquals(cut, Files.readString(output), "the refused run changed the output");
 
-    Outcome elsewhere = crawl(here.resolve("data"), "--out", here.resolve("other.jsonl").toString());
+    CliRun elsewhere = crawl(here.resolve("data"), "--out", here.resolve("other.jsonl").toString());
     assertEquals(2, elsewhere.exitCode());
     assertTrue(elsewhere.onlyLine().contains("this job's records are in " + output), elsewhere.err());
     assertFalse(Files.exists(here.resolve("other.jsonl")));

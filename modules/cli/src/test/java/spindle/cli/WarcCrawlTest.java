@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import spindle.fixture.FixtureSettings;
 import spindle.fixture.FixtureWeb;
 import spindle.fixture.RobotsProfile;
@@ -44,28 +41,12 @@ class WarcCrawlTest {
   private List<JsonNode> records;
   private String crawlErr;
 
-  private record Outcome(int exitCode, String err) {
-    String onlyLine() {
-      String[] lines = err.strip().split("\n");
-      assertEquals(1, lines.length, "expected one line, got:\n" + err);
-      return lines[0];
-    }
-  }
-
-  private static Outcome run(List<String> args) {
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = Main.commandLine();
-    commandLine.setErr(new PrintWriter(err));
-    commandLine.setOut(new PrintWriter(new StringWriter()));
-    return new Outcome(commandLine.execute(args.toArray(String[]::new)), err.toString());
-  }
-
-  private Outcome crawl(Path store, Path output, String... extra) {
+  private CliRun crawl(Path store, Path output, String... extra) {
     List<String> args = new ArrayList<>(List.of("crawl", "--out", output.toString(),
         "--set", "spindle.store.dir=" + store, "--set", "spindle.politeness.delay=0s"));
     web.seedUrls().forEach(seed -> args.addAll(List.of("--seed", seed)));
     args.addAll(List.of(extra));
-    return run(args);
+    return CliRun.of(args);
   }
 
   @BeforeAll
@@ -75,7 +56,7 @@ class WarcCrawlTest {
         .robots(RobotsProfile.ALLOW_ALL).compress(1, true).build());
     warc = directory.resolve("warc");
     Path output = directory.resolve("pages.jsonl");
-    Outcome crawled = crawl(directory.resolve("data"), output, "--warc", warc.toString(),
+    CliRun crawled = crawl(directory.resolve("data"), output, "--warc", warc.toString(),
         "--set", "spindle.output.text=markdown", "--set", "spindle.output.simhash=on",
         "--set", "spindle.warc.max-file-size=200kB",
         "--set", "spindle.warc.prefix=site");
@@ -198,7 +179,7 @@ class WarcCrawlTest {
     Path foreign = theirs.resolve("other-20260101000000000-00001.warc.gz");
     Files.writeString(foreign, "not ours");
     Path output = here.resolve("other.jsonl");
-    Outcome refused = crawl(here.resolve("data"), output, "--warc", theirs.toString());
+    CliRun refused = crawl(here.resolve("data"), output, "--warc", theirs.toString());
     assertEquals(2, refused.exitCode());
     assertTrue(refused.onlyLine().startsWith("spindle: error: --warc " + theirs + ": " + theirs
         + " holds WARC files of another crawl named other-..."), refused.err());
@@ -207,7 +188,7 @@ class WarcCrawlTest {
     assertFalse(Files.exists(here.resolve("data")), "a store was created");
     assertFalse(Files.exists(output), "an output was created");
 
-    Outcome fresh = crawl(here.resolve("data"), output, "--warc", theirs.toString(), "--fresh");
+    CliRun fresh = crawl(here.resolve("data"), output, "--warc", theirs.toString(), "--fresh");
     assertEquals(0, fresh.exitCode(), fresh.err());
     assertFalse(Files.exists(foreign), "--fresh deleted their file");
     assertFalse(WarcFiles.captures(theirs).isEmpty());
@@ -217,10 +198,10 @@ class WarcCrawlTest {
   void aWarcDirectoryThatIsAFileOrUnderOneIsOneLineAndCreatesNothing() throws IOException {
     Path here = Files.createDirectories(directory.resolve("files"));
     Path file = Files.writeString(here.resolve("plain"), "x");
-    Outcome isFile = crawl(here.resolve("data"), here.resolve("a.jsonl"), "--warc", file.toString());
+    CliRun isFile = crawl(here.resolve("data"), here.resolve("a.jsonl"), "--warc", file.toString());
     assertEquals(2, isFile.exitCode());
     assertTrue(isFile.onlyLine().endsWith(file + " is a file, not a directory"), isFile.err());
-    Outcome under = crawl(here.resolve("data"), here.resolve("a.jsonl"), "--warc", file.resolve("warc").toString());
+    CliRun under = crawl(here.resolve("data"), here.resolve("a.jsonl"), "--warc", file.resolve("warc").toString());
     assertEquals(2, under.exitCode());
     assertTrue(under.onlyLine().contains(file + " is a file, not a directory"), under.err());
     try (Stream<Path> left = Files.list(here)) {
