@@ -16,9 +16,14 @@ import spindle.core.url.UrlNormalizer;
 
 class PageParserTest {
   private static final String PAGE = "http://example.org/dir/page.html";
-  private final PageParser parser = new PageParser(ParseSettings.defaults(),
-      new UrlNormalizer(new NormalizationSettings(List.of(java.util.regex.Pattern.compile("utm_[a-z]+")))),
-      List.of("SpindleBot"));
+  static final UrlNormalizer NORMALIZER =
+      new UrlNormalizer(new NormalizationSettings(List.of(java.util.regex.Pattern.compile("utm_[a-z]+"))));
+  private final PageParser parser = parser();
+
+  /** The parser under test: with SimHash on, it reads pages from jsoup's document (see ScannedPageParserTest). */
+  PageParser parser() {
+    return new PageParser(ParseSettings.defaults(), NORMALIZER, List.of("SpindleBot"), TextExtractor.Format.OFF, true);
+  }
 
   private ParsedPage parse(String html) {
     return parser.parse(html.getBytes(StandardCharsets.UTF_8), Optional.of("text/html; charset=utf-8"), PAGE,
