@@ -527,7 +527,20 @@ final class TagScanner {
     if (value.indexOf('\0') >= 0) {
       value = value.replace('\0', '\uFFFD');
     }
-    attributes.put(name, value.indexOf('&') < 0 ? value : Parser.unescapeEntities(value, true));
+    attributes.put(name, value.indexOf('&') < 0 ? value : unescape(value));
+  }
+
+  /**
+   * An attribute value's character references decoded as jsoup decodes them; a value whose only references are
+   * {@code &amp;} (a query's separators, nearly always) without jsoup's tokeniser, which costs a 32 kB buffer a call.
+   */
+  private static String unescape(String value) {
+    for (int amp = value.indexOf('&'); amp >= 0; amp = value.indexOf('&', amp + 1)) {
+      if (!value.startsWith("amp;", amp + 1)) {
+        return Parser.unescapeEntities(value, true);
+      }
+    }
+    return value.replace("&amp;", "&");
   }
 
   private int tagNameEnd(int from) {
@@ -538,128 +551,87 @@ final class TagScanner {
     return i;
   }
 
-  /** The scanner's code for the tag named by {@code html[from, to)}, compared without case. */
+  /**
+   * The scanner's code for the tag named by {@code html[from, to)}, compared without case: the name is packed into a
+   * long, six bits a character, and looked up in {@link #NAMES} (no string is made for a tag the scanner does not
+   * know, which is most of them).
+   */
   private int tagId(int from, int to) {
+    long key = 0;
     int n = to - from;
-    char first = lower(html.charAt(from));
-    switch (first) {
-      case 'a' -> {
-        if (n == 1) {
-          return A;
-        }
-        if (is(from, n, "area")) {
-          return AREA;
-        }
-      }
-      case 'b' -> {
-        if (is(from, n, "base")) {
-          return BASE;
-        }
-      }
-      case 'f' -> {
-        if (is(from, n, "frame")) {
-          return FRAME;
-        }
-        if (is(from, n, "frameset")) {
-          return FRAMESET;
-        }
-      }
-      case 'i' -> {
-        if (is(from, n, "iframe")) {
-          return IFRAME;
-        }
-        if (is(from, n, "input")) {
-          return INPUT;
-        }
-      }
-      case 'k' -> {
-        if (is(from, n, "keygen")) {
-          return KEYGEN;
-        }
-      }
-      case 'l' -> {
-        if (is(from, n, "link")) {
-          return LINK;
-        }
-      }
-      case 'm' -> {
-        if (is(from, n, "meta")) {
-          return META;
-        }
-        if (is(from, n, "math")) {
-          return MATH;
-        }
-      }
-      case 'n' -> {
-        if (is(from, n, "noembed")) {
-          return NOEMBED;
-        }
-        if (is(from, n, "noframes")) {
-          return NOFRAMES;
-        }
-      }
-      case 'p' -> {
-        if (is(from, n, "plaintext")) {
-          return PLAINTEXT;
-        }
-      }
-      case 's' -> {
-        if (is(from, n, "script")) {
-          return SCRIPT;
-        }
-        if (is(from, n, "style")) {
-          return STYLE;
-        }
-        if (is(from, n, "select")) {
-          return SELECT;
-        }
-        if (is(from, n, "svg")) {
-          return SVG;
-        }
-      }
-      case 't' -> {
-        if (is(from, n, "template")) {
-          return TEMPLATE;
-        }
-        if (is(from, n, "title")) {
-          return TITLE;
-        }
-        if (is(from, n, "textarea")) {
-          return TEXTAREA;
-        }
-      }
-      case 'x' -> {
-        if (is(from, n, "xmp")) {
-          return XMP;
-        }
-      }
-      default -> { }
+    if (n > 10) {
+      return OTHER;
     }
-    if (is(from, n, "table")) {
-      return TABLE;
-    }
-    for (String name : TABLE_PARTS) {
-      if (is(from, n, name)) {
-        return TABLE_PART;
+    for (int i = from; i < to; i++) {
+      int code = symbol(html.charAt(i));
+      if (code < 0) {
+        return OTHER;
       }
+      key = key << 6 | code;
     }
-    if (foreignDepth > 0) {
-      for (String name : BREAKOUT_TAGS) {
-        if (is(from, n, name)) {
-          return BREAKOUT;
-        }
-      }
+    int at = java.util.Arrays.binarySearch(NAMES, key);
+    if (at < 0) {
+      return OTHER;
     }
-    for (String name : FRAMESET_OFF_TAGS) {
-      if (is(from, n, name)) {
-        return FRAMESET_OFF;
-      }
+    int tag = IDS[at];
+    if (tag == BREAKOUT_OR_FRAMESET_OFF) {
+      return foreignDepth > 0 ? BREAKOUT : FRAMESET_OFF;
     }
-    return OTHER;
+    if (tag == BREAKOUT) {
+      return foreignDepth > 0 ? BREAKOUT : OTHER;
+    }
+    return tag;
   }
 
-  private boolean is(int from, int n, String name) {
-    return n == name.length() && html.regionMatches(true, from, name, 0, n);
+  /** A tag name's character as six bits: a-z (either case) 1-26, 0-9 27-36; -1 for any other character. */
+  private static int symbol(char c) {
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 1;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A' + 1;
+    }
+    if (c >= '0' && c <= '9') {
+      return c - '0' + 27;
+    }
+    return -1;
+  }
+
+  private static long pack(String name) {
+    long key = 0;
+    for (int i = 0; i < name.length(); i++) {
+      key = key << 6 | symbol(name.charAt(i));
+    }
+    return key;
+  }
+
+  /** A breakout tag that also turns HTML's "frameset-ok" off (dd, li, pre, listing, body). */
+  private static final int BREAKOUT_OR_FRAMESET_OFF = 42;
+  /** The packed names the scanner knows, sorted, and their codes at the same index. */
+  private static final long[] NAMES;
+  private static final int[] IDS;
+
+  static {
+    java.util.Map<Long, Integer> ids = new java.util.TreeMap<>();
+    for (String name : BREAKOUT_TAGS) {
+      ids.put(pack(name), BREAKOUT);
+    }
+    for (String name : FRAMESET_OFF_TAGS) {
+      ids.merge(pack(name), FRAMESET_OFF, (breakout, off) -> BREAKOUT_OR_FRAMESET_OFF);
+    }
+    for (String name : TABLE_PARTS) {
+      ids.put(pack(name), TABLE_PART);
+    }
+    String[] names = {"a", "area", "link", "frame", "iframe", "meta", "base", "title", "script", "style", "xmp",
+        "noembed", "noframes", "textarea", "plaintext", "select", "frameset", "svg", "math", "input", "keygen",
+        "template", "table"};
+    int[] codes = {A, AREA, LINK, FRAME, IFRAME, META, BASE, TITLE, SCRIPT, STYLE, XMP, NOEMBED, NOFRAMES, TEXTAREA,
+        PLAINTEXT, SELECT, FRAMESET, SVG, MATH, INPUT, KEYGEN, TEMPLATE, TABLE};
+    for (int i = 0; i < names.length; i++) {
+      ids.put(pack(names[i]), codes[i]);
+    }
+    NAMES = ids.keySet().stream().mapToLong(Long::longValue).toArray();
+    IDS = ids.values().stream().mapToInt(Integer::intValue).toArray();
   }
 
   private static String name(int tag) {
