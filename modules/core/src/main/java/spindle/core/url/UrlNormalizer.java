@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * </ul>
  * Userinfo is kept as it is. Normalising a canonical URL again returns it unchanged.
  *
- * <p>Instances are immutable and safe to share between threads.
+ * <p>Instances are safe to share between threads (their only state is a bounded cache of which parameter names the
+ * strip patterns match).
  */
 public final class UrlNormalizer {
 
@@ -37,6 +38,10 @@ public final class UrlNormalizer {
    * there are none, or when one was compiled with flags (the configured ones never are: they carry inline flags).
    */
   private final Pattern stripped;
+  /** Whether {@link #stripped} matches a parameter name, for the names seen first (at most {@link #MAX_VERDICTS}). */
+  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> verdicts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int MAX_VERDICTS = 4096;
 
   /**
    * Creates a normalizer.
@@ -260,7 +265,17 @@ public final class UrlNormalizer {
 
   private boolean isStripped(CharSequence name) {
     if (stripped != null) {
-      return stripped.matcher(name).matches();
+      // a site's links repeat a few parameter names; the regex runs once per name (up to a bound), not per link
+      String key = name.toString();
+      Boolean known = verdicts.get(key);
+      if (known != null) {
+        return known;
+      }
+      boolean strip = stripped.matcher(key).matches();
+      if (verdicts.size() < MAX_VERDICTS) {
+        verdicts.put(key, strip);
+      }
+      return strip;
     }
     for (Pattern pattern : stripPatterns) {
       if (pattern.matcher(name).matches()) {
