@@ -143,6 +143,9 @@ def parse_args(argv):
     parser.add_argument("--dist", help="a Spindle distribution: spindle-cli-*.jar and lib/ (default: build one)")
     parser.add_argument("--java-opts", default=os.environ.get("SPINDLE_BENCH_JAVA_OPTS", DEFAULT_JAVA_OPTS),
                         help=f"JVM options of the crawler (default: {DEFAULT_JAVA_OPTS})")
+    parser.add_argument("--no-cds", dest="cds", action="store_false",
+                        help="no class-data sharing archive for Spindle (by default one is made in the dist, as "
+                             "./spindle makes one, by an unmeasured crawl, and used by every run)")
     parser.add_argument("--peer-java-opts", default=None, help="JVM options of crawler4j (default: --java-opts)")
     parser.add_argument("--fixture-java-opts", default=DEFAULT_FIXTURE_JAVA_OPTS)
     parser.add_argument("--port", type=int, default=18080, help="first port to try for the fixture (default 18080)")
@@ -335,7 +338,7 @@ def spindle_run(ctx, run_dir, sub, seeds, max_pages):
     with open(job, "w", encoding="utf-8") as handle:
         handle.write(f"# Written by bench/run for {sub.name}\n")
         handle.writelines(f"{key} = {value}\n" for key, value in settings.items())
-    command = ["java", *shlex.split(ctx.args.java_opts), f"-Xlog:gc:file={gc_log}:uptime",
+    command = ["java", *shlex.split(ctx.args.java_opts), *ctx.cds_opts, f"-Xlog:gc:file={gc_log}:uptime",
                "-Dspindle.stderr.tty=false", "-cp", ctx.spindle_classpath, "spindle.cli.Main", "crawl", job]
     return command, out, gc_log
 
@@ -397,6 +400,9 @@ class Context:
         jar = sorted(f for f in os.listdir(args.dist) if f.startswith("spindle-cli-") and f.endswith(".jar"))[0]
         self.spindle_classpath = os.path.join(args.dist, jar) + ":" + os.path.join(args.dist, "lib", "*")
         self.fixture_hosts = 0
+        # Class-data sharing as ./spindle uses it (an archive of the classes a crawl loads), once cds_training ran
+        self.cds_archive = os.path.join(args.dist, "spindle.jsa")
+        self.cds_opts = []
 
 
 def page_limit(args, group_fixture, sub):
@@ -434,6 +440,35 @@ def crawl_timeout(group, sub, max_pages):
     return 180 + max_pages / 20
 
 
+CDS_QUIET = ["-Xlog:cds*=off", "-Xlog:cds+dynamic*=off"]
+
+
+def cds_training(ctx, group, sub, fixture):
+    """As ./spindle does for a user, give every measured Spindle run an AppCDS archive (README, "Class-data
+    sharing"): unless --no-cds, or the dist has one already, an unmeasured crawl of 2,000 pages writes it."""
+    if not ctx.args.cds or ctx.cds_opts:
+        return
+    if os.path.exists(ctx.cds_archive):   # made before the dist's jars were: the JVM would ignore it
+        made = os.path.getmtime(ctx.cds_archive)
+        lib = os.path.join(ctx.args.dist, "lib")
+        jars = [os.path.join(ctx.args.dist, f) for f in os.listdir(ctx.args.dist) if f.endswith(".jar")] + \
+            [os.path.join(lib, f) for f in os.listdir(lib)]
+        if any(os.path.getmtime(jar) > made for jar in jars):
+            _remove(ctx.cds_archive)
+    if not os.path.exists(ctx.cds_archive):
+        run_dir = os.path.join(ctx.raw_dir, "cds-training")
+        os.makedirs(run_dir, exist_ok=True)
+        ctx.cds_opts = [f"-XX:ArchiveClassesAtExit={ctx.cds_archive}", *CDS_QUIET]
+        command, out, _ = spindle_run(ctx, run_dir, sub, fixture.seeds, 2000)
+        log("class-data sharing: an unmeasured 2,000-page crawl writes the archive")
+        procs.run_measured(ctx.table, command, run_dir, os.path.join(run_dir, "stdout.log"),
+                           os.path.join(run_dir, "stderr.log"), 300, watch_pid=fixture.process.pid)
+        _remove(out)
+        shutil.rmtree(os.path.join(run_dir, "data"), ignore_errors=True)
+    ctx.cds_opts = [f"-XX:SharedArchiveFile={ctx.cds_archive}", *CDS_QUIET] \
+        if os.path.exists(ctx.cds_archive) else []
+
+
 def run_scenarios(ctx, chosen, peers_ok, state):
     args = ctx.args
     for group, subs in chosen:
@@ -450,6 +485,7 @@ def run_scenarios(ctx, chosen, peers_ok, state):
             else:
                 order = [(sub, run_index) for sub in subs for run_index in range(1, args.runs + 1)]
             for sub, run_index in order:
+                cds_training(ctx, group, sub, fixture)
                 max_pages = page_limit(args, fixture_args, sub)
                 crawlers = ["spindle"] + [p for p in peers_ok if p in sub.peers]
                 entry = state["scenarios"].setdefault(sub.name, {
@@ -575,7 +611,7 @@ def main(argv):
         "command": args.command_line,
         "quick": args.quick,
         "runs": args.runs,
-        "options": {"java_opts": args.java_opts, "peer_java_opts": args.peer_java_opts,
+        "options": {"java_opts": args.java_opts, "cds": args.cds, "peer_java_opts": args.peer_java_opts,
                     "fixture_java_opts": args.fixture_java_opts, "set": args.set, "max_pages": args.max_pages,
                     "scenarios": args.scenarios, "peers": args.peers},
         "machine": machine_info(),
