@@ -34,6 +34,7 @@ import spindle.engine.CrawlSettings;
 import spindle.engine.Seeds;
 import spindle.fetch.HttpFetcher;
 import spindle.fetch.address.AddressPolicy;
+import spindle.fetch.address.DnsCache;
 import spindle.fetch.address.HostResolver;
 import spindle.fixture.FixtureWeb;
 
@@ -183,6 +184,8 @@ final class ServiceJobLauncher implements JobLauncher {
     private final DemoSite demo;
     private final List<CrawlUrl> seeds;
     private final JobBody body;
+    /** The job's resolver ({@code spindle.dns}): the seeds' policy, every connection and the politeness keys. */
+    private final HostResolver resolver;
 
     Definition(Config config, CrawlSettings settings, DemoSite demo, List<CrawlUrl> seeds, JobBody body) {
       this.config = config;
@@ -190,6 +193,7 @@ final class ServiceJobLauncher implements JobLauncher {
       this.demo = demo;
       this.seeds = seeds;
       this.body = body;
+      this.resolver = DnsCache.of(settings.dns());
     }
 
     @Override
@@ -235,8 +239,8 @@ final class ServiceJobLauncher implements JobLauncher {
         FixtureWeb site = web;
         boolean archiving = store.archive().isPresent();
         return new PreparedJob(name(), settings, jobSeeds, store.frontier(), store.writer(),
-            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses)
-                : HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), () -> {
+            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses, resolver)
+                : HttpFetcher.create(system, settings.fetch(), addresses, resolver), store.resumeNote(), () -> {
               try {
                 store.close();
               } finally {
@@ -272,8 +276,8 @@ final class ServiceJobLauncher implements JobLauncher {
         node.announce(name(), body.text(), body.syntax().name()); // the other nodes join it under this name
         boolean archiving = store.archive().isPresent();
         return new PreparedJob(name(), settings, seeds, frontier, store.writer(),
-            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses)
-                : HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), store::close,
+            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses, resolver)
+                : HttpFetcher.create(system, settings.fetch(), addresses, resolver), store.resumeNote(), store::close,
             Optional.of(node.hosts(name(), frontier)), store.archive());
       } catch (UsageException invalid) {
         throw new JobRejected(invalid.getMessage());
@@ -288,7 +292,7 @@ final class ServiceJobLauncher implements JobLauncher {
      */
     private AddressPolicy addresses(List<CrawlUrl> jobSeeds) {
       return ConfigErrors.reading(config, () -> AddressPolicy.forSeeds(
-          settings.fetch().withServicePorts(servicePorts.get()), jobSeeds, HostResolver.system()));
+          settings.fetch().withServicePorts(servicePorts.get()), jobSeeds, resolver));
     }
 
     private void closeDemo(FixtureWeb web) {
