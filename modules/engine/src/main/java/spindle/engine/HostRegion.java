@@ -112,7 +112,7 @@ public final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   private long generation;
   /** What a server is for politeness ({@code spindle.politeness.key}); per host, no gates are used. */
   private final PolitenessKeys keys;
-  /** The server of each host seen (not per host): kept for the crawl, so a host's queues always share one gate. */
+  /** The server of each host seen (by ip or domain): kept for the crawl, so all of a host's queues share one gate. */
   private final Map<HostKey, String> serverOf = new HashMap<>();
   /** Messages for hosts whose server is being resolved (a DNS lookup), delivered once it is known. */
   private final Map<HostKey, List<HostQueue.Command>> resolving = new HashMap<>();
