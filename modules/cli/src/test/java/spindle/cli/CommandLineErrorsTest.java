@@ -142,6 +142,14 @@ class CommandLineErrorsTest {
   }
 
   @Test
+  void aPinSetOnTheCommandLineIsCheckedLikeOneInAFile() {
+    Outcome pin = run("crawl", "--seed", "http://a.test:9/", "--set", "spindle.dns.static.\"a.test\"=example.org");
+    assertEquals(2, pin.exitCode());
+    assertEquals("spindle: error: --set spindle.dns.static.\"a.test\": must be an IP address (a pin names no other "
+        + "host), was \"example.org\"", pin.onlyLine());
+  }
+
+  @Test
   void anUnknownSetKeyAndAnUnknownFlagAreUsageErrors() {
     Outcome set = run("crawl", "--seed", "http://127.0.0.1:9/", "--set", "spindle.fetch.concurency=3");
     assertEquals(2, set.exitCode());
