@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -44,6 +45,8 @@ class Sub:
     settings: dict = field(default_factory=dict)
     per_host_pages: int = 0          # politeness: pages per host (max-pages = hosts x this)
     quick_per_host_pages: int = 0
+    servers: int = 0                 # politeness-ip: fixture hosts (addresses) crawled, each under several names
+    names_per_server: int = 0        # politeness-ip: names pinned to each address (spindle.dns.static)
 
 
 @dataclass
@@ -92,7 +95,13 @@ GROUPS = [
           {"hosts": 500, "pages-per-host": 200, "page-size": "5120-20480", "links": 40,
            "robots": "allow-all", "faults": "none"},
           [Sub("politeness", 64, 0, 0, per_host_pages=40, quick_per_host_pages=4,
-               settings={"spindle.politeness.delay": "1s", "spindle.politeness.per-host-concurrency": "1"})]),
+               settings={"spindle.politeness.delay": "1s", "spindle.politeness.per-host-concurrency": "1"}),
+           # 100 of the addresses, each under 5 names pinned to it: politeness per address must hold for the
+           # address whichever name a request uses (README, "politeness-ip")
+           Sub("politeness-ip", 64, 0, 0, per_host_pages=40, quick_per_host_pages=10, servers=100,
+               names_per_server=5,
+               settings={"spindle.politeness.delay": "1s", "spindle.politeness.per-host-concurrency": "1",
+                         "spindle.politeness.key": "ip"})]),
     Group("faults", "--faults mixed, --robots mix, 20 hosts: the crawl finishes, one record per fault URL, bounded time.",
           {"hosts": 20, "pages-per-host": 200, "page-size": "5120-102400", "links": 40,
            "robots": "mix", "faults": "mixed"},
@@ -311,7 +320,30 @@ class Fixture:
 
 # ---------------------------------------------------------------------------------------------------- crawlers
 
-def spindle_run(ctx, run_dir, sub, seeds, max_pages):
+def named_seeds(fixture_seeds, sub, run_dir):
+    """politeness-ip: the seed file of the first sub.servers fixture hosts, each under sub.names_per_server names
+    (s{server}n{name}.test), and the spindle.dns.static pins of those names to the hosts' addresses."""
+    with open(fixture_seeds, encoding="utf-8") as handle:
+        bases = [line.strip() for line in handle if line.strip()][:sub.servers]
+    seeds, pins = [], {}
+    for server, base in enumerate(bases):
+        parts = urlsplit(base)
+        for name_index in range(sub.names_per_server):
+            name = f"s{server}n{name_index}.test"
+            pins[name] = parts.hostname
+            seeds.append(f"{parts.scheme}://{name}:{parts.port}/")
+    path = os.path.join(run_dir, "named-seeds.txt")
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(seed + "\n" for seed in seeds)
+    return path, pins
+
+
+def crawled_hosts(ctx, sub):
+    """The host names a crawl of sub has: the fixture's hosts, or politeness-ip's names."""
+    return sub.servers * sub.names_per_server if sub.names_per_server else ctx.fixture_hosts
+
+
+def spindle_run(ctx, run_dir, sub, seeds, max_pages, pins=None):
     out = os.path.join(run_dir, "out.jsonl")
     gc_log = os.path.join(run_dir, "gc.log")
     settings = {
@@ -329,7 +361,9 @@ def spindle_run(ctx, run_dir, sub, seeds, max_pages):
     settings.update({key: json.dumps(value.replace("{run_dir}", run_dir)) if "{run_dir}" in value else value
                      for key, value in sub.settings.items()})
     if sub.per_host_pages:
-        settings["spindle.scope.max-pages-per-host"] = str(max_pages // ctx.fixture_hosts)
+        settings["spindle.scope.max-pages-per-host"] = str(max_pages // crawled_hosts(ctx, sub))
+    for name, address in (pins or {}).items():
+        settings[f'spindle.dns.static."{name}"'] = json.dumps(address)
     for pair in ctx.args.set:
         key, _, value = pair.partition("=")
         settings[key.strip()] = value.strip()
@@ -407,10 +441,12 @@ class Context:
 
 def page_limit(args, group_fixture, sub):
     if sub.per_host_pages:
+        hosts = sub.servers or group_fixture["hosts"]
         per_host = sub.quick_per_host_pages if args.quick else sub.per_host_pages
         if args.max_pages:
-            per_host = max(2, args.max_pages // group_fixture["hosts"])   # 2: so there is a gap to measure
-        return per_host * group_fixture["hosts"]
+            per_host = max(2, args.max_pages // hosts)   # 2: so there is a gap to measure
+        per_host = max(per_host, 2 * sub.names_per_server)   # politeness-ip: two pages per name at least
+        return per_host * hosts
     if sub.max_pages == 0:   # the whole site (faults), whatever --max-pages says: the fixture sizes it
         return group_fixture["hosts"] * group_fixture["pages-per-host"] * 2   # fault URLs come on top
     return args.max_pages or (sub.quick_max_pages if args.quick else sub.max_pages)
@@ -432,7 +468,8 @@ def fault_bounds(settings, pages):
 
 def crawl_timeout(group, sub, max_pages):
     if group.name == "politeness":
-        return 180 + 3 * max_pages / group.fixture["hosts"] * 1.5
+        servers = sub.servers or group.fixture["hosts"]
+        return 180 + 3 * (max_pages / servers + sub.names_per_server) * 1.5
     if group.name == "faults":
         return 600
     if group.name == "warc" or "spindle.warc.dir" in sub.settings:
@@ -512,8 +549,13 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
     run_dir = os.path.join(ctx.raw_dir, sub.name, f"{crawler}-run{run_index}")
     os.makedirs(run_dir, exist_ok=True)
     seed_page = wgetpeer.SeedPage(fixture.seeds) if crawler == "wget" else None
+    pins = {}
     try:
-        command, out, gc_log = CRAWLERS[crawler](ctx, run_dir, sub, seed_page or fixture.seeds, max_pages)
+        if sub.names_per_server:   # Spindle alone: the peers have no pinned names
+            seeds, pins = named_seeds(fixture.seeds, sub, run_dir)
+            command, out, gc_log = spindle_run(ctx, run_dir, sub, seeds, max_pages, pins)
+        else:
+            command, out, gc_log = CRAWLERS[crawler](ctx, run_dir, sub, seed_page or fixture.seeds, max_pages)
         with open(os.path.join(run_dir, "command.txt"), "w", encoding="utf-8") as handle:
             handle.write(shlex.join(command) + "\n")
         timeout_s = crawl_timeout(group, sub, max_pages)
@@ -538,7 +580,12 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
         result["spindle_summary"] = metrics.spindle_summary(os.path.join(run_dir, "stderr.log"))
     if group.name == "politeness" and crawler == "spindle":
         delay = float(sub.settings["spindle.politeness.delay"].rstrip("s"))
-        result["politeness"] = metrics.politeness_metrics(records, delay, ctx.fixture_hosts, sub.concurrency)
+        if pins:   # politeness per address: a server is an address, whichever of its names a request used
+            result["politeness"] = metrics.politeness_metrics(
+                records, delay, sub.servers, sub.concurrency, server_of=lambda host: pins[host.split(":")[0]],
+                robots_per_server=sub.names_per_server)
+        else:
+            result["politeness"] = metrics.politeness_metrics(records, delay, ctx.fixture_hosts, sub.concurrency)
     if group.name == "faults" and crawler == "spindle":
         bound, per_url = fault_bounds(sub.settings, max_pages // 2)
         result["faults"] = metrics.fault_metrics(records, measured, bound, per_url)

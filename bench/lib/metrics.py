@@ -265,15 +265,19 @@ def heap_at_progress(pages, start, gc_events, fractions=(0.10, 0.50, 1.00)):
     return figures
 
 
-def politeness_metrics(records, delay_s, hosts_expected, concurrency):
+def politeness_metrics(records, delay_s, hosts_expected, concurrency, server_of=None, robots_per_server=1):
     """How close each host came to one request per (delay + fetch time); see README, 'politeness'.
 
     The delay counts from the end of one request to the start of the next, and every host's first request is
     its robots.txt (not in the output), so a host's first page cannot start before robots.txt + one delay.
+
+    politeness-ip: server_of maps a record's host (name:port) to its server (the address its name is pinned to),
+    and each server's first robots_per_server requests are the robots.txt of its names; "hosts" are then servers,
+    and the robots.txt requests after each server's first count as requests in the achieved rate (README).
     """
     by_host = {}
     for r in records:
-        by_host.setdefault(r.host, []).append(r)
+        by_host.setdefault(server_of(r.host) if server_of else r.host, []).append(r)
     if not records:
         return {"hosts_expected": hosts_expected, "hosts_seen": 0}
     fetch_s = [(r.fetch_ms or 0) / 1000 for r in records]
@@ -287,10 +291,11 @@ def politeness_metrics(records, delay_s, hosts_expected, concurrency):
             actual_gap_sum += current.t_start - previous.t_start
             overshoot_ms.append((current.t_start - previous.t_end - delay_s) * 1000)
     overshoot_ms.sort()
-    t0 = min(r.t_start for r in records) - delay_s - mean_fetch_s   # the earliest robots.txt request
+    # the earliest robots.txt request: one per host, or one per name of a server, before its first page
+    t0 = min(r.t_start for r in records) - robots_per_server * (delay_s + mean_fetch_s)
     t1 = max(r.t_end for r in records)
     hosts = len(by_host)
-    achieved = len(records) / (t1 - t0)
+    achieved = (len(records) + (robots_per_server - 1) * hosts) / (t1 - t0)
     ideal = hosts / (delay_s + mean_fetch_s)
     too_early = sum(1 for o in overshoot_ms if o < -5)   # started > 5 ms before the delay had passed
     return {
@@ -312,6 +317,7 @@ def politeness_metrics(records, delay_s, hosts_expected, concurrency):
         "delay_overshoot_p50_ms": round(quantile(overshoot_ms, 0.5), 1) if overshoot_ms else None,
         "delay_overshoot_p99_ms": round(quantile(overshoot_ms, 0.99), 1) if overshoot_ms else None,
         "requests_before_delay": too_early,
+        "names_per_server": robots_per_server if server_of else None,
     }
 
 

@@ -270,7 +270,13 @@ def markdown(summary, chart_files):
         spindle = scenario["crawlers"].get("spindle", {})
         p = spindle.get("politeness")
         if p and p.get("ratio") is not None:
+            servers = p.get("names_per_server")
             lines += ["", f"## Politeness ({name})", "",
+                      *([f"- politeness keyed by address (`spindle.politeness.key = ip`): each \"host\" below is one "
+                         f"address crawled under {servers} names pinned to it (`spindle.dns.static`); the gaps and "
+                         f"the requests before the delay are per address, whichever name a request used; the "
+                         f"achieved rate counts each address's {servers - 1} robots.txt requests after its first"]
+                        if servers else []),
                       f"- {p['hosts_seen']} of {p['hosts_expected']} hosts, {fmt(p['requests'])} pages, delay "
                       f"{p['delay_s']} s, mean fetch {fmt(p['mean_fetch_ms'])} ms, duration {fmt(p['duration_s'])} s "
                       "(from the first robots.txt request)",

@@ -29,6 +29,7 @@ import spindle.engine.CrawlSupervisor;
 import spindle.engine.Seeds;
 import spindle.fetch.HttpFetcher;
 import spindle.fetch.address.AddressPolicy;
+import spindle.fetch.address.DnsCache;
 import spindle.fetch.address.HostResolver;
 import spindle.fixture.FixtureWeb;
 
@@ -122,8 +123,10 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
       throws IOException, InterruptedException {
     Path output = settings.output().path();
     // the job's address policy, from its seeds (docs/security.md); every seed refused: one line, nothing created
+    // one resolver for the job (spindle.dns): the seeds' policy, every connection and the politeness keys
+    HostResolver resolver = DnsCache.of(settings.dns());
     AddressPolicy addresses = ConfigErrors.reading(config, () -> AddressPolicy.forSeeds(settings.fetch(), seeds,
-        HostResolver.system()));
+        resolver));
     JobStore store = JobStore.open(settings, config, seeds, fresh, err);
     store.resumeNote().ifPresent(note -> {
       err.println("spindle: " + note);
@@ -136,8 +139,8 @@ final class CrawlCommand implements java.util.concurrent.Callable<Integer> {
     CompletableFuture<CrawlSummary> result = new CompletableFuture<>();
     boolean archiving = store.archive().isPresent();
     CrawlJob job = new CrawlJob(settings, seeds, store.frontier(), store.writer(), registry,
-        system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses)
-            : HttpFetcher.create(system, settings.fetch(), addresses),
+        system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses, resolver)
+            : HttpFetcher.create(system, settings.fetch(), addresses, resolver),
         Optional.empty(), progress, result, Optional.empty(), store.archive());
     ActorSystem<CrawlSupervisor.Command> system = ActorSystem.create(CrawlSupervisor.create(job), "spindle", config);
     Signals.onStop(system, result);

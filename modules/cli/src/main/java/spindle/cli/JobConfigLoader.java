@@ -30,8 +30,8 @@ import java.util.TreeSet;
  * a misspelt key stops the run with the file, line and key named, and the nearest real key suggested.
  */
 final class JobConfigLoader {
-  /** Keys under these prefixes are free-form (dispatcher settings) and not checked against the reference. */
-  private static final List<String> OPEN_PREFIXES = List.of("spindle.dispatchers.");
+  /** Keys under these prefixes are free-form (dispatcher settings, pinned names) and not checked against the reference. */
+  private static final List<String> OPEN_PREFIXES = List.of("spindle.dispatchers.", "spindle.dns.static.");
 
   /** The defaults, unresolved: {@code spindle.store.dir = "data/"${spindle.job.name}} must see the job's name. */
   private final Config defaults;

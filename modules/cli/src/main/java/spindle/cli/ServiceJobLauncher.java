@@ -31,9 +31,11 @@ import spindle.store.StoreConfig;
 import spindle.core.CrawlUrl;
 import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlSettings;
+import spindle.engine.PolitenessSettings;
 import spindle.engine.Seeds;
 import spindle.fetch.HttpFetcher;
 import spindle.fetch.address.AddressPolicy;
+import spindle.fetch.address.DnsCache;
 import spindle.fetch.address.HostResolver;
 import spindle.fixture.FixtureWeb;
 
@@ -109,6 +111,11 @@ final class ServiceJobLauncher implements JobLauncher {
         throw new JobRejected("spindle.store.backend: must be \"postgres\" on a cluster node (the nodes share the "
             + "frontier), was \"" + settings.store().backend().name().toLowerCase(java.util.Locale.ROOT) + "\"");
       }
+      if (cluster.isPresent() && settings.politeness().key() != PolitenessSettings.Key.HOST) {
+        // each host is its own sharding entity; servers shared by several hosts are single-node only for now
+        throw new JobRejected("spindle.politeness.key: must be \"host\" on a cluster node (politeness per address "
+            + "or domain runs on a single node only), was \"" + settings.politeness().key().configName() + "\"");
+      }
       return new Definition(config, settings, demo, seeds, body);
     } catch (UsageException invalid) {
       throw new JobRejected(invalid.getMessage());
@@ -183,6 +190,8 @@ final class ServiceJobLauncher implements JobLauncher {
     private final DemoSite demo;
     private final List<CrawlUrl> seeds;
     private final JobBody body;
+    /** The job's resolver ({@code spindle.dns}): the seeds' policy, every connection and the politeness keys. */
+    private final HostResolver resolver;
 
     Definition(Config config, CrawlSettings settings, DemoSite demo, List<CrawlUrl> seeds, JobBody body) {
       this.config = config;
@@ -190,6 +199,7 @@ final class ServiceJobLauncher implements JobLauncher {
       this.demo = demo;
       this.seeds = seeds;
       this.body = body;
+      this.resolver = DnsCache.of(settings.dns());
     }
 
     @Override
@@ -235,8 +245,8 @@ final class ServiceJobLauncher implements JobLauncher {
         FixtureWeb site = web;
         boolean archiving = store.archive().isPresent();
         return new PreparedJob(name(), settings, jobSeeds, store.frontier(), store.writer(),
-            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses)
-                : HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), () -> {
+            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses, resolver)
+                : HttpFetcher.create(system, settings.fetch(), addresses, resolver), store.resumeNote(), () -> {
               try {
                 store.close();
               } finally {
@@ -272,8 +282,8 @@ final class ServiceJobLauncher implements JobLauncher {
         node.announce(name(), body.text(), body.syntax().name()); // the other nodes join it under this name
         boolean archiving = store.archive().isPresent();
         return new PreparedJob(name(), settings, seeds, frontier, store.writer(),
-            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses)
-                : HttpFetcher.create(system, settings.fetch(), addresses), store.resumeNote(), store::close,
+            system -> archiving ? HttpFetcher.archiving(system, settings.fetch(), addresses, resolver)
+                : HttpFetcher.create(system, settings.fetch(), addresses, resolver), store.resumeNote(), store::close,
             Optional.of(node.hosts(name(), frontier)), store.archive());
       } catch (UsageException invalid) {
         throw new JobRejected(invalid.getMessage());
@@ -288,7 +298,7 @@ final class ServiceJobLauncher implements JobLauncher {
      */
     private AddressPolicy addresses(List<CrawlUrl> jobSeeds) {
       return ConfigErrors.reading(config, () -> AddressPolicy.forSeeds(
-          settings.fetch().withServicePorts(servicePorts.get()), jobSeeds, HostResolver.system()));
+          settings.fetch().withServicePorts(servicePorts.get()), jobSeeds, resolver));
     }
 
     private void closeDemo(FixtureWeb web) {

@@ -90,6 +90,11 @@ class CommandLineErrorsTest {
       "spindle.sitemaps.max-urls = 0 | spindle.sitemaps.max-urls: must be at least 1, was 0",
       "spindle.sitemaps.max-size = 0 | spindle.sitemaps.max-size: must be at least 1 byte and less than 2GiB, was 0",
       "spindle.sitemaps.enabled = maybe | spindle.sitemaps.enabled: expected on or off, was a string (\"maybe\")",
+      "spindle.politeness.key = nearest | spindle.politeness.key: must be host, ip or domain, was \"nearest\"",
+      "spindle.dns.cache-ttl = -1s | spindle.dns.cache-ttl: must not be negative, was PT-1S",
+      "spindle.dns.static { \"a.test\" = \"example.org\" } | spindle.dns.static.\"a.test\": must be an IP address "
+          + "(a pin names no other host), was \"example.org\"",
+      "spindle.dns.static { \"a.test\" = [] } | spindle.dns.static.\"a.test\": must name at least one IP address",
   })
   void aBadValueOfAModulesOwnSectionNamesTheFileLineAndFullKey(String setting, String expected) throws Exception {
     Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n" + setting + "\n");
@@ -134,6 +139,14 @@ class CommandLineErrorsTest {
     Outcome syntax = run("crawl", broken.toString());
     assertEquals(2, syntax.exitCode());
     assertTrue(syntax.onlyLine().contains("job.conf"), syntax.err());
+  }
+
+  @Test
+  void aPinSetOnTheCommandLineIsCheckedLikeOneInAFile() {
+    Outcome pin = run("crawl", "--seed", "http://a.test:9/", "--set", "spindle.dns.static.\"a.test\"=example.org");
+    assertEquals(2, pin.exitCode());
+    assertEquals("spindle: error: --set spindle.dns.static.\"a.test\": must be an IP address (a pin names no other "
+        + "host), was \"example.org\"", pin.onlyLine());
   }
 
   @Test

@@ -11,6 +11,7 @@ import spindle.core.ScopeRules;
 import spindle.core.SettingsException;
 import spindle.core.url.NormalizationSettings;
 import spindle.fetch.FetchSettings;
+import spindle.fetch.address.DnsSettings;
 import spindle.fetch.robots.RobotsSettings;
 import spindle.fetch.sitemaps.SitemapSettings;
 import spindle.parse.ParseSettings;
@@ -23,7 +24,7 @@ import spindle.store.warc.WarcSettings;
  * Everything a crawl is configured with, read once from a resolved configuration (reference defaults, the operator's
  * application.conf, the job file, command-line overrides) before any actor starts. Each module reads its own sections
  * into its settings record ({@code XSettings.fromConfig(root)}): fetch ({@code spindle.fetch},
- * {@code spindle.robots}, {@code spindle.sitemaps}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
+ * {@code spindle.robots}, {@code spindle.sitemaps}, {@code spindle.dns}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
  * ({@code spindle.output}, {@code spindle.store}, {@code spindle.warc}); the engine reads its own ({@code spindle.job},
  * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress}). A bad value
  * throws {@link SettingsException} or Typesafe Config's {@code ConfigException}, both naming the key.
@@ -42,7 +43,8 @@ public record CrawlSettings(
     ProgressSettings progress,
     StoreConfig store,
     WarcSettings warc,
-    SitemapSettings sitemaps) {
+    SitemapSettings sitemaps,
+    DnsSettings dns) {
 
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
   public record JobSettings(String name, List<String> seeds, String seedFile) {
@@ -123,7 +125,8 @@ public record CrawlSettings(
         ProgressSettings.fromConfig(root),
         StoreConfig.fromConfig(root),
         WarcSettings.fromConfig(root),
-        SitemapSettings.fromConfig(root));
+        SitemapSettings.fromConfig(root),
+        DnsSettings.fromConfig(root));
   }
 
   /** The scope rules of {@code spindle.scope}. */

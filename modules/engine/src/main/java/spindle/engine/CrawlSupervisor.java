@@ -142,8 +142,12 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         settings.pipeline().hostIdleTimeout(), metrics, controls, settings.pipeline().hostSessionRequests(),
         settings.pipeline().hostSessionTime());
     HostQueues queues = new HostQueues(settings.job().name(), hostDeps);
+    PageFetcher pageFetcher = job.fetcherFactory().apply(system);
+    // the server of a host, for politeness, is resolved through the fetcher's resolver: the one it connects with
+    PolitenessKeys keys = new PolitenessKeys(settings.politeness().key(), pageFetcher.resolver(),
+        system.dispatchers().lookup(DispatcherSelector.blocking()));
     this.region = context.spawn(job.hosts().map(factory -> factory.region(queues))
-        .orElseGet(() -> HostRegion.create(hostDeps, settings.pipeline().maxActiveHosts())), "hosts");
+        .orElseGet(() -> HostRegion.create(hostDeps, settings.pipeline().maxActiveHosts(), keys)), "hosts");
     this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, broker, settings.politeness(),
         settings.robots().enabled(), controls, Duration.ofSeconds(3));
 
@@ -174,7 +178,6 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     context.pipeToSelf(CompletionStages.onCompletingThread(stream.second()),
         (done, streamFailure) -> new PipelineDone(streamFailure));
 
-    PageFetcher pageFetcher = job.fetcherFactory().apply(system);
     Duration watchdog = settings.fetch().connectTimeout().plus(settings.fetch().totalTimeout())
         .plus(Duration.ofSeconds(10));
     SourceQueueWithComplete<Submitted> queue = results;

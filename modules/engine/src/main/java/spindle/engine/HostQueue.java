@@ -210,8 +210,17 @@ public final class HostQueue {
   /** The queue of {@code host}, continuing where a retired queue of the same host left off. */
   static Behavior<Command> create(HostKey host, Dependencies deps, ActorRef<HostRegion.Command> region,
       Optional<Carry> carry) {
+    return create(host, deps, region, carry, Optional.empty());
+  }
+
+  /**
+   * The queue of {@code host}, continuing where a retired queue of the same host left off; with {@code gate}, its
+   * requests go through the gate of the server it shares with other host names ({@code spindle.politeness.key}).
+   */
+  static Behavior<Command> create(HostKey host, Dependencies deps, ActorRef<HostRegion.Command> region,
+      Optional<Carry> carry, Optional<ActorRef<ServerGate.Command>> gate) {
     return Behaviors.withMdc(Command.class, Map.of("host", host.name()), Behaviors.setup(context ->
-        Behaviors.withTimers(timers -> start(new HostQueueData(host, deps, region, context, timers), carry))));
+        Behaviors.withTimers(timers -> start(new HostQueueData(host, deps, region, context, timers, gate), carry))));
   }
 
   /** The first state: recovering a sharding entity's memory, else the phase its robots.txt state calls for. */

@@ -31,6 +31,8 @@ final class HostQueueData {
   final ActorContext<HostQueue.Command> context;
   final TimerScheduler<HostQueue.Command> timers;
   final HostWindow window;
+  /** The gate of the server the host shares with other host names, when politeness is not per host. */
+  final Optional<ActorRef<ServerGate.Command>> gate;
   /** Requests in flight (robots.txt included): URL to the time it was offered, oldest first. */
   private final Map<String, Long> leases = new LinkedHashMap<>();
   private int requestsInFlight;
@@ -55,8 +57,10 @@ final class HostQueueData {
   }
 
   HostQueueData(HostKey host, HostQueue.Dependencies deps, ActorRef<HostRegion.Command> region,
-      ActorContext<HostQueue.Command> context, TimerScheduler<HostQueue.Command> timers) {
+      ActorContext<HostQueue.Command> context, TimerScheduler<HostQueue.Command> timers,
+      Optional<ActorRef<ServerGate.Command>> gate) {
     this.host = host;
+    this.gate = gate;
     this.deps = deps;
     this.region = region;
     this.context = context;
@@ -131,20 +135,27 @@ final class HostQueueData {
     return false;
   }
 
-  /** Offers the page {@code next} to the broker. */
+  /** Offers the page {@code next} to the broker (through the server's gate, when the host shares one). */
   void offerPage(HostWindow.Pending next) {
     requestsInFlight++;
     pagesOffered++;
     leases.put(next.url().url(), now());
-    deps.broker().tell(new WorkBroker.Offer(new WorkItem.PageFetch(next.url(), next.attempts() + 1),
-        context.getSelf()));
+    offerRequest(new WorkItem.PageFetch(next.url(), next.attempts() + 1));
   }
 
-  /** Offers the host's robots.txt request to the broker. */
+  /** Offers the host's robots.txt request to the broker (through the server's gate, when the host shares one). */
   void offerRobots() {
     requestsInFlight++;
     leases.put(robotsUrl(), now());
-    deps.broker().tell(new WorkBroker.Offer(new WorkItem.RobotsFetch(robotsUrl()), context.getSelf()));
+    offerRequest(new WorkItem.RobotsFetch(robotsUrl()));
+  }
+
+  private void offerRequest(WorkItem item) {
+    if (gate.isPresent()) {
+      gate.get().tell(new ServerGate.Offer(item, context.getSelf()));
+    } else {
+      deps.broker().tell(new WorkBroker.Offer(item, context.getSelf()));
+    }
   }
 
   /** Offers a record for {@code url} without a request: it will not be fetched, for {@code kind}. */
@@ -168,7 +179,11 @@ final class HostQueueData {
 
   /** Takes back the offers no fetcher has started: the broker answers each with {@link HostQueue.Undeliverable}. */
   void withdrawOffers() {
-    deps.broker().tell(new WorkBroker.Withdraw(context.getSelf()));
+    if (gate.isPresent()) {
+      gate.get().tell(new ServerGate.Withdraw(context.getSelf())); // it tells the broker too
+    } else {
+      deps.broker().tell(new WorkBroker.Withdraw(context.getSelf()));
+    }
   }
 
   /** Leases more of the host's URLs when the window runs low. */
@@ -184,8 +199,17 @@ final class HostQueueData {
 
   /** A request to {@code url} ended (or never started): its slot is free. */
   void requestEnded(String url) {
+    requestEnded(url, Optional.empty());
+  }
+
+  /**
+   * A request to {@code url} ended (or never started): its slot is free, and the server's gate (if any) is told,
+   * with {@code backoff}: the host asked to be left alone that long.
+   */
+  void requestEnded(String url, Optional<Duration> backoff) {
     requestsInFlight = Math.max(0, requestsInFlight - 1); // a restarted queue hears of its predecessor's requests
     leases.remove(url);
+    gate.ifPresent(server -> server.tell(new ServerGate.RequestEnded(url, politeness.delay(), backoff)));
   }
 
   /** A rejection was written (or lost). */

@@ -3,7 +3,8 @@ package spindle.engine;
 import spindle.core.ErrorKind;
 
 /**
- * No URL of the host can be fetched: robots.txt stayed unavailable after every retry ({@code ROBOTS_UNAVAILABLE})
+ * No URL of the host can be fetched: robots.txt stayed unavailable after every retry ({@code ROBOTS_UNAVAILABLE}, or
+ * {@code DNS_FAILURE} when the host's name did not resolve)
  * or the address policy refuses the host's address ({@code ADDRESS_BLOCKED}). Every URL gets that record without
  * a request, so the crawl can finish.
  */
@@ -26,6 +27,9 @@ final class HostQueueRefusing extends HostQueueRunning {
     if (robots instanceof RobotsState.AddressBlocked blocked) {
       data.rejectWindow(ErrorKind.ADDRESS_BLOCKED, blocked.reason());
       data.refill();
+    } else if (robots instanceof RobotsState.GaveUp gaveUp && gaveUp.unresolved().isPresent()) {
+      data.rejectWindow(ErrorKind.DNS_FAILURE, gaveUp.unresolved().get() + " (robots.txt asked " + robots.failures()
+          + " times)");
     } else {
       data.rejectWindow(ErrorKind.ROBOTS_UNAVAILABLE, "robots.txt unavailable after " + robots.failures()
           + " attempts");

@@ -92,7 +92,7 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
 
   private Behavior<Command> onFetchFinished(HostQueue.FetchFinished finished) {
     long now = data.now();
-    data.requestEnded(finished.url().url());
+    data.requestEnded(finished.url().url(), finished.retryAfter());
     data.pageEnded(now, finished.status(), finished.retryAfter());
     if (finished.retryAfter().isPresent()) {
       data.window.putBack(finished.url(), finished.attempt());

@@ -30,6 +30,12 @@ import spindle.core.HostKey;
  * and next allowed start to the host's next queue, so a turn never costs a robots.txt request or a politeness
  * delay.
  *
+ * <p>With {@code spindle.politeness.key} {@code ip} or {@code domain}, the region learns each host's server
+ * ({@link PolitenessKeys}; by address that is a lookup, during which the host's messages wait here) and starts its
+ * queues with the server's {@link ServerGate}, shared by the queues of every host of that server. Queues stay per
+ * host name: robots.txt, the window of leased URLs and the host's own delay are per host (RFC 9309: robots.txt is
+ * per authority); the gate adds the server's delay and concurrency on top.
+ *
  * <p>{@link Command} and its public messages are the protocol of every host region, this one or another a
  * {@link HostRegionFactory} builds (a cluster's, whose queues are sharding entities).
  */
@@ -86,6 +92,9 @@ public final class HostRegion extends AbstractBehavior<HostRegion.Command> {
 
   private record QueueStopped(HostKey host) implements Command {}
 
+  /** The politeness key of {@code host} is known: {@code server}. */
+  private record ServerResolved(HostKey host, String server) implements Command {}
+
   private final HostQueue.Dependencies deps;
   private final int maxActive;
   private final Map<HostKey, ActorRef<HostQueue.Command>> queues = new HashMap<>();
@@ -101,11 +110,21 @@ public final class HostRegion extends AbstractBehavior<HostRegion.Command> {
   private final LinkedHashMap<HostKey, HostQueue.Carry> idle = new LinkedHashMap<>();
   private boolean draining;
   private long generation;
+  /** What a server is for politeness ({@code spindle.politeness.key}); per host, no gates are used. */
+  private final PolitenessKeys keys;
+  /** The server of each host seen (by ip or domain): kept for the crawl, so all of a host's queues share one gate. */
+  private final Map<HostKey, String> serverOf = new HashMap<>();
+  /** Messages for hosts whose server is being resolved (a DNS lookup), delivered once it is known. */
+  private final Map<HostKey, List<HostQueue.Command>> resolving = new HashMap<>();
+  /** The gate of each server that host queues share. */
+  private final Map<String, ActorRef<ServerGate.Command>> gates = new HashMap<>();
 
-  private HostRegion(ActorContext<Command> context, HostQueue.Dependencies deps, int maxActive) {
+  private HostRegion(ActorContext<Command> context, HostQueue.Dependencies deps, int maxActive,
+      PolitenessKeys keys) {
     super(context);
     this.deps = deps;
     this.maxActive = maxActive;
+    this.keys = keys;
     int remembered = Math.max(64, maxActive * 4);
     this.carried = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -117,9 +136,17 @@ public final class HostRegion extends AbstractBehavior<HostRegion.Command> {
 
   private record Stopping(HostQueue.Carry carry, boolean retired) {}
 
-  /** A region of at most {@code maxActive} running queues, which share {@code deps}. */
+  /** A region of at most {@code maxActive} running queues, which share {@code deps}; politeness per host. */
   static Behavior<Command> create(HostQueue.Dependencies deps, int maxActive) {
-    return Behaviors.setup(context -> new HostRegion(context, deps, maxActive));
+    return create(deps, maxActive, PolitenessKeys.eachHost());
+  }
+
+  /**
+   * A region of at most {@code maxActive} running queues, which share {@code deps}; the queues of hosts that
+   * {@code keys} maps to one server share that server's {@link ServerGate}.
+   */
+  static Behavior<Command> create(HostQueue.Dependencies deps, int maxActive, PolitenessKeys keys) {
+    return Behaviors.setup(context -> new HostRegion(context, deps, maxActive, keys));
   }
 
   @Override
@@ -135,11 +162,15 @@ public final class HostRegion extends AbstractBehavior<HostRegion.Command> {
         .onMessage(SessionSpent.class, this::onSessionSpent)
         .onMessage(Idle.class, this::onIdle)
         .onMessage(PassivationCancelled.class, this::onPassivationCancelled)
+        .onMessage(ServerResolved.class, this::onServerResolved)
         .build();
   }
 
   private Behavior<Command> onEnvelope(Envelope envelope) {
     HostKey host = envelope.host();
+    if (!keys.perHost() && !serverOf.containsKey(host) && awaitServer(host, envelope.message())) {
+      return this;
+    }
     List<HostQueue.Command> stopping = held.get(host);
     ActorRef<HostQueue.Command> queue = queues.get(host);
     if (stopping != null) {
@@ -153,6 +184,39 @@ public final class HostRegion extends AbstractBehavior<HostRegion.Command> {
       // no place: the host waits its turn (the messages that start a queue only say "look at the frontier")
       waiting.putIfAbsent(host, Optional.empty());
       stopIdleForWaiting();
+    }
+    return this;
+  }
+
+  /**
+   * Learns the server of a host seen for the first time: at once when no lookup is needed, else holds
+   * {@code message} (and the host's next ones) until the lookup ends. Returns whether the message is held.
+   */
+  private boolean awaitServer(HostKey host, HostQueue.Command message) {
+    List<HostQueue.Command> pending = resolving.get(host);
+    if (pending != null) {
+      pending.add(message);
+      return true;
+    }
+    var known = keys.known(host);
+    if (known.isPresent()) {
+      serverOf.put(host, known.get());
+      return false;
+    }
+    pending = new ArrayList<>();
+    pending.add(message);
+    resolving.put(host, pending);
+    getContext().pipeToSelf(keys.keyOf(host), (server, failure) ->
+        new ServerResolved(host, server != null ? server : host.name()));
+    return true;
+  }
+
+  private Behavior<Command> onServerResolved(ServerResolved resolved) {
+    serverOf.put(resolved.host(), resolved.server());
+    getContext().getLog().debug("host server host={} server={}", resolved.host(), resolved.server());
+    List<HostQueue.Command> pending = resolving.remove(resolved.host());
+    if (pending != null) {
+      pending.forEach(message -> onEnvelope(new Envelope(resolved.host(), message)));
     }
     return this;
   }
@@ -301,10 +365,25 @@ public final class HostRegion extends AbstractBehavior<HostRegion.Command> {
 
   private ActorRef<HostQueue.Command> spawn(HostKey host, Optional<HostQueue.Carry> carry) {
     ActorRef<HostQueue.Command> queue = getContext().spawn(
-        Behaviors.supervise(HostQueue.create(host, deps, getContext().getSelf(), carry))
+        Behaviors.supervise(HostQueue.create(host, deps, getContext().getSelf(), carry, gateOf(host)))
             .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))),
         "host-" + URLEncoder.encode(host.name(), StandardCharsets.UTF_8) + "-" + (++generation));
     getContext().watchWith(queue, new QueueStopped(host));
     return queue;
+  }
+
+  /**
+   * The gate of {@code host}'s server, started on first use; none when politeness is per host. Gates live as long
+   * as the crawl (one small actor per server), so a server's clock is never lost between its hosts' turns.
+   */
+  private Optional<ActorRef<ServerGate.Command>> gateOf(HostKey host) {
+    if (keys.perHost()) {
+      return Optional.empty();
+    }
+    String server = serverOf.computeIfAbsent(host, unknown -> keys.known(unknown).orElse(unknown.name()));
+    return Optional.of(gates.computeIfAbsent(server, key -> getContext().spawn(
+        Behaviors.supervise(ServerGate.create(key, deps.broker(), deps.politeness(), deps.nanoTime()))
+            .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1))),
+        "server-" + URLEncoder.encode(key, StandardCharsets.UTF_8))));
   }
 }

@@ -2,15 +2,41 @@ package spindle.engine;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.OptionalDouble;
 import spindle.core.SettingsException;
 
 /**
  * How gently Spindle treats each server: the wait between the end of one request and the start of the next to the
- * same host, the cap on robots.txt Crawl-delay, requests in flight per host, and a global rate limit.
+ * same host, the cap on robots.txt Crawl-delay, requests in flight per host, a global rate limit, and what "the same
+ * server" means ({@link Key}).
+ *
+ * @param key what the delay and the concurrency are counted per: the host name (the default), its address, or its
+ *     registrable domain
  */
 public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
-    OptionalDouble maxPagesPerSecond) {
+    OptionalDouble maxPagesPerSecond, Key key) {
+  /** What one politeness queue stands for ({@code spindle.politeness.key}). */
+  public enum Key {
+    /** Each host name (and non-default port) is a server of its own. */
+    HOST,
+    /** Host names that resolve to one IP address are one server (virtual hosting). */
+    IP,
+    /** Host names under one registrable domain (the public suffix list) are one server. */
+    DOMAIN;
+
+    /** The key as written in configuration: {@code host}, {@code ip}, {@code domain}. */
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Politeness per host name. */
+  public PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
+      OptionalDouble maxPagesPerSecond) {
+    this(delay, maxCrawlDelay, perHostConcurrency, maxPagesPerSecond, Key.HOST);
+  }
+
   public PolitenessSettings {
     if (delay.isNegative()) {
       throw new SettingsException("spindle.politeness.delay", "must not be negative, was " + delay);
@@ -36,6 +62,15 @@ public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int per
         ? OptionalDouble.empty()
         : OptionalDouble.of(ConfigValues.number(c, rateKey, "spindle.politeness." + rateKey));
     return new PolitenessSettings(c.getDuration("delay"), c.getDuration("max-crawl-delay"),
-        c.getInt("per-host-concurrency"), rate);
+        c.getInt("per-host-concurrency"), rate, key(c.getString("key")));
+  }
+
+  private static Key key(String text) {
+    for (Key key : Key.values()) {
+      if (key.configName().equals(text)) {
+        return key;
+      }
+    }
+    throw new SettingsException("spindle.politeness.key", "must be host, ip or domain, was \"" + text + "\"");
   }
 }

@@ -1,5 +1,6 @@
 package spindle.engine;
 
+import java.util.Optional;
 import spindle.fetch.robots.RobotsOutcome;
 import spindle.fetch.robots.RobotsPolicy;
 import spindle.fetch.robots.RobotsSettings;
@@ -43,7 +44,9 @@ sealed interface RobotsState {
       throw new IllegalArgumentException("not an outcome for a host queue: " + outcome);
     }
     int failures = failures() + 1;
-    return failures > settings.maxErrorRetries() ? new GaveUp(failures)
+    RobotsOutcome.Unavailable unavailable = (RobotsOutcome.Unavailable) outcome;
+    return failures > settings.maxErrorRetries()
+        ? new GaveUp(failures, unavailable.unresolved() ? Optional.of(unavailable.reason()) : Optional.empty())
         : new WaitingRetry(failures, now + settings.errorRetryInterval().toNanos());
   }
 
@@ -99,8 +102,17 @@ sealed interface RobotsState {
     }
   }
 
-  /** Unavailable after every retry: each URL of the host gets a {@code ROBOTS_UNAVAILABLE} record. */
-  record GaveUp(int failures) implements RobotsState {
+  /**
+   * Unavailable after every retry: each URL of the host gets a {@code ROBOTS_UNAVAILABLE} record, or a
+   * {@code DNS_FAILURE} record when the last attempt found that the host's name does not resolve
+   * ({@code unresolved}: that failure's message).
+   */
+  record GaveUp(int failures, Optional<String> unresolved) implements RobotsState {
+    /** Unavailable for another reason than DNS. */
+    GaveUp(int failures) {
+      this(failures, Optional.empty());
+    }
+
     @Override
     public String label() {
       return "gave-up";

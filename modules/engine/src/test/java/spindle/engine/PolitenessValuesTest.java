@@ -139,6 +139,16 @@ class PolitenessValuesTest {
   }
 
   @Test
+  void aRobotsTxtWhoseHostDoesNotResolveIsGivenUpAsADnsFailure() {
+    RobotsOutcome unresolved = new RobotsOutcome.Unavailable("DNS_FAILURE: nowhere.invalid", true);
+    RobotsState state = new RobotsState.Fetching(2).after(unresolved, 1_000, ROBOTS); // max-error-retries = 2
+    assertEquals(new RobotsState.GaveUp(3, java.util.Optional.of("DNS_FAILURE: nowhere.invalid")), state);
+    // the last attempt decides: a 503 after DNS failures gives up as unavailable, not as unresolved
+    RobotsState last503 = new RobotsState.Fetching(2).after(new RobotsOutcome.Unavailable("HTTP 503"), 1_000, ROBOTS);
+    assertEquals(new RobotsState.GaveUp(3), last503);
+  }
+
+  @Test
   void anAddressRefusedStaysRefusedWhateverHappensToARequest() {
     RobotsState blocked = new RobotsState.Fetching(0).after(new RobotsOutcome.AddressBlocked("10.0.0.5 is private"),
         0, ROBOTS);

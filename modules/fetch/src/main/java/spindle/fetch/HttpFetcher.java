@@ -67,6 +67,7 @@ public final class HttpFetcher implements PageFetcher {
   private final ExecutionContextExecutor executor;
   private final FetchSettings settings;
   private final List<HttpHeader> headers;
+  private final HostResolver resolver;
 
   /** Whether to keep each exchange as it went over the wire (WARC on): the payload as sent, decoded afterwards. */
   private final boolean keepExchanges;
@@ -78,6 +79,7 @@ public final class HttpFetcher implements PageFetcher {
     this.system = system;
     this.settings = settings;
     this.keepExchanges = keepExchanges;
+    this.resolver = resolver;
     this.http = Http.get(system);
     this.https = http.defaultClientHttpsContext();
     this.poolSettings = ConnectionPoolSettings.create(poolConfig(settings).withFallback(system.settings().config()))
@@ -172,6 +174,11 @@ public final class HttpFetcher implements PageFetcher {
         Map.entry(prefix + "client.parsing.max-response-reason-length", 1024),
         Map.entry(prefix + "client.parsing.max-header-value-length", "16k"),
         Map.entry(prefix + "client.parsing.uri-parsing-mode", "relaxed")));
+  }
+
+  @Override
+  public HostResolver resolver() {
+    return resolver;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package spindle.fetch;
 
 import java.util.concurrent.CompletionStage;
+import spindle.fetch.address.HostResolver;
 
 /**
  * Fetches one URL with one HTTP GET, without following redirects (each hop goes back through its host's
@@ -9,4 +10,12 @@ import java.util.concurrent.CompletionStage;
 public interface PageFetcher {
   /** Fetches {@code url}, keeping at most {@code maxBodyBytes} of the decoded body. */
   CompletionStage<FetchResult> fetch(String url, long maxBodyBytes);
+
+  /**
+   * The resolver this fetcher's connections go through. Politeness keyed by address resolves hosts with it too, so
+   * a host is queued by the address it is connected to (the operating system's resolver unless the fetcher says).
+   */
+  default HostResolver resolver() {
+    return HostResolver.system();
+  }
 }

@@ -7,9 +7,15 @@ public sealed interface RobotsOutcome {
 
   /**
    * robots.txt is unreachable (5xx, network failure): fetch nothing from the host for now and ask again later
-   * (RFC 9309 2.3.1.4).
+   * (RFC 9309 2.3.1.4). {@code unresolved}: the host's name did not resolve (a {@code DNS_FAILURE}), so when the
+   * retries are used up its URLs get {@code DNS_FAILURE} records rather than {@code ROBOTS_UNAVAILABLE}.
    */
-  record Unavailable(String reason) implements RobotsOutcome {}
+  record Unavailable(String reason, boolean unresolved) implements RobotsOutcome {
+    /** Unreachable for another reason than DNS. */
+    public Unavailable(String reason) {
+      this(reason, false);
+    }
+  }
 
   /**
    * robots.txt was not asked: the address policy refuses the host's address ({@code reason} names it and the rule).

@@ -43,7 +43,8 @@ public final class RobotsRules {
       return new RobotsOutcome.AddressBlocked(result.error().get().message());
     }
     if (result.status().isEmpty()) {
-      return new RobotsOutcome.Unavailable(result.error().map(e -> e.kind() + ": " + e.message()).orElse("no response"));
+      return new RobotsOutcome.Unavailable(result.error().map(e -> e.kind() + ": " + e.message()).orElse("no response"),
+          result.error().filter(e -> e.kind() == ErrorKind.DNS_FAILURE).isPresent());
     }
     int status = result.status().getAsInt();
     if (result.isRedirect()) {
