@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.IntStream;
+import spindle.core.RevisitSchedule;
 import spindle.core.ScopeRules;
 import spindle.core.SettingsException;
 import spindle.core.url.NormalizationSettings;
@@ -25,7 +26,8 @@ import spindle.store.warc.WarcSettings;
  * into its settings record ({@code XSettings.fromConfig(root)}): fetch ({@code spindle.fetch},
  * {@code spindle.robots}, {@code spindle.sitemaps}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
  * ({@code spindle.output}, {@code spindle.store}, {@code spindle.warc}); the engine reads its own ({@code spindle.job},
- * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress}). A bad value
+ * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress},
+ * {@code spindle.recrawl}). A bad value
  * throws {@link SettingsException} or Typesafe Config's {@code ConfigException}, both naming the key.
  */
 public record CrawlSettings(
@@ -42,7 +44,16 @@ public record CrawlSettings(
     ProgressSettings progress,
     StoreConfig store,
     WarcSettings warc,
-    SitemapSettings sitemaps) {
+    SitemapSettings sitemaps,
+    RevisitSchedule recrawl) {
+
+  public CrawlSettings {
+    if (recrawl.enabled() && store.backend() == StoreConfig.Backend.POSTGRES) {
+      throw new SettingsException(recrawl.continuous() ? "spindle.recrawl.continuous" : "spindle.recrawl.rounds",
+          "revisits need the rocksdb or memory store (spindle.store.backend); the postgres frontier keeps no schedule"
+              + " yet");
+    }
+  }
 
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
   public record JobSettings(String name, List<String> seeds, String seedFile) {
@@ -123,7 +134,15 @@ public record CrawlSettings(
         ProgressSettings.fromConfig(root),
         StoreConfig.fromConfig(root),
         WarcSettings.fromConfig(root),
-        SitemapSettings.fromConfig(root));
+        SitemapSettings.fromConfig(root),
+        recrawl(root));
+  }
+
+  /** The revisit schedule of {@code spindle.recrawl}. */
+  static RevisitSchedule recrawl(Config root) {
+    Config c = root.getConfig("spindle.recrawl");
+    return new RevisitSchedule(c.getInt("rounds"), c.getBoolean("continuous"), c.getDuration("min-interval"),
+        c.getDuration("max-interval"), c.getDouble("increase-rate"), c.getDouble("decrease-rate"));
   }
 
   /** The scope rules of {@code spindle.scope}. */

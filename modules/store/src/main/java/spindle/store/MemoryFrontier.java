@@ -31,13 +31,25 @@ public final class MemoryFrontier implements Frontier {
   private long failed;
   private long redirected;
   private long rejected;
+  private long scheduledCount;
   private long committedOutputBytes;
+  private long nextScheduleSequence;
   private final MemoryCaptureIndex captures = new MemoryCaptureIndex();
+  // the revisits: in due order, and by fingerprint (a sitemap's newer lastmod makes one due at once)
+  private final java.util.TreeSet<Scheduled> schedule = new java.util.TreeSet<>(Scheduled.ORDER);
+  private final Map<Long, Scheduled> scheduledByPrint = new HashMap<>();
+  private final java.time.Clock clock;
 
   /** An empty frontier with the given limits, deduplicating by {@code fingerprint} of the canonical URL. */
   public MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint) {
+    this(limits, fingerprint, java.time.Clock.systemUTC());
+  }
+
+  /** An empty frontier whose sitemap-made revisits are due at {@code clock}'s now. */
+  MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint, java.time.Clock clock) {
     this.limits = limits;
     this.fingerprint = fingerprint;
+    this.clock = clock;
   }
 
   @Override
@@ -46,6 +58,7 @@ public final class MemoryFrontier implements Frontier {
     for (CrawlUrl candidate : candidates) {
       long print = fingerprint.applyAsLong(candidate.url());
       if (seen.contains(print)) {
+        candidate.lastModified().ifPresent(lastmod -> advance(print, lastmod));
         continue;
       }
       HostState host = hosts.get(candidate.host());
@@ -99,10 +112,21 @@ public final class MemoryFrontier implements Frontier {
   public synchronized void complete(Collection<Completion> finished, long outputBytes) {
     for (Completion completion : finished) {
       CrawlUrl url = completion.url();
-      if (!leasedPrints.remove(fingerprint.applyAsLong(url.url()))) {
+      long print = fingerprint.applyAsLong(url.url());
+      if (!leasedPrints.remove(print)) {
         continue; // completed before, or never leased: counted once already, or never
       }
       HostState host = hosts.get(url.host());
+      if (completion.revisitAt().isPresent()) {
+        Scheduled entry = new Scheduled(completion.revisitAt().get().toEpochMilli(), nextScheduleSequence++, print,
+            url);
+        schedule.add(entry);
+        scheduledByPrint.put(print, entry);
+        host.scheduled().add(entry);
+        leased--;
+        scheduledCount++;
+        continue;
+      }
       if (completion.failed()) {
         failed++;
         host.failed++;
@@ -113,6 +137,60 @@ public final class MemoryFrontier implements Frontier {
       leased--;
     }
     committedOutputBytes = outputBytes;
+  }
+
+  @Override
+  public boolean schedulesRevisits() {
+    return true;
+  }
+
+  @Override
+  public synchronized List<HostKey> releaseDue(java.time.Instant now, int max) {
+    java.util.LinkedHashSet<HostKey> woken = new java.util.LinkedHashSet<>();
+    long limit = now.toEpochMilli();
+    int released = 0;
+    while (released < max && !schedule.isEmpty() && schedule.first().dueMillis() <= limit) {
+      Scheduled entry = schedule.pollFirst();
+      scheduledByPrint.remove(entry.print());
+      HostState host = hosts.get(entry.url().host());
+      host.scheduled.remove(entry);
+      host.queue().addLast(entry.url());
+      scheduledCount--;
+      queued++;
+      woken.add(entry.url().host());
+      released++;
+    }
+    return new ArrayList<>(woken);
+  }
+
+  @Override
+  public synchronized Optional<java.time.Instant> nextDue() {
+    return schedule.isEmpty() ? Optional.empty()
+        : Optional.of(java.time.Instant.ofEpochMilli(schedule.first().dueMillis()));
+  }
+
+  @Override
+  public synchronized Optional<java.time.Instant> nextDue(HostKey host) {
+    HostState state = hosts.get(host);
+    return state == null || state.scheduled == null || state.scheduled.isEmpty() ? Optional.empty()
+        : Optional.of(java.time.Instant.ofEpochMilli(state.scheduled.first().dueMillis()));
+  }
+
+  /** Makes the revisit of {@code print} due now when the sitemap's {@code lastmod} is newer than its last visit. */
+  private void advance(long print, java.time.Instant lastmod) {
+    Scheduled entry = scheduledByPrint.get(print);
+    long now = clock.millis();
+    if (entry == null || entry.dueMillis() <= now
+        || !spindle.core.RevisitSchedule.dueBySitemap(Optional.of(lastmod), entry.url().lastVisit().orElseThrow())) {
+      return;
+    }
+    Scheduled due = new Scheduled(now, nextScheduleSequence++, print, entry.url());
+    schedule.remove(entry);
+    schedule.add(due);
+    scheduledByPrint.put(print, due);
+    HostState host = hosts.get(entry.url().host());
+    host.scheduled.remove(entry);
+    host.scheduled.add(due);
   }
 
   @Override
@@ -160,7 +238,7 @@ public final class MemoryFrontier implements Frontier {
 
   @Override
   public synchronized FrontierCounts counts() {
-    return new FrontierCounts(admitted, queued, leased, fetched, failed, redirected, rejected);
+    return new FrontierCounts(admitted, queued, leased, fetched, failed, redirected, rejected, scheduledCount);
   }
 
   @Override
@@ -210,9 +288,16 @@ public final class MemoryFrontier implements Frontier {
     return host;
   }
 
-  /** One host's queue (null while empty) and counts; guarded by the frontier's lock. */
+  /** A URL waiting for its revisit; ordered by due time, then by when it was scheduled. */
+  private record Scheduled(long dueMillis, long sequence, long print, CrawlUrl url) {
+    static final java.util.Comparator<Scheduled> ORDER = java.util.Comparator.comparingLong(Scheduled::dueMillis)
+        .thenComparingLong(Scheduled::sequence);
+  }
+
+  /** One host's queue (null while empty), revisits (null until it has one) and counts; guarded by the frontier's lock. */
   private static final class HostState {
     ArrayDeque<CrawlUrl> queue;
+    java.util.TreeSet<Scheduled> scheduled;
     long admitted;
     long fetched;
     long failed;
@@ -226,6 +311,13 @@ public final class MemoryFrontier implements Frontier {
 
     long queued() {
       return queue == null ? 0 : queue.size();
+    }
+
+    java.util.TreeSet<Scheduled> scheduled() {
+      if (scheduled == null) {
+        scheduled = new java.util.TreeSet<>(Scheduled.ORDER);
+      }
+      return scheduled;
     }
 
     HostTally tally(HostKey host) {
