@@ -10,7 +10,8 @@ import java.util.Optional;
  * What a crawl that revisits pages remembers of a URL's last visit: when it was, how many visits were made, the
  * interval chosen for the next one ({@link RevisitSchedule}), the validators the server sent (ETag and
  * Last-Modified, sent back as {@code If-None-Match} and {@code If-Modified-Since}) and the payload's digest (which
- * decides whether a page without validators changed). Immutable; times in milliseconds, what a store keeps.
+ * decides whether a page without validators changed). Immutable; times in milliseconds, what a store keeps ({@code at}
+ * rounded up).
  *
  * @param at when the visit's response arrived
  * @param visits visits made so far, this one included (1 after the first)
@@ -22,7 +23,9 @@ import java.util.Optional;
 public record LastVisit(Instant at, int visits, Duration interval, Optional<String> etag,
     Optional<String> lastModified, Optional<String> digest) {
   public LastVisit {
-    at = at.truncatedTo(ChronoUnit.MILLIS);
+    // rounded up, not down: the next visit is due no earlier than a whole interval after the response arrived
+    Instant truncated = at.truncatedTo(ChronoUnit.MILLIS);
+    at = truncated.equals(at) ? at : truncated.plusMillis(1);
     interval = interval.truncatedTo(ChronoUnit.MILLIS);
     Objects.requireNonNull(etag, "etag");
     Objects.requireNonNull(lastModified, "lastModified");

@@ -1,6 +1,8 @@
 package spindle.fetch;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import spindle.core.LastVisit;
 
 /**
  * Fetches one URL with one HTTP GET, without following redirects (each hop goes back through its host's
@@ -9,4 +11,12 @@ import java.util.concurrent.CompletionStage;
 public interface PageFetcher {
   /** Fetches {@code url}, keeping at most {@code maxBodyBytes} of the decoded body. */
   CompletionStage<FetchResult> fetch(String url, long maxBodyBytes);
+
+  /**
+   * Fetches {@code url} as a revisit after {@code previous}: a conditional GET with the validators the server gave
+   * then, so an unchanged page may answer 304 without a body. A fetcher that cannot send them makes a plain GET.
+   */
+  default CompletionStage<FetchResult> fetch(String url, long maxBodyBytes, Optional<LastVisit> previous) {
+    return fetch(url, maxBodyBytes);
+  }
 }
