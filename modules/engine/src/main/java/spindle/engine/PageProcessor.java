@@ -85,7 +85,9 @@ final class PageProcessor {
       throw new IllegalArgumentException("not the outcome of a URL: " + outcome.getClass().getSimpleName());
     }
     Processed processed = visited(processFetch(fetched), fetched.result());
-    List<Capture> captures = captures(fetched.result());
+    Optional<String> lastDigest = fetched.result().notModified()
+        ? fetched.url().lastVisit().flatMap(LastVisit::digest) : Optional.empty();
+    List<Capture> captures = captures(fetched.result(), lastDigest);
     return captures.isEmpty() ? processed : new Processed(processed.url(), processed.record(), processed.outlinks(),
         processed.redirectTarget(), captures);
   }
@@ -118,13 +120,22 @@ final class PageProcessor {
 
   /** The exchange of {@code result} as the archive takes it; none when the fetcher kept none (WARC off). */
   static List<Capture> captures(FetchResult result) {
+    return captures(result, Optional.empty());
+  }
+
+  /**
+   * {@link #captures(FetchResult)}, for a 304 to a revisit with the payload digest of the page as last visited, which
+   * its revisit record refers to.
+   */
+  static List<Capture> captures(FetchResult result, Optional<String> notModifiedDigest) {
     if (result.exchange().isEmpty()) {
       return List.of();
     }
     Exchange exchange = result.exchange().get();
     return List.of(new Capture(result.url(), exchange.date(), exchange.ip(), exchange.requestLine(),
         headers(exchange.requestHeaders()), exchange.statusLine(), headers(exchange.responseHeaders()),
-        exchange.payload(), exchange.truncated() ? Optional.of(Capture.Truncation.LENGTH) : Optional.empty()));
+        exchange.payload(), exchange.truncated() ? Optional.of(Capture.Truncation.LENGTH) : Optional.empty(),
+        notModifiedDigest));
   }
 
   private static List<Capture.Header> headers(List<Exchange.Header> headers) {
