@@ -67,6 +67,21 @@ public interface Frontier extends AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * The hosts whose URLs wait for a revisit, each with its earliest due time, soonest first, at most {@code limit}.
+   * Read from the head of the due-time order, and at most {@value #MAX_SCHEDULE_READ} entries of it: hosts whose next
+   * revisit lies further down are left out (the caller says the list is cut when it holds fewer than the hosts).
+   */
+  default List<HostDue> nextRevisits(int limit) {
+    return List.of();
+  }
+
+  /** The most schedule entries {@link #nextRevisits} reads. */
+  int MAX_SCHEDULE_READ = 100_000;
+
+  /** A host and when its next revisit is due. */
+  record HostDue(HostKey host, java.time.Instant due) {}
+
   /** The output length recorded by the last {@link #complete}; 0 for a new crawl. */
   long committedOutputBytes();
 

@@ -176,6 +176,20 @@ public final class MemoryFrontier implements Frontier {
         : Optional.of(java.time.Instant.ofEpochMilli(state.scheduled.first().dueMillis()));
   }
 
+  @Override
+  public synchronized List<HostDue> nextRevisits(int limit) {
+    java.util.LinkedHashMap<HostKey, HostDue> first = new java.util.LinkedHashMap<>();
+    int read = 0;
+    for (Scheduled entry : schedule) {
+      if (first.size() >= limit || read++ >= MAX_SCHEDULE_READ) {
+        break;
+      }
+      first.putIfAbsent(entry.url().host(), new HostDue(entry.url().host(),
+          java.time.Instant.ofEpochMilli(entry.dueMillis())));
+    }
+    return new ArrayList<>(first.values());
+  }
+
   /** Makes the revisit of {@code print} due now when the sitemap's {@code lastmod} is newer than its last visit. */
   private void advance(long print, java.time.Instant lastmod) {
     Scheduled entry = scheduledByPrint.get(print);

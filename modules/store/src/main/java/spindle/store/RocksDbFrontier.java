@@ -305,6 +305,14 @@ public final class RocksDbFrontier implements Frontier {
   }
 
   @Override
+  public List<HostDue> nextRevisits(int limit) {
+    if (limit <= 0 || counts.counts().scheduled() == 0) {
+      return List.of();
+    }
+    return locked("nextRevisits", () -> schedule.nextRevisits(limit, MAX_SCHEDULE_READ));
+  }
+
+  @Override
   public long committedOutputBytes() {
     return counts.totals().committedOutputBytes();
   }

@@ -130,6 +130,26 @@ final class RocksDbSchedule {
     }
   }
 
+  /** The first {@code limit} hosts of the due-time order with their earliest due, reading at most {@code maxRead}. */
+  List<Frontier.HostDue> nextRevisits(int limit, int maxRead) throws RocksDBException {
+    java.util.LinkedHashMap<String, Frontier.HostDue> first = new java.util.LinkedHashMap<>();
+    try (Slice lower = new Slice(new ByteWriter(8).writeLong(floorMillis).toByteArray());
+        ReadOptions options = new ReadOptions().setIterateLowerBound(lower);
+        RocksIterator it = store.iterator(store.schedule, options)) {
+      int read = 0;
+      for (it.seekToFirst(); it.isValid() && first.size() < limit && read < maxRead; it.next(), read++) {
+        byte[] value = it.value();
+        String host = new String(new ByteReader(value, 0).readLengthPrefixed(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!first.containsKey(host)) {
+          first.put(host, new Frontier.HostDue(HostKey.parse(host),
+              Instant.ofEpochMilli(new ByteReader(it.key(), 0).readLong())));
+        }
+      }
+      it.status();
+    }
+    return new ArrayList<>(first.values());
+  }
+
   /** The earliest due time of {@code host}'s scheduled URLs. */
   Optional<Instant> nextDue(byte[] host) throws RocksDBException {
     byte[] start = new ByteWriter(host.length + 1).write(host).writeByte(0).toByteArray();

@@ -70,6 +70,9 @@ abstract class FrontierContract {
       assertEquals(Optional.of(T0.plusSeconds(10)), frontier.nextDue());
       assertEquals(Optional.of(T0.plusSeconds(10)), frontier.nextDue(A));
       assertEquals(Optional.of(T0.plusSeconds(20)), frontier.nextDue(B));
+      assertEquals(List.of(new Frontier.HostDue(A, T0.plusSeconds(10)), new Frontier.HostDue(B, T0.plusSeconds(20))),
+          frontier.nextRevisits(10));
+      assertEquals(List.of(new Frontier.HostDue(A, T0.plusSeconds(10))), frontier.nextRevisits(1));
       assertEquals(List.of(), frontier.releaseDue(T0.plusSeconds(9), 10));
       assertEquals(List.of(), frontier.lease(A, 10));
       assertEquals(List.of(A, B), frontier.releaseDue(T0.plusSeconds(25), 10));
