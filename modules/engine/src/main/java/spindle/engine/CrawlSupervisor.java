@@ -203,7 +203,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progress().interval());
     timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, settings.pipeline().idleCheckInterval());
     FrontierCounts before = job.frontier().counts();
-    lastTickDone = before.finished(); // a resumed crawl's earlier records are not this run's rate
+    // a resumed crawl's earlier records are not this run's rate; with revisits, progress counts this run's records
+    lastTickDone = settings.recrawl().enabled() ? 0 : before.finished();
     context.getLog().info("crawl started job={} seeds={} fetchers={} delay={} per_host={} output={} warc={} "
             + "resumed_done={} resumed_queued={} leases_requeued={}", settings.job().name(), job.seeds().size(),
         fetchers, settings.politeness().delay(), settings.politeness().perHostConcurrency(), settings.output().path(),
@@ -369,11 +370,18 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
 
   private Progress progress() {
     FrontierCounts counts = job.frontier().counts();
+    long fetched = counts.fetched();
+    long failed = counts.failed();
+    if (settings.recrawl().enabled()) {
+      // the frontier counts a URL as fetched only once its visits are over: count this run's visits instead
+      failed = metrics.errorsByKind().values().stream().mapToLong(Long::longValue).sum();
+      fetched = metrics.recordsWritten() - failed;
+    }
     long now = System.nanoTime();
     double seconds = (now - lastTickNanos) / 1e9;
-    double rate = seconds <= 0 ? 0 : (counts.finished() - lastTickDone) / seconds;
-    return new Progress(Duration.ofNanos(now - startNanos), counts.fetched(), counts.failed(), counts.queued(),
-        metrics.inFlight(), rate, counts.discovered());
+    double rate = seconds <= 0 ? 0 : (fetched + failed - lastTickDone) / seconds;
+    return new Progress(Duration.ofNanos(now - startNanos), fetched, failed, counts.queued(), metrics.inFlight(),
+        rate, counts.discovered());
   }
 
   private Behavior<Command> onCheckIdle() {
