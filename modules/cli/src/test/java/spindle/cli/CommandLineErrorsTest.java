@@ -90,12 +90,30 @@ class CommandLineErrorsTest {
       "spindle.sitemaps.max-urls = 0 | spindle.sitemaps.max-urls: must be at least 1, was 0",
       "spindle.sitemaps.max-size = 0 | spindle.sitemaps.max-size: must be at least 1 byte and less than 2GiB, was 0",
       "spindle.sitemaps.enabled = maybe | spindle.sitemaps.enabled: expected on or off, was a string (\"maybe\")",
+      "spindle.recrawl.rounds = -1 | spindle.recrawl.rounds: must be 0 or more, was -1",
+      "spindle.recrawl.rounds = twice | spindle.recrawl.rounds: expected a number, was a string (\"twice\")",
+      "spindle.recrawl.continuous = sometimes | spindle.recrawl.continuous: expected on or off, was a string "
+          + "(\"sometimes\")",
+      "spindle.recrawl.min-interval = 0s | spindle.recrawl.min-interval: must be longer than 0, was 0ms",
+      "spindle.recrawl.max-interval = 10m | spindle.recrawl.max-interval: must be at least min-interval (1h), was 10m",
+      "spindle.recrawl.decrease-rate = 1 | spindle.recrawl.decrease-rate: must be at least 0 and less than 1, was 1.0",
+      "`spindle.store.backend = postgres, spindle.recrawl.rounds = 2` | spindle.recrawl.rounds: revisits need the "
+          + "rocksdb or memory store (spindle.store.backend); the postgres frontier keeps no schedule yet",
   })
   void aBadValueOfAModulesOwnSectionNamesTheFileLineAndFullKey(String setting, String expected) throws Exception {
     Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n" + setting + "\n");
     Outcome outcome = run("crawl", file.toString());
     assertEquals(2, outcome.exitCode());
     assertEquals("spindle: error: " + file + ":2: " + expected, outcome.onlyLine());
+  }
+
+  @Test
+  void aMisspelledRecrawlKeyIsUnknownAndTheRealOneIsSuggested() throws Exception {
+    Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.recrawl.round = 1\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    String line = outcome.onlyLine();
+    assertTrue(line.contains("job.conf:2") && line.contains("did you mean spindle.recrawl.rounds?"), line);
   }
 
   @Test

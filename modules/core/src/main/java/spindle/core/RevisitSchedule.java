@@ -29,11 +29,12 @@ public record RevisitSchedule(int rounds, boolean continuous, Duration minInterv
       throw new SettingsException("spindle.recrawl.rounds", "must be 0 or more, was " + rounds);
     }
     if (minInterval.isNegative() || minInterval.isZero()) {
-      throw new SettingsException("spindle.recrawl.min-interval", "must be longer than 0, was " + minInterval);
+      throw new SettingsException("spindle.recrawl.min-interval", "must be longer than 0, was "
+          + written(minInterval));
     }
     if (maxInterval.compareTo(minInterval) < 0) {
       throw new SettingsException("spindle.recrawl.max-interval",
-          "must be at least min-interval (" + minInterval + "), was " + maxInterval);
+          "must be at least min-interval (" + written(minInterval) + "), was " + written(maxInterval));
     }
     if (!(increaseRate >= 0 && increaseRate <= 10)) {
       throw new SettingsException("spindle.recrawl.increase-rate", "must be between 0 and 10, was " + increaseRate);
@@ -80,6 +81,19 @@ public record RevisitSchedule(int rounds, boolean continuous, Duration minInterv
    */
   public static boolean dueBySitemap(Optional<Instant> sitemapLastModified, LastVisit visit) {
     return sitemapLastModified.isPresent() && sitemapLastModified.get().isAfter(visit.at());
+  }
+
+  /** A duration as a HOCON value is written: the largest whole unit of d, h, m, s or ms. */
+  static String written(Duration duration) {
+    long millis = duration.toMillis();
+    long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] names = {"d", "h", "m", "s"};
+    for (int i = 0; i < units.length; i++) {
+      if (millis != 0 && millis % units[i] == 0) {
+        return millis / units[i] + names[i];
+      }
+    }
+    return millis + "ms";
   }
 
   private Duration clamp(Duration interval) {
