@@ -97,8 +97,6 @@ class CommandLineErrorsTest {
       "spindle.recrawl.min-interval = 0s | spindle.recrawl.min-interval: must be longer than 0, was 0ms",
       "spindle.recrawl.max-interval = 10m | spindle.recrawl.max-interval: must be at least min-interval (1h), was 10m",
       "spindle.recrawl.decrease-rate = 1 | spindle.recrawl.decrease-rate: must be at least 0 and less than 1, was 1.0",
-      "`spindle.store.backend = postgres, spindle.recrawl.rounds = 2` | spindle.recrawl.rounds: revisits need the "
-          + "rocksdb or memory store (spindle.store.backend); the postgres frontier keeps no schedule yet",
   })
   void aBadValueOfAModulesOwnSectionNamesTheFileLineAndFullKey(String setting, String expected) throws Exception {
     Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n" + setting + "\n");

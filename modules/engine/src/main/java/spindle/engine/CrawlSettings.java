@@ -47,14 +47,6 @@ public record CrawlSettings(
     SitemapSettings sitemaps,
     RevisitSchedule recrawl) {
 
-  public CrawlSettings {
-    if (recrawl.enabled() && store.backend() == StoreConfig.Backend.POSTGRES) {
-      throw new SettingsException(recrawl.continuous() ? "spindle.recrawl.continuous" : "spindle.recrawl.rounds",
-          "revisits need the rocksdb or memory store (spindle.store.backend); the postgres frontier keeps no schedule"
-              + " yet");
-    }
-  }
-
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
   public record JobSettings(String name, List<String> seeds, String seedFile) {
     public JobSettings {

@@ -71,6 +71,23 @@ final class CrawlUrlCodec {
     visit.digest().ifPresent(value -> out.writeLengthPrefixed(value.getBytes(UTF_8)));
   }
 
+  /** The form of a last visit alone (the PostgreSQL frontier keeps it in a column). */
+  static byte[] encodeVisit(LastVisit visit) {
+    ByteWriter out = new ByteWriter(64);
+    writeVisit(out, visit);
+    return out.toByteArray();
+  }
+
+  /** A last visit written by {@link #encodeVisit}. */
+  static LastVisit decodeVisit(byte[] bytes) {
+    ByteReader in = new ByteReader(bytes, 0);
+    LastVisit visit = readVisit(in);
+    if (!in.atEnd()) {
+      throw new IllegalStateException("corrupt store value: " + (bytes.length - in.position()) + " trailing bytes");
+    }
+    return visit;
+  }
+
   private static LastVisit readVisit(ByteReader in) {
     Instant at = Instant.ofEpochMilli(in.readLong());
     long visits = in.readVarint();

@@ -100,9 +100,53 @@ final class PostgresAdmission {
     }, redirected -> redirected);
   }
 
+  /**
+   * Makes the scheduled revisits of the URLs in {@code dated} (fingerprint to a sitemap's lastmod) due now when the
+   * lastmod is newer than their last visit; rows another call holds are left as they are.
+   */
+  private void advanceRevisits(Connection connection, Map<Long, java.time.Instant> dated) throws SQLException {
+    long now = System.currentTimeMillis();
+    List<Long> due = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
+        SELECT fingerprint, visit FROM @urls WHERE fingerprint = ANY(?) AND state = 5 AND due > ?
+        ORDER BY fingerprint FOR UPDATE SKIP LOCKED"""))) {
+      statement.setArray(1, PostgresJdbc.int8Array(connection, dated.keySet().stream().mapToLong(Long::longValue)
+          .toArray()));
+      statement.setLong(2, now);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          long print = rows.getLong(1);
+          byte[] visit = rows.getBytes(2);
+          if (visit != null && spindle.core.RevisitSchedule.dueBySitemap(java.util.Optional.of(dated.get(print)),
+              CrawlUrlCodec.decodeVisit(visit))) {
+            due.add(print);
+          }
+        }
+      }
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(schema.sql(
+        "UPDATE @urls SET due = ? WHERE fingerprint = ANY(?) AND state = 5"))) {
+      statement.setLong(1, now);
+      statement.setArray(2, PostgresJdbc.int8Array(connection, due.stream().mapToLong(Long::longValue).toArray()));
+      statement.executeUpdate();
+    }
+  }
+
   private List<CrawlUrl> admit(Connection connection, List<CrawlUrl> candidates, long[] prints) throws SQLException {
     // most links were seen before: drop them before locking anything
     Set<Long> known = existing(connection, distinct(prints));
+    Map<Long, java.time.Instant> dated = new java.util.TreeMap<>(); // sorted: rows are locked in fingerprint order
+    for (int i = 0; i < prints.length; i++) {
+      if (known.contains(prints[i]) && candidates.get(i).lastModified().isPresent()) {
+        dated.merge(prints[i], candidates.get(i).lastModified().get(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    if (!dated.isEmpty()) {
+      advanceRevisits(connection, dated);
+    }
     List<Integer> unknown = new ArrayList<>();
     TreeSet<String> hostNames = new TreeSet<>();
     for (int i = 0; i < prints.length; i++) {
