@@ -262,7 +262,9 @@ final class CrawlPipeline {
     for (Written item : batch) {
       records.add(item.record());
       boolean failed = item.record().error().isPresent();
-      Optional<java.time.Instant> revisitAt = failed ? Optional.empty()
+      // only a visit the parse stage recorded (its record has a visit number) is scheduled again: a revisit that
+      // ended in a redirect to a URL seen before carries its previous LastVisit, which would be due at once, forever
+      Optional<java.time.Instant> revisitAt = failed || item.record().visit().isEmpty() ? Optional.empty()
           : item.url().lastVisit().flatMap(revisits::nextVisit);
       completions.add(new Frontier.Completion(item.url(), failed, revisitAt));
     }
