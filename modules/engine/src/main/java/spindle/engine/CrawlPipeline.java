@@ -3,6 +3,7 @@ package spindle.engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -264,7 +265,7 @@ final class CrawlPipeline {
       boolean failed = item.record().error().isPresent();
       // only a visit the parse stage recorded (its record has a visit number) is scheduled again: a revisit that
       // ended in a redirect to a URL seen before carries its previous LastVisit, which would be due at once, forever
-      Optional<java.time.Instant> revisitAt = failed || item.record().visit().isEmpty() ? Optional.empty()
+      Optional<Instant> revisitAt = failed || item.record().visit().isEmpty() ? Optional.empty()
           : item.url().lastVisit().flatMap(revisits::nextVisit);
       completions.add(new Frontier.Completion(item.url(), failed, revisitAt));
     }

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.QueueOfferResult;
 import spindle.core.CrawlRecord;
 import spindle.core.ErrorKind;
+import spindle.core.LastVisit;
 import spindle.core.url.WebUrl;
 import spindle.fetch.FetchResult;
 import spindle.fetch.PageFetcher;
@@ -130,7 +131,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   }
 
   /** Starts a GET of {@code url}; a conditional one with the validators of {@code previous}, a revisit's last visit. */
-  private void startFetch(String url, long maxBytes, Optional<spindle.core.LastVisit> previous) {
+  private void startFetch(String url, long maxBytes, Optional<LastVisit> previous) {
     long id = ++sequence;
     deps.metrics().requestStarted();
     timers.startSingleTimer(Watchdog.class, new Watchdog(id), deps.watchdog());

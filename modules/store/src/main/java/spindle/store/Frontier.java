@@ -1,6 +1,7 @@
 package spindle.store;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -53,17 +54,17 @@ public interface Frontier extends AutoCloseable {
    * queues, earliest due first, and returns those hosts (each once). Finds them without scanning the URLs that are
    * not yet due.
    */
-  default List<HostKey> releaseDue(java.time.Instant now, int max) {
+  default List<HostKey> releaseDue(Instant now, int max) {
     return List.of();
   }
 
   /** When the earliest scheduled revisit is due; empty when none is scheduled. */
-  default Optional<java.time.Instant> nextDue() {
+  default Optional<Instant> nextDue() {
     return Optional.empty();
   }
 
   /** When {@code host}'s earliest scheduled revisit is due; empty when none of its URLs is scheduled. */
-  default Optional<java.time.Instant> nextDue(HostKey host) {
+  default Optional<Instant> nextDue(HostKey host) {
     return Optional.empty();
   }
 
@@ -80,7 +81,7 @@ public interface Frontier extends AutoCloseable {
   int MAX_SCHEDULE_READ = 100_000;
 
   /** A host and when its next revisit is due. */
-  record HostDue(HostKey host, java.time.Instant due) {}
+  record HostDue(HostKey host, Instant due) {}
 
   /** The output length recorded by the last {@link #complete}; 0 for a new crawl. */
   long committedOutputBytes();
@@ -142,7 +143,7 @@ public interface Frontier extends AutoCloseable {
    * due; {@code url} then carries the visit just made ({@link CrawlUrl#lastVisit()}), which the revisit gets back.
    * A failed URL is never scheduled.
    */
-  record Completion(CrawlUrl url, boolean failed, Optional<java.time.Instant> revisitAt) {
+  record Completion(CrawlUrl url, boolean failed, Optional<Instant> revisitAt) {
     public Completion {
       if (failed && revisitAt.isPresent()) {
         throw new IllegalArgumentException("a failed URL is not revisited: " + url);

@@ -1,17 +1,24 @@
 package spindle.store;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
+import spindle.core.RevisitSchedule;
 
 /**
  * A {@link Frontier} held in memory: per-host queues and tallies, a set of 64-bit fingerprints of every URL seen and
@@ -36,17 +43,17 @@ public final class MemoryFrontier implements Frontier {
   private long nextScheduleSequence;
   private final MemoryCaptureIndex captures = new MemoryCaptureIndex();
   // the revisits: in due order, and by fingerprint (a sitemap's newer lastmod makes one due at once)
-  private final java.util.TreeSet<Scheduled> schedule = new java.util.TreeSet<>(Scheduled.ORDER);
+  private final TreeSet<Scheduled> schedule = new TreeSet<>(Scheduled.ORDER);
   private final Map<Long, Scheduled> scheduledByPrint = new HashMap<>();
-  private final java.time.Clock clock;
+  private final Clock clock;
 
   /** An empty frontier with the given limits, deduplicating by {@code fingerprint} of the canonical URL. */
   public MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint) {
-    this(limits, fingerprint, java.time.Clock.systemUTC());
+    this(limits, fingerprint, Clock.systemUTC());
   }
 
   /** An empty frontier whose sitemap-made revisits are due at {@code clock}'s now. */
-  MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint, java.time.Clock clock) {
+  MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint, Clock clock) {
     this.limits = limits;
     this.fingerprint = fingerprint;
     this.clock = clock;
@@ -145,8 +152,8 @@ public final class MemoryFrontier implements Frontier {
   }
 
   @Override
-  public synchronized List<HostKey> releaseDue(java.time.Instant now, int max) {
-    java.util.LinkedHashSet<HostKey> woken = new java.util.LinkedHashSet<>();
+  public synchronized List<HostKey> releaseDue(Instant now, int max) {
+    LinkedHashSet<HostKey> woken = new LinkedHashSet<>();
     long limit = now.toEpochMilli();
     int released = 0;
     while (released < max && !schedule.isEmpty() && schedule.first().dueMillis() <= limit) {
@@ -164,38 +171,38 @@ public final class MemoryFrontier implements Frontier {
   }
 
   @Override
-  public synchronized Optional<java.time.Instant> nextDue() {
+  public synchronized Optional<Instant> nextDue() {
     return schedule.isEmpty() ? Optional.empty()
-        : Optional.of(java.time.Instant.ofEpochMilli(schedule.first().dueMillis()));
+        : Optional.of(Instant.ofEpochMilli(schedule.first().dueMillis()));
   }
 
   @Override
-  public synchronized Optional<java.time.Instant> nextDue(HostKey host) {
+  public synchronized Optional<Instant> nextDue(HostKey host) {
     HostState state = hosts.get(host);
     return state == null || state.scheduled == null || state.scheduled.isEmpty() ? Optional.empty()
-        : Optional.of(java.time.Instant.ofEpochMilli(state.scheduled.first().dueMillis()));
+        : Optional.of(Instant.ofEpochMilli(state.scheduled.first().dueMillis()));
   }
 
   @Override
   public synchronized List<HostDue> nextRevisits(int limit) {
-    java.util.LinkedHashMap<HostKey, HostDue> first = new java.util.LinkedHashMap<>();
+    LinkedHashMap<HostKey, HostDue> first = new LinkedHashMap<>();
     int read = 0;
     for (Scheduled entry : schedule) {
       if (first.size() >= limit || read++ >= MAX_SCHEDULE_READ) {
         break;
       }
       first.putIfAbsent(entry.url().host(), new HostDue(entry.url().host(),
-          java.time.Instant.ofEpochMilli(entry.dueMillis())));
+          Instant.ofEpochMilli(entry.dueMillis())));
     }
     return new ArrayList<>(first.values());
   }
 
   /** Makes the revisit of {@code print} due now when the sitemap's {@code lastmod} is newer than its last visit. */
-  private void advance(long print, java.time.Instant lastmod) {
+  private void advance(long print, Instant lastmod) {
     Scheduled entry = scheduledByPrint.get(print);
     long now = clock.millis();
     if (entry == null || entry.dueMillis() <= now
-        || !spindle.core.RevisitSchedule.dueBySitemap(Optional.of(lastmod), entry.url().lastVisit().orElseThrow())) {
+        || !RevisitSchedule.dueBySitemap(Optional.of(lastmod), entry.url().lastVisit().orElseThrow())) {
       return;
     }
     Scheduled due = new Scheduled(now, nextScheduleSequence++, print, entry.url());
@@ -304,14 +311,14 @@ public final class MemoryFrontier implements Frontier {
 
   /** A URL waiting for its revisit; ordered by due time, then by when it was scheduled. */
   private record Scheduled(long dueMillis, long sequence, long print, CrawlUrl url) {
-    static final java.util.Comparator<Scheduled> ORDER = java.util.Comparator.comparingLong(Scheduled::dueMillis)
+    static final Comparator<Scheduled> ORDER = Comparator.comparingLong(Scheduled::dueMillis)
         .thenComparingLong(Scheduled::sequence);
   }
 
   /** One host's queue (null while empty), revisits (null until it has one) and counts; guarded by the frontier's lock. */
   private static final class HostState {
     ArrayDeque<CrawlUrl> queue;
-    java.util.TreeSet<Scheduled> scheduled;
+    TreeSet<Scheduled> scheduled;
     long admitted;
     long fetched;
     long failed;
@@ -327,9 +334,9 @@ public final class MemoryFrontier implements Frontier {
       return queue == null ? 0 : queue.size();
     }
 
-    java.util.TreeSet<Scheduled> scheduled() {
+    TreeSet<Scheduled> scheduled() {
       if (scheduled == null) {
-        scheduled = new java.util.TreeSet<>(Scheduled.ORDER);
+        scheduled = new TreeSet<>(Scheduled.ORDER);
       }
       return scheduled;
     }

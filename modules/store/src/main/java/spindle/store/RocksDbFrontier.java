@@ -6,6 +6,7 @@ import static spindle.store.RocksDbSchema.REDIRECTED;
 import static spindle.store.RocksDbSchema.fingerprintKey;
 import static spindle.store.RocksDbSchema.queueKey;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -154,7 +155,7 @@ public final class RocksDbFrontier implements Frontier {
         byte[] state = prints.found(known, i);
         if (state != null) {
           recentlySeen.put(print);
-          Optional<java.time.Instant> lastmod = unknown.get(i).lastModified();
+          Optional<Instant> lastmod = unknown.get(i).lastModified();
           if (lastmod.isPresent() && state[0] == RocksDbSchema.SCHEDULED) {
             long due = new ByteReader(state, 1).readLong();
             schedule.advance(batch, print, due, lastmod.get(), clock.millis());
@@ -301,7 +302,7 @@ public final class RocksDbFrontier implements Frontier {
     if (counts.counts().scheduled() == 0) {
       return Optional.empty();
     }
-    return locked("nextDue", () -> schedule.nextDue(host.name().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return locked("nextDue", () -> schedule.nextDue(host.name().getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override

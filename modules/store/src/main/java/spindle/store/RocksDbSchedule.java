@@ -2,8 +2,10 @@ package spindle.store;
 
 import static spindle.store.RocksDbSchema.fingerprintKey;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -132,14 +134,14 @@ final class RocksDbSchedule {
 
   /** The first {@code limit} hosts of the due-time order with their earliest due, reading at most {@code maxRead}. */
   List<Frontier.HostDue> nextRevisits(int limit, int maxRead) throws RocksDBException {
-    java.util.LinkedHashMap<String, Frontier.HostDue> first = new java.util.LinkedHashMap<>();
+    LinkedHashMap<String, Frontier.HostDue> first = new LinkedHashMap<>();
     try (Slice lower = new Slice(new ByteWriter(8).writeLong(floorMillis).toByteArray());
         ReadOptions options = new ReadOptions().setIterateLowerBound(lower);
         RocksIterator it = store.iterator(store.schedule, options)) {
       int read = 0;
       for (it.seekToFirst(); it.isValid() && first.size() < limit && read < maxRead; it.next(), read++) {
         byte[] value = it.value();
-        String host = new String(new ByteReader(value, 0).readLengthPrefixed(), java.nio.charset.StandardCharsets.UTF_8);
+        String host = new String(new ByteReader(value, 0).readLengthPrefixed(), StandardCharsets.UTF_8);
         if (!first.containsKey(host)) {
           first.put(host, new Frontier.HostDue(HostKey.parse(host),
               Instant.ofEpochMilli(new ByteReader(it.key(), 0).readLong())));
@@ -174,7 +176,7 @@ final class RocksDbSchedule {
       byte[] host = in.readLengthPrefixed();
       long attempts = in.readVarint();
       return new Entry(host, attempts, CrawlUrlCodec.read(in, HostKey.parse(new String(host,
-          java.nio.charset.StandardCharsets.UTF_8))));
+          StandardCharsets.UTF_8))));
     }
   }
 }
