@@ -16,6 +16,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +47,7 @@ class RevisitCrawlTest {
   private FixtureWeb web;
   private CrawlHarness.Run run;
   private String changed;
+  private WhyReport whyDuringTheWait;
 
   @BeforeAll
   void crawl(@TempDir Path directory) {
@@ -58,13 +60,25 @@ class RevisitCrawlTest {
         spindle.politeness.delay = 100ms
         spindle.recrawl.rounds = 1
         spindle.recrawl.min-interval = 2s
-        """), web.seedUrls(), Optional.empty(), supervisor ->
-        // change one page after its first visit, before its revisit
-        testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
-          assertEquals(1, web.countOf(changed));
-          web.changePage(1, 0);
-          return null;
-        }));
+        """), web.seedUrls(), Optional.empty(), supervisor -> {
+          // change one page after its first visit, before its revisit
+          testKit.createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
+            assertEquals(1, web.countOf(changed));
+            web.changePage(1, 0);
+            return null;
+          });
+          // while every URL of a host waits for its revisit, /why says so, with the time it is due
+          TestProbe<Answer<WhyReport>> why = testKit.createTestProbe();
+          why.awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(50), () -> {
+            supervisor.tell(new CrawlSupervisor.Explain(10, why.ref()));
+            WhyReport report = why.receiveMessage(Duration.ofSeconds(5)).orElseThrow();
+            assertTrue(report.scheduled() > 0, report.toString());
+            assertFalse(report.revisits().isEmpty(), report.toString());
+            report.revisits().forEach(wait -> assertTrue(wait.until().isPresent(), wait.toString()));
+            whyDuringTheWait = report;
+            return null;
+          });
+        });
     assertTrue(web.awaitIdle(Duration.ofSeconds(5)));
   }
 
@@ -125,6 +139,12 @@ class RevisitCrawlTest {
     assertEquals(200, visits.get(1).get("status").asInt());
     assertTrue(visits.get(1).get("changed").asBoolean(), visits.get(1).toString());
     assertFalse(visits.get(0).get("content_digest").asText().equals(visits.get(1).get("content_digest").asText()));
+  }
+
+  @Test
+  void whyShowedTheHostsWaitingForTheirRevisitsWithTheTimeTheyAreDue() {
+    assertTrue(whyDuringTheWait.revisits().stream().allMatch(wait -> wait.reason().contains("revisit")),
+        whyDuringTheWait.toString());
   }
 
   @Test
