@@ -55,6 +55,10 @@ class RevisitResumeAfterKillTest {
       assertEquals(PAGES, killed.counts().discovered(), killed.toString());
       assertEquals(0, killed.counts().fetched() + killed.counts().failed(), "a continuous crawl finishes no URL");
       assertTrue(killed.counts().scheduled() > 0, killed.toString());
+      java.io.StringWriter printed = new java.io.StringWriter();
+      StatusCommand.print(new java.io.PrintWriter(printed), store, killed);
+      assertTrue(printed.toString().contains(String.format(java.util.Locale.ROOT, "scheduled  %,d  (waiting for "
+          + "their revisits", killed.counts().scheduled())), printed.toString());
 
       long restarted = System.nanoTime();
       try (ChildCrawl second = ChildCrawl.start(directory.resolve("spindle.log"), arguments)) {
