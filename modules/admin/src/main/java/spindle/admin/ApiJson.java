@@ -60,6 +60,7 @@ final class ApiJson {
     counts.put("in_flight", job.counts().inFlight());
     counts.put("fetched", job.counts().fetched());
     counts.put("failed", job.counts().failed());
+    counts.put("scheduled", job.counts().scheduled());
     node.put("pages_per_second", round(job.pagesPerSecond()));
     if (job.etaSeconds().isPresent()) {
       node.put("eta_seconds", Math.round(job.etaSeconds().getAsDouble()));
