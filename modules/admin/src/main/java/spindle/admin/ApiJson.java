@@ -60,6 +60,7 @@ final class ApiJson {
     counts.put("in_flight", job.counts().inFlight());
     counts.put("fetched", job.counts().fetched());
     counts.put("failed", job.counts().failed());
+    counts.put("scheduled", job.counts().scheduled());
     node.put("pages_per_second", round(job.pagesPerSecond()));
     if (job.etaSeconds().isPresent()) {
       node.put("eta_seconds", Math.round(job.etaSeconds().getAsDouble()));
@@ -139,6 +140,8 @@ final class ApiJson {
     waits(node.putArray("politeness"), report.politeness(), now);
     waits(node.putArray("backoff"), report.backoff(), now);
     waits(node.putArray("robots"), report.robots(), now);
+    node.put("scheduled", report.scheduled());
+    waits(node.putArray("revisits"), report.revisits(), now);
     ArrayNode paused = node.putArray("paused_hosts");
     report.pausedHosts().forEach(host -> paused.add(host.name()));
     ArrayNode inFlight = node.putArray("in_flight");
@@ -167,6 +170,8 @@ final class ApiJson {
     node.putArray("politeness");
     node.putArray("backoff");
     node.putArray("robots");
+    node.put("scheduled", 0);
+    node.putArray("revisits");
     node.putArray("paused_hosts");
     node.putArray("in_flight");
     node.put("truncated", false);
@@ -191,6 +196,12 @@ final class ApiJson {
     if (report.paused()) {
       return String.format(Locale.ROOT, "The job is paused: no request starts until it is resumed (%,d URLs "
           + "queued).", report.queued());
+    }
+    if (report.queued() == 0 && report.leased() == 0 && report.scheduled() > 0) {
+      return String.format(Locale.ROOT, "Nothing is queued or in flight: %,d URLs wait for their revisits, the next "
+          + "one %s.", report.scheduled(), report.revisits().isEmpty() ? "due soon"
+          : "due at " + report.revisits().get(0).until().map(Instant::toString).orElse("?") + " on "
+              + report.revisits().get(0).host().name());
     }
     if (report.queued() == 0 && report.leased() == 0) {
       return "Nothing is queued or in flight: the job is about to finish.";

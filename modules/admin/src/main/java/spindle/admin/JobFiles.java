@@ -77,6 +77,7 @@ public final class JobFiles {
     counts.put("queued", job.counts().queued());
     counts.put("fetched", job.counts().fetched());
     counts.put("failed", job.counts().failed());
+    counts.put("scheduled", job.counts().scheduled());
     node.put("output", job.output());
     node.put("store", job.store());
     node.put("error", job.error().orElse(null));
@@ -121,7 +122,8 @@ public final class JobFiles {
         required(node, "paused").asBoolean(), required(node, "restart").asBoolean(),
         Instant.parse(required(node, "started").asText()), text(node, "ended").map(Instant::parse),
         new JobCounts(required(counts, "discovered").asLong(), required(counts, "queued").asLong(), 0,
-            required(counts, "fetched").asLong(), required(counts, "failed").asLong()),
+            required(counts, "fetched").asLong(), required(counts, "failed").asLong(),
+            counts.path("scheduled").asLong(0)), // absent from the files of jobs saved before revisits
         required(node, "output").asText(), required(node, "store").asText(), text(node, "error"));
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -100,6 +101,34 @@ class JobManagerCrawlTest {
     assertTrue(job.ended().isPresent());
     waiting.awaitAssert(Duration.ofSeconds(5), () -> {
       assertEquals(launcher.opened(), launcher.closed(), "a store is still open");
+      return null;
+    });
+  }
+
+  @Test
+  void aContinuousJobRevisitsItsPagesUntilStoppedAndTheDigestSaysTheyDidNotChange() throws Exception {
+    submit(job("continuous", "0s") + "spindle.sitemaps.enabled = off\nspindle.recrawl.continuous = on\n"
+        + "spindle.recrawl.min-interval = 1s\n");
+    Path output = directory.resolve("out/continuous.jsonl");
+    TestProbe<Object> waiting = testKit.createTestProbe();
+    // every reachable page visited twice: the fixture (without validators here) answers 200 with the same bytes
+    waiting.awaitAssert(Duration.ofSeconds(60), () -> {
+      List<String> revisits = Files.readAllLines(output).stream().filter(line -> line.contains("\"visit\":2"))
+          .toList();
+      assertEquals(web.reachableUrls().size(), revisits.size());
+      revisits.forEach(line -> assertTrue(line.contains("\"changed\":false"), line));
+      return null;
+    });
+    JobView running = get("continuous");
+    assertEquals(JobState.RUNNING, running.state(), "a continuous job never finishes on its own: " + running);
+    assertEquals(0, running.counts().fetched(), "no URL's visits are over: " + running);
+    Reply<JobView> stopping = ask(replyTo -> new JobManager.ChangeJob("continuous", JobManager.JobAction.STOP,
+        replyTo));
+    assertTrue(stopping instanceof Reply.Ok<JobView>, stopping.toString());
+    waiting.awaitAssert(Duration.ofSeconds(30), () -> {
+      JobView job = get("continuous");
+      assertEquals(JobState.STOPPED, job.state());
+      assertTrue(job.counts().scheduled() > 0, "the schedule is kept for the next run: " + job);
       return null;
     });
   }

@@ -13,12 +13,12 @@ import spindle.fixture.RobotsProfile;
  * the crawl's process so the quickstart crawls something real without the internet. Its home pages become the
  * seeds when the job names none.
  */
-record DemoSite(boolean enabled, int hosts, int pagesPerHost, int port, long seed) {
+record DemoSite(boolean enabled, int hosts, int pagesPerHost, int port, long seed, boolean validators) {
   /** Reads {@code spindle.demo-site}. */
   static DemoSite fromConfig(Config root) {
     Config c = root.getConfig("spindle.demo-site");
     return new DemoSite(c.getBoolean("enabled"), c.getInt("hosts"), c.getInt("pages-per-host"), c.getInt("port"),
-        c.getLong("seed"));
+        c.getLong("seed"), c.getBoolean("validators"));
   }
 
   /**
@@ -34,6 +34,7 @@ record DemoSite(boolean enabled, int hosts, int pagesPerHost, int port, long see
           + "the port is in use (another crawl's demo site, or ./spindle demo-site?); choose another port, or 0 "
           + "for any free one");
     }
+    web.serveValidators(validators);
     err.println("spindle: demo site running on " + web.hostCount() + " loopback hosts, e.g. " + web.baseUrl(0));
     err.flush();
     return web;

@@ -41,7 +41,8 @@ final class JobArchive {
 
   /** The sections of the job's settings that the archive's warcinfo records describe (none holds a secret). */
   private static final List<String> DESCRIBED = List.of("spindle.job", "spindle.scope", "spindle.normalization",
-      "spindle.fetch", "spindle.robots", "spindle.politeness", "spindle.parse", "spindle.output", "spindle.warc");
+      "spindle.fetch", "spindle.robots", "spindle.politeness", "spindle.parse", "spindle.output", "spindle.warc",
+      "spindle.recrawl");
 
   private JobArchive() {}
 

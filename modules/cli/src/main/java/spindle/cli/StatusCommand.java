@@ -88,6 +88,9 @@ final class StatusCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "fetched    %,d%n", counts.fetched());
     out.printf(Locale.ROOT, "failed     %,d%n", counts.failed());
     out.printf(Locale.ROOT, "redirected %,d  (handed on to their targets)%n", counts.redirected());
+    if (counts.scheduled() > 0) { // only in crawls that revisit pages: other stores print as they did
+      out.printf(Locale.ROOT, "scheduled  %,d  (waiting for their revisits: spindle.recrawl)%n", counts.scheduled());
+    }
     out.printf(Locale.ROOT, "output     %,d bytes committed%n", status.committedOutputBytes());
     if (counts.rejected() > 0) {
       out.printf(Locale.ROOT, "skipped    %,d links not admitted: page limits reached%n", counts.rejected());

@@ -95,12 +95,28 @@ class CommandLineErrorsTest {
       "spindle.dns.static { \"a.test\" = \"example.org\" } | spindle.dns.static.\"a.test\": must be an IP address "
           + "(a pin names no other host), was \"example.org\"",
       "spindle.dns.static { \"a.test\" = [] } | spindle.dns.static.\"a.test\": must name at least one IP address",
+      "spindle.recrawl.rounds = -1 | spindle.recrawl.rounds: must be 0 or more, was -1",
+      "spindle.recrawl.rounds = twice | spindle.recrawl.rounds: expected a number, was a string (\"twice\")",
+      "spindle.recrawl.continuous = sometimes | spindle.recrawl.continuous: expected on or off, was a string "
+          + "(\"sometimes\")",
+      "spindle.recrawl.min-interval = 0s | spindle.recrawl.min-interval: must be longer than 0, was 0ms",
+      "spindle.recrawl.max-interval = 10m | spindle.recrawl.max-interval: must be at least min-interval (1h), was 10m",
+      "spindle.recrawl.decrease-rate = 1 | spindle.recrawl.decrease-rate: must be at least 0 and less than 1, was 1.0",
   })
   void aBadValueOfAModulesOwnSectionNamesTheFileLineAndFullKey(String setting, String expected) throws Exception {
     Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n" + setting + "\n");
     Outcome outcome = run("crawl", file.toString());
     assertEquals(2, outcome.exitCode());
     assertEquals("spindle: error: " + file + ":2: " + expected, outcome.onlyLine());
+  }
+
+  @Test
+  void aMisspelledRecrawlKeyIsUnknownAndTheRealOneIsSuggested() throws Exception {
+    Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\nspindle.recrawl.round = 1\n");
+    Outcome outcome = run("crawl", file.toString());
+    assertEquals(2, outcome.exitCode());
+    String line = outcome.onlyLine();
+    assertTrue(line.contains("job.conf:2") && line.contains("did you mean spindle.recrawl.rounds?"), line);
   }
 
   @Test

@@ -64,6 +64,8 @@ public final class CrawlRecord {
   private final String text;
   private final Sitemap sitemap;
   private final Instant lastModified;
+  private final Boolean changed;
+  private final int visit;
 
   private CrawlRecord(Builder builder) {
     this.url = builder.url;
@@ -90,6 +92,8 @@ public final class CrawlRecord {
     this.text = builder.text;
     this.sitemap = builder.sitemap;
     this.lastModified = builder.lastModified;
+    this.changed = builder.changed;
+    this.visit = builder.visit;
   }
 
   /** A builder for the record of {@code url}, taking depth, parent and redirect chain from it. */
@@ -234,6 +238,19 @@ public final class CrawlRecord {
   }
 
   /** A builder holding every field of this record, to change a few. */
+  /**
+   * On a revisit ({@code spindle.recrawl}), whether the page changed since the last visit: false after a 304 or an
+   * identical payload digest, true otherwise; empty on a first visit and in crawls without revisits.
+   */
+  public Optional<Boolean> changed() {
+    return Optional.ofNullable(changed);
+  }
+
+  /** Which visit of the URL this record is (1 for the first) in a crawl that revisits pages; empty otherwise. */
+  public OptionalInt visit() {
+    return visit > 0 ? OptionalInt.of(visit) : OptionalInt.empty();
+  }
+
   public Builder toBuilder() {
     Builder builder = new Builder(url);
     builder.finalUrl = finalUrl;
@@ -259,6 +276,8 @@ public final class CrawlRecord {
     builder.text = text;
     builder.sitemap = sitemap;
     builder.lastModified = lastModified;
+    builder.changed = changed;
+    builder.visit = visit;
     return builder;
   }
 
@@ -293,6 +312,8 @@ public final class CrawlRecord {
     private String text;
     private Sitemap sitemap;
     private Instant lastModified;
+    private Boolean changed;
+    private int visit;
 
     private Builder(String url) {
       this.url = Objects.requireNonNull(url, "url");
@@ -405,6 +426,18 @@ public final class CrawlRecord {
 
     public Builder sitemap(Sitemap value) {
       this.sitemap = value;
+      return this;
+    }
+
+    /** Whether a revisit found the page changed. */
+    public Builder changed(boolean value) {
+      this.changed = value;
+      return this;
+    }
+
+    /** Which visit of the URL this is, from 1, in a crawl that revisits pages. */
+    public Builder visit(int value) {
+      this.visit = value;
       return this;
     }
 

@@ -26,9 +26,15 @@ public final class CrawlUrl {
   private final String parent;
   private final List<String> redirects;
   private final Instant lastModified;
+  private final LastVisit lastVisit;
 
   private CrawlUrl(String url, HostKey host, Kind kind, int depth, String parent, List<String> redirects,
       Instant lastModified) {
+    this(url, host, kind, depth, parent, redirects, lastModified, null);
+  }
+
+  private CrawlUrl(String url, HostKey host, Kind kind, int depth, String parent, List<String> redirects,
+      Instant lastModified, LastVisit lastVisit) {
     this.url = Objects.requireNonNull(url, "url");
     this.host = Objects.requireNonNull(host, "host");
     this.kind = Objects.requireNonNull(kind, "kind");
@@ -40,6 +46,7 @@ public final class CrawlUrl {
     this.redirects = List.copyOf(redirects); // copy: instances cross actor boundaries
     // milliseconds: what a store keeps, so a URL read back equals the one written
     this.lastModified = lastModified == null ? null : lastModified.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    this.lastVisit = lastVisit;
   }
 
   /** A seed: depth 0, no parent. */
@@ -74,6 +81,21 @@ public final class CrawlUrl {
   public static CrawlUrl restore(String url, HostKey host, Kind kind, int depth, Optional<String> parent,
       List<String> redirects, Optional<Instant> lastModified) {
     return new CrawlUrl(url, host, kind, depth, parent.orElse(null), redirects, lastModified.orElse(null));
+  }
+
+  /**
+   * A URL of any kind restored from a store with what the crawl remembers of its last visit (a URL due for a
+   * revisit).
+   */
+  public static CrawlUrl restore(String url, HostKey host, Kind kind, int depth, Optional<String> parent,
+      List<String> redirects, Optional<Instant> lastModified, Optional<LastVisit> lastVisit) {
+    return new CrawlUrl(url, host, kind, depth, parent.orElse(null), redirects, lastModified.orElse(null),
+        lastVisit.orElse(null));
+  }
+
+  /** This URL remembering {@code visit} as its last visit: the form a revisit is scheduled and leased in. */
+  public CrawlUrl withLastVisit(LastVisit visit) {
+    return new CrawlUrl(url, host, kind, depth, parent, redirects, lastModified, Objects.requireNonNull(visit));
   }
 
   /**
@@ -112,6 +134,14 @@ public final class CrawlUrl {
     return Optional.ofNullable(lastModified);
   }
 
+  /**
+   * What the crawl remembers of this URL's last visit, when this is a revisit (its validators, digest and interval);
+   * empty for a URL not visited yet.
+   */
+  public Optional<LastVisit> lastVisit() {
+    return Optional.ofNullable(lastVisit);
+  }
+
   /** Links followed from a seed to reach this URL; 0 for a seed, a sitemap and the pages sitemaps list. */
   public int depth() {
     return depth;
@@ -140,7 +170,8 @@ public final class CrawlUrl {
         && that.depth == depth
         && Objects.equals(that.parent, parent)
         && that.redirects.equals(redirects)
-        && Objects.equals(that.lastModified, lastModified);
+        && Objects.equals(that.lastModified, lastModified)
+        && Objects.equals(that.lastVisit, lastVisit);
   }
 
   @Override

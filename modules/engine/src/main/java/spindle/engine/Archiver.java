@@ -44,8 +44,11 @@ final class Archiver {
     String[] digests = new String[captures.size()];
     Set<String> payloads = new LinkedHashSet<>();
     for (int i = 0; i < digests.length; i++) {
-      byte[] payload = captures.get(i).payload();
-      if (payload.length > 0) { // an empty payload is nothing worth referring to: always a response
+      Capture capture = captures.get(i);
+      byte[] payload = capture.payload();
+      if (capture.notModified()) { // a revisit of the page as last visited: look that payload's capture up
+        capture.notModifiedDigest().ifPresent(payloads::add);
+      } else if (payload.length > 0) { // an empty payload is nothing worth referring to: always a response
         digests[i] = WarcArchive.sha1(payload);
         payloads.add(digests[i]);
       }
@@ -66,8 +69,9 @@ final class Archiver {
         Capture capture = captures.get(i);
         String digest = digests[i];
         Optional<WarcArchive.Original> original = Optional.empty();
-        if (digest != null) {
-          original = Optional.ofNullable(known.get(digest)).or(() -> Optional.ofNullable(first.get(digest)));
+        String looked = capture.notModified() ? capture.notModifiedDigest().orElse(null) : digest;
+        if (looked != null) {
+          original = Optional.ofNullable(known.get(looked)).or(() -> Optional.ofNullable(first.get(looked)));
         }
         Archived archived = archive.archive(capture, original);
         if (!archived.revisit() && digest != null) {

@@ -3,6 +3,7 @@ package spindle.engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,7 @@ import spindle.core.CrawlRecord;
 import spindle.core.CrawlUrl;
 import spindle.core.ErrorKind;
 import spindle.core.HostKey;
+import spindle.core.RevisitSchedule;
 import spindle.core.SimHash;
 import spindle.store.CaptureIndex;
 import spindle.store.Frontier;
@@ -179,10 +181,22 @@ final class CrawlPipeline {
   static Flow<Written, List<Written>, NotUsed> outputStage(RecordWriter writer, Frontier frontier,
       Optional<CaptureIndex> nearDuplicates, Executor ioExecutor, int batchSize, Duration interval,
       CrawlMetrics metrics) {
+    return outputStage(writer, frontier, nearDuplicates, RevisitSchedule.NONE, ioExecutor, batchSize, interval,
+        metrics);
+  }
+
+  /**
+   * {@link #outputStage(RecordWriter, Frontier, Optional, Executor, int, Duration, CrawlMetrics)} in a crawl that
+   * revisits pages: a URL whose visit was remembered ({@link CrawlUrl#lastVisit()}) and that is owed another is
+   * scheduled for it ({@link RevisitSchedule#nextVisit}) in the same frontier write that completes it.
+   */
+  static Flow<Written, List<Written>, NotUsed> outputStage(RecordWriter writer, Frontier frontier,
+      Optional<CaptureIndex> nearDuplicates, RevisitSchedule revisits, Executor ioExecutor, int batchSize,
+      Duration interval, CrawlMetrics metrics) {
     return Flow.<Written>create()
         .groupedWithin(batchSize, interval)
-        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> write(writer, frontier, nearDuplicates, batch,
-            metrics), ioExecutor))
+        .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> write(writer, frontier, nearDuplicates, revisits,
+            batch, metrics), ioExecutor))
         .named("output-writes");
   }
 
@@ -243,12 +257,17 @@ final class CrawlPipeline {
   }
 
   private static List<Written> write(RecordWriter writer, Frontier frontier, Optional<CaptureIndex> nearDuplicates,
-      List<Written> batch, CrawlMetrics metrics) {
+      RevisitSchedule revisits, List<Written> batch, CrawlMetrics metrics) {
     List<CrawlRecord> records = new ArrayList<>(batch.size());
     List<Frontier.Completion> completions = new ArrayList<>(batch.size());
     for (Written item : batch) {
       records.add(item.record());
-      completions.add(new Frontier.Completion(item.url(), item.record().error().isPresent()));
+      boolean failed = item.record().error().isPresent();
+      // only a visit the parse stage recorded (its record has a visit number) is scheduled again: a revisit that
+      // ended in a redirect to a URL seen before carries its previous LastVisit, which would be due at once, forever
+      Optional<Instant> revisitAt = failed || item.record().visit().isEmpty() ? Optional.empty()
+          : item.url().lastVisit().flatMap(revisits::nextVisit);
+      completions.add(new Frontier.Completion(item.url(), failed, revisitAt));
     }
     nearDuplicates.ifPresent(index -> markNearDuplicates(index, records));
     long before = writer.position();

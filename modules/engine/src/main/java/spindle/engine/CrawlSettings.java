@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import java.util.stream.IntStream;
+import spindle.core.RevisitSchedule;
 import spindle.core.ScopeRules;
 import spindle.core.SettingsException;
 import spindle.core.url.NormalizationSettings;
@@ -26,7 +27,8 @@ import spindle.store.warc.WarcSettings;
  * into its settings record ({@code XSettings.fromConfig(root)}): fetch ({@code spindle.fetch},
  * {@code spindle.robots}, {@code spindle.sitemaps}, {@code spindle.dns}), parse ({@code spindle.parse}), core ({@code spindle.normalization}), store
  * ({@code spindle.output}, {@code spindle.store}, {@code spindle.warc}); the engine reads its own ({@code spindle.job},
- * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress}). A bad value
+ * {@code spindle.scope}, {@code spindle.politeness}, {@code spindle.engine}, {@code spindle.progress},
+ * {@code spindle.recrawl}). A bad value
  * throws {@link SettingsException} or Typesafe Config's {@code ConfigException}, both naming the key.
  */
 public record CrawlSettings(
@@ -44,7 +46,8 @@ public record CrawlSettings(
     StoreConfig store,
     WarcSettings warc,
     SitemapSettings sitemaps,
-    DnsSettings dns) {
+    DnsSettings dns,
+    RevisitSchedule recrawl) {
 
   /** The job's name and seeds as written (validated into URLs by {@link Seeds}). */
   public record JobSettings(String name, List<String> seeds, String seedFile) {
@@ -126,7 +129,14 @@ public record CrawlSettings(
         StoreConfig.fromConfig(root),
         WarcSettings.fromConfig(root),
         SitemapSettings.fromConfig(root),
-        DnsSettings.fromConfig(root));
+        DnsSettings.fromConfig(root), recrawl(root));
+  }
+
+  /** The revisit schedule of {@code spindle.recrawl}. */
+  static RevisitSchedule recrawl(Config root) {
+    Config c = root.getConfig("spindle.recrawl");
+    return new RevisitSchedule(c.getInt("rounds"), c.getBoolean("continuous"), c.getDuration("min-interval"),
+        c.getDuration("max-interval"), c.getDouble("increase-rate"), c.getDouble("decrease-rate"));
   }
 
   /** The scope rules of {@code spindle.scope}. */

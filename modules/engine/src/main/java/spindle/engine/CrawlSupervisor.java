@@ -2,6 +2,7 @@ package spindle.engine;
 
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ import spindle.fetch.robots.RobotsRules;
 import spindle.fetch.sitemaps.SitemapReader;
 import spindle.parse.PageParser;
 import spindle.parse.TextExtractor;
+import spindle.store.Frontier;
 import spindle.store.FrontierCounts;
 import spindle.store.HostOrder;
 
@@ -92,6 +94,9 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
 
   private record PipelineDone(Throwable failure) implements Command {}
 
+  /** Revisits that came due were moved to their hosts' queues: wake those hosts. */
+  private record DueReleased(List<HostKey> hosts, Throwable failure) implements Command {}
+
   private record WriterClosed(Throwable failure) implements Command {}
 
   private record FetcherStopped(ActorRef<Fetcher.Command> fetcher) implements Command {}
@@ -118,6 +123,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
   private final HostControls controls = new HostControls();
   private final HostReports.Sources reportSources;
   private final PageProcessor processor;
+  private boolean releasingDue; // a releaseDue call is running on the store dispatcher
 
   private CrawlSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers, CrawlJob job) {
     super(context);
@@ -157,7 +163,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         settings.fetch().userAgent().robotsNames(), text, settings.output().simhash())::parse);
     PageProcessor processor = new PageProcessor(parsing, normalizer,
         settings.scope().withDefaultHosts(hostsOf(job.seeds())), settings.fetch().maxRedirects(),
-        new SitemapReader(settings.sitemaps()));
+        new SitemapReader(settings.sitemaps()), settings.recrawl());
     this.processor = processor;
     ActorRef<HostRegion.Command> hosts = region;
     Pair<SourceQueueWithComplete<Submitted>, CompletionStage<Done>> stream = CrawlPipeline.graph(
@@ -171,8 +177,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
             settings.pipeline().frontierBatchInterval(),
             host -> hosts.tell(new HostRegion.Envelope(host, HostQueue.WorkAvailable.INSTANCE))),
         CrawlPipeline.outputStage(job.writer(), job.frontier(),
-            settings.output().simhash() ? job.frontier().captures() : Optional.empty(), ioExecutor,
-            settings.output().batchSize(), settings.output().flushInterval(), metrics))
+            settings.output().simhash() ? job.frontier().captures() : Optional.empty(), settings.recrawl(),
+            ioExecutor, settings.output().batchSize(), settings.output().flushInterval(), metrics))
         .run(system);
     this.results = stream.first();
     context.pipeToSelf(CompletionStages.onCompletingThread(stream.second()),
@@ -200,7 +206,8 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.progress().interval());
     timers.startTimerWithFixedDelay(CheckIdle.INSTANCE, settings.pipeline().idleCheckInterval());
     FrontierCounts before = job.frontier().counts();
-    lastTickDone = before.finished(); // a resumed crawl's earlier records are not this run's rate
+    // a resumed crawl's earlier records are not this run's rate; with revisits, progress counts this run's records
+    lastTickDone = settings.recrawl().enabled() ? 0 : before.finished();
     context.getLog().info("crawl started job={} seeds={} fetchers={} delay={} per_host={} output={} warc={} "
             + "resumed_done={} resumed_queued={} leases_requeued={}", settings.job().name(), job.seeds().size(),
         fetchers, settings.politeness().delay(), settings.politeness().perHostConcurrency(), settings.output().path(),
@@ -223,6 +230,7 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         .onMessageEquals(Stop.INSTANCE, this::onStop)
         .onMessageEquals(BrokerDrained.INSTANCE, this::onBrokerDrained)
         .onMessage(PipelineDone.class, this::onPipelineDone)
+        .onMessage(DueReleased.class, this::onDueReleased)
         .onMessage(WriterClosed.class, this::onWriterClosed)
         .onMessage(FetcherStopped.class, this::onFetcherStopped)
         .onMessage(GetProgress.class, this::onGetProgress)
@@ -365,18 +373,56 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
 
   private Progress progress() {
     FrontierCounts counts = job.frontier().counts();
+    long fetched = counts.fetched();
+    long failed = counts.failed();
+    if (settings.recrawl().enabled()) {
+      // the frontier counts a URL as fetched only once its visits are over: count this run's visits instead
+      failed = metrics.errorsByKind().values().stream().mapToLong(Long::longValue).sum();
+      fetched = metrics.recordsWritten() - failed;
+    }
     long now = System.nanoTime();
     double seconds = (now - lastTickNanos) / 1e9;
-    double rate = seconds <= 0 ? 0 : (counts.finished() - lastTickDone) / seconds;
-    return new Progress(Duration.ofNanos(now - startNanos), counts.fetched(), counts.failed(), counts.queued(),
-        metrics.inFlight(), rate, counts.discovered());
+    double rate = seconds <= 0 ? 0 : (fetched + failed - lastTickDone) / seconds;
+    return new Progress(Duration.ofNanos(now - startNanos), fetched, failed, counts.queued(), metrics.inFlight(),
+        rate, counts.discovered());
   }
 
   private Behavior<Command> onCheckIdle() {
-    if (phase == Phase.RUNNING && seedBatchesPending == 0 && job.frontier().counts().idle()) {
-      getContext().getLog().info("crawl finished: nothing queued or in flight");
+    FrontierCounts counts = job.frontier().counts();
+    if (phase == Phase.RUNNING && seedBatchesPending == 0 && counts.idle()) {
+      getContext().getLog().info("crawl finished: nothing queued, in flight or scheduled for a revisit");
       return beginDrain();
     }
+    if (phase == Phase.RUNNING && counts.scheduled() > 0 && !releasingDue) {
+      releaseDueRevisits();
+    }
+    return this;
+  }
+
+  /**
+   * Moves the revisits that came due to their hosts' queues, on the store dispatcher: the frontier finds them at the
+   * head of its due-time order (one seek when none is due), so checking at every idle check costs nothing per URL.
+   * Host queues hold no future work: a host whose URLs all wait for later revisits goes idle (and is passivated)
+   * until its next one is released and it is woken.
+   */
+  private void releaseDueRevisits() {
+    releasingDue = true;
+    Frontier frontier = job.frontier();
+    int max = Math.max(1, settings.pipeline().maxActiveHosts()) * settings.pipeline().hostWindow();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> frontier.releaseDue(Instant.now(), max),
+        storeExecutor), (hosts, failure) -> new DueReleased(hosts == null ? List.of() : hosts, failure));
+  }
+
+  private Behavior<Command> onDueReleased(DueReleased released) {
+    releasingDue = false;
+    if (released.failure() != null) {
+      getContext().getLog().error("releasing due revisits failed", released.failure());
+      return this;
+    }
+    if (!released.hosts().isEmpty()) {
+      getContext().getLog().debug("revisits due hosts={}", released.hosts().size());
+    }
+    released.hosts().forEach(host -> region.tell(new HostRegion.Envelope(host, HostQueue.WorkAvailable.INSTANCE)));
     return this;
   }
 

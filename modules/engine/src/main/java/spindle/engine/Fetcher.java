@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.stream.QueueOfferResult;
 import spindle.core.CrawlRecord;
 import spindle.core.ErrorKind;
+import spindle.core.LastVisit;
 import spindle.core.url.WebUrl;
 import spindle.fetch.FetchResult;
 import spindle.fetch.PageFetcher;
@@ -119,22 +120,25 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
     robotsReported = false;
     heldRobots = null;
     if (assign.item() instanceof WorkItem.PageFetch page) {
-      startFetch(page.url().url(), page.url().isSitemap() ? deps.sitemaps().maxSizeBytes() : deps.maxBodyBytes());
+      startFetch(page.url().url(), page.url().isSitemap() ? deps.sitemaps().maxSizeBytes() : deps.maxBodyBytes(),
+          page.url().lastVisit());
     } else if (assign.item() instanceof WorkItem.RobotsFetch robots) {
-      startFetch(robots.robotsUrl(), deps.robotsMaxBytes());
+      startFetch(robots.robotsUrl(), deps.robotsMaxBytes(), Optional.empty());
     } else if (assign.item() instanceof WorkItem.Reject reject) {
       offer(new FetchOutcome.Rejected(reject.url(), reject.kind(), reject.message()));
     }
     return this;
   }
 
-  private void startFetch(String url, long maxBytes) {
+  /** Starts a GET of {@code url}; a conditional one with the validators of {@code previous}, a revisit's last visit. */
+  private void startFetch(String url, long maxBytes, Optional<LastVisit> previous) {
     long id = ++sequence;
     deps.metrics().requestStarted();
     timers.startSingleTimer(Watchdog.class, new Watchdog(id), deps.watchdog());
     CompletionStage<FetchResult> fetch;
     try {
-      fetch = deps.pageFetcher().fetch(url, maxBytes);
+      fetch = previous.isPresent() ? deps.pageFetcher().fetch(url, maxBytes, previous)
+          : deps.pageFetcher().fetch(url, maxBytes);
     } catch (RuntimeException bug) { // a fetcher must never throw, but if it does the URL still gets a record
       getContext().getLog().error("page fetcher threw url={}", url, bug);
       fetch = java.util.concurrent.CompletableFuture.completedFuture(
@@ -186,7 +190,7 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
           .map(WebUrl::hrefWithoutFragment);
       if (next.isPresent() && robotsHops < MAX_ROBOTS_REDIRECTS) {
         robotsHops++;
-        startFetch(next.get(), deps.robotsMaxBytes());
+        startFetch(next.get(), deps.robotsMaxBytes(), Optional.empty());
         return;
       }
       // RFC 9309 2.3.1.2: past 5 redirects (or to nowhere) robots.txt MAY be treated as unavailable: allow all

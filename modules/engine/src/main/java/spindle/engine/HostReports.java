@@ -58,7 +58,12 @@ final class HostReports {
       HostControls controls, Duration timeout) {}
 
   /** The frontier's part of an answer: host tallies, how many hosts it knows, or its counts. */
-  private record Tallies(List<HostTally> tallies, int totalHosts, FrontierCounts counts) {}
+  private record Tallies(List<HostTally> tallies, int totalHosts, FrontierCounts counts,
+      List<Frontier.HostDue> revisits) {
+    Tallies(List<HostTally> tallies, int totalHosts, FrontierCounts counts) {
+      this(tallies, totalHosts, counts, List.of());
+    }
+  }
 
   /** The report of one host. */
   static Behavior<Command> host(Sources sources, HostKey host, ActorRef<Answer<HostReport>> replyTo) {
@@ -93,8 +98,9 @@ final class HostReports {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       Asking<WhyReport> asking = new Asking<>(context, sources, replyTo);
       asking.answer((tallies, live) -> withoutOffers(asking, why(live.statuses(), live.waitingHosts(),
-          tallies.counts(), limit, paused, draining)));
-      asking.start(timers, frontier -> new Tallies(List.of(), 0, frontier.counts()));
+          tallies.counts(), tallies.revisits(), limit, paused, draining)));
+      asking.start(timers, frontier -> new Tallies(List.of(), 0, frontier.counts(),
+          frontier.nextRevisits(limit + 1)));
       asking.collect(Optional.empty());
       return asking.joining(Optional.empty(), Optional.empty());
     }));
@@ -236,6 +242,16 @@ final class HostReports {
   /** Sorts the running queues' states into what each is waiting for. */
   static WhyReport why(List<HostQueue.HostStatus> statuses, int waitingHosts, FrontierCounts counts, int limit,
       boolean paused, boolean draining) {
+    return why(statuses, waitingHosts, counts, List.of(), limit, paused, draining);
+  }
+
+  /**
+   * {@link #why(List, int, FrontierCounts, int, boolean, boolean)} with the hosts whose next URL waits for a revisit
+   * ({@code nextRevisits}, soonest first): those with nothing queued, leased or in flight are listed as waiting for
+   * it; a host with work now is in the other lists.
+   */
+  static WhyReport why(List<HostQueue.HostStatus> statuses, int waitingHosts, FrontierCounts counts,
+      List<Frontier.HostDue> nextRevisits, int limit, boolean paused, boolean draining) {
     List<WhyReport.HostWait> politeness = new ArrayList<>();
     List<WhyReport.HostWait> backoff = new ArrayList<>();
     List<WhyReport.HostWait> robots = new ArrayList<>();
@@ -268,11 +284,20 @@ final class HostReports {
     robots.sort(soonest);
     pausedHosts.sort(Comparator.naturalOrder());
     inFlight.sort(Comparator.comparing(WhyReport.InFlight::age).reversed());
+    Set<HostKey> busy = new HashSet<>();
+    statuses.stream().filter(status -> status.windowed() > 0 || status.inFlight() > 0)
+        .forEach(status -> busy.add(status.host()));
+    List<WhyReport.HostWait> revisits = new ArrayList<>();
+    for (Frontier.HostDue due : nextRevisits) {
+      if (!busy.contains(due.host())) {
+        revisits.add(new WhyReport.HostWait(due.host(), "every URL waits for its revisit", Optional.of(due.due())));
+      }
+    }
     boolean truncated = politeness.size() > limit || backoff.size() > limit || robots.size() > limit
-        || pausedHosts.size() > limit || inFlight.size() > limit;
+        || pausedHosts.size() > limit || inFlight.size() > limit || revisits.size() > limit;
     return new WhyReport(paused, draining, counts.queued(), counts.leased(), statuses.size(), waitingHosts, ready,
         head(politeness, limit), head(backoff, limit), head(robots, limit), head(pausedHosts, limit),
-        head(inFlight, limit), truncated);
+        head(inFlight, limit), truncated, counts.scheduled(), head(revisits, limit));
   }
 
   private static <T> List<T> head(List<T> list, int limit) {

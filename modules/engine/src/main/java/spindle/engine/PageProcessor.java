@@ -9,6 +9,8 @@ import spindle.core.CrawlRecord;
 import spindle.core.CrawlUrl;
 import spindle.core.ErrorKind;
 import spindle.core.HostKey;
+import spindle.core.LastVisit;
+import spindle.core.RevisitSchedule;
 import spindle.core.ScopeRules;
 import spindle.core.url.UrlNormalizer;
 import spindle.core.url.WebUrl;
@@ -37,14 +39,22 @@ final class PageProcessor {
   private final ScopeRules scope;
   private final int maxRedirects;
   private final SitemapReader sitemaps;
+  private final RevisitSchedule revisits;
 
   PageProcessor(PageParsing parsing, UrlNormalizer normalizer, ScopeRules scope, int maxRedirects,
-      SitemapReader sitemaps) {
+      SitemapReader sitemaps, RevisitSchedule revisits) {
     this.parsing = parsing;
     this.normalizer = normalizer;
     this.scope = scope;
     this.maxRedirects = maxRedirects;
     this.sitemaps = sitemaps;
+    this.revisits = revisits;
+  }
+
+  /** A processor for a crawl that visits each URL once. */
+  PageProcessor(PageParsing parsing, UrlNormalizer normalizer, ScopeRules scope, int maxRedirects,
+      SitemapReader sitemaps) {
+    this(parsing, normalizer, scope, maxRedirects, sitemaps, RevisitSchedule.NONE);
   }
 
   /** A processor that reads sitemaps with the protocol's limits (50 MiB, 50,000 URLs). */
@@ -74,21 +84,58 @@ final class PageProcessor {
     if (!(outcome instanceof FetchOutcome.Fetched fetched)) {
       throw new IllegalArgumentException("not the outcome of a URL: " + outcome.getClass().getSimpleName());
     }
-    Processed processed = processFetch(fetched);
-    List<Capture> captures = captures(fetched.result());
+    Processed processed = visited(processFetch(fetched), fetched.result());
+    Optional<String> lastDigest = fetched.result().notModified()
+        ? fetched.url().lastVisit().flatMap(LastVisit::digest) : Optional.empty();
+    List<Capture> captures = captures(fetched.result(), lastDigest);
     return captures.isEmpty() ? processed : new Processed(processed.url(), processed.record(), processed.outlinks(),
         processed.redirectTarget(), captures);
   }
 
+  /**
+   * In a crawl that revisits pages, {@code processed} with the visit just made: its URL remembers it (validators,
+   * digest, the interval the schedule adapted: {@link RevisitSchedule#visited}) and its record says which visit it was
+   * and, on a revisit, whether the page changed (false after a 304; else whether the payload digest differs). A
+   * failure or a redirect handed on is not a visit to remember: the URL is not revisited.
+   */
+  private Processed visited(Processed processed, FetchResult result) {
+    if (!revisits.enabled() || processed.record().error().isPresent() || processed.redirectTarget().isPresent()) {
+      return processed;
+    }
+    CrawlUrl url = processed.url();
+    Optional<LastVisit> previous = url.lastVisit();
+    boolean notModified = previous.isPresent() && result.notModified();
+    Optional<String> digest = notModified ? previous.get().digest() : processed.record().contentDigest();
+    Optional<Boolean> changed = previous.map(last -> !notModified && !digest.equals(last.digest()));
+    // a 304 may leave out a validator the server gave before (RFC 9110 15.4.5 asks for ETag only): keep it
+    Optional<String> etag = result.etag().or(() -> notModified ? previous.get().etag() : Optional.empty());
+    Optional<String> lastModified = result.lastModified()
+        .or(() -> notModified ? previous.get().lastModified() : Optional.empty());
+    LastVisit visit = revisits.visited(previous, result.fetchedAt(), changed, etag, lastModified, digest);
+    CrawlRecord.Builder record = processed.record().toBuilder().visit(visit.visits());
+    changed.ifPresent(record::changed);
+    return new Processed(url.withLastVisit(visit), record.build(), processed.outlinks(), Optional.empty(),
+        processed.captures());
+  }
+
   /** The exchange of {@code result} as the archive takes it; none when the fetcher kept none (WARC off). */
   static List<Capture> captures(FetchResult result) {
+    return captures(result, Optional.empty());
+  }
+
+  /**
+   * {@link #captures(FetchResult)}, for a 304 to a revisit with the payload digest of the page as last visited, which
+   * its revisit record refers to.
+   */
+  static List<Capture> captures(FetchResult result, Optional<String> notModifiedDigest) {
     if (result.exchange().isEmpty()) {
       return List.of();
     }
     Exchange exchange = result.exchange().get();
     return List.of(new Capture(result.url(), exchange.date(), exchange.ip(), exchange.requestLine(),
         headers(exchange.requestHeaders()), exchange.statusLine(), headers(exchange.responseHeaders()),
-        exchange.payload(), exchange.truncated() ? Optional.of(Capture.Truncation.LENGTH) : Optional.empty()));
+        exchange.payload(), exchange.truncated() ? Optional.of(Capture.Truncation.LENGTH) : Optional.empty(),
+        notModifiedDigest));
   }
 
   private static List<Capture.Header> headers(List<Exchange.Header> headers) {
@@ -120,6 +167,9 @@ final class PageProcessor {
       return new Processed(url, record.build(), List.of(), Optional.empty());
     }
     int status = result.status().getAsInt();
+    if (result.notModified() && url.lastVisit().isPresent()) {
+      return new Processed(url, record.build(), List.of(), Optional.empty()); // a revisit: the page did not change
+    }
     if (status >= 300 && status < 400 && result.error().isEmpty()) {
       return redirect(url, result, record);
     }

@@ -22,17 +22,29 @@ import spindle.core.HostKey;
  * @param pausedHosts hosts an operator paused
  * @param inFlight requests in flight with their age, oldest first
  * @param truncated whether a list was cut at the limit
+ * @param scheduled URLs waiting for a revisit ({@code spindle.recrawl})
+ * @param revisits hosts whose URLs all wait for a later revisit, with the time their next one is due (their queues hold
+ *     nothing meanwhile)
  */
 public record WhyReport(boolean paused, boolean draining, long queued, long leased, int activeHosts, int waitingHosts,
     int ready,
     List<HostWait> politeness, List<HostWait> backoff, List<HostWait> robots, List<HostKey> pausedHosts,
-    List<InFlight> inFlight, boolean truncated) {
+    List<InFlight> inFlight, boolean truncated, long scheduled, List<HostWait> revisits) {
   public WhyReport {
+    revisits = List.copyOf(revisits);
     politeness = List.copyOf(politeness);
     backoff = List.copyOf(backoff);
     robots = List.copyOf(robots);
     pausedHosts = List.copyOf(pausedHosts);
     inFlight = List.copyOf(inFlight);
+  }
+
+  /** A report of a crawl without revisits. */
+  public WhyReport(boolean paused, boolean draining, long queued, long leased, int activeHosts, int waitingHosts,
+      int ready, List<HostWait> politeness, List<HostWait> backoff, List<HostWait> robots, List<HostKey> pausedHosts,
+      List<InFlight> inFlight, boolean truncated) {
+    this(paused, draining, queued, leased, activeHosts, waitingHosts, ready, politeness, backoff, robots, pausedHosts,
+        inFlight, truncated, 0, List.of());
   }
 
   /** This report without the requests to {@code urls}: items that wait in the broker for a fetcher, not in flight. */
@@ -41,7 +53,8 @@ public record WhyReport(boolean paused, boolean draining, long queued, long leas
       return this;
     }
     return new WhyReport(paused, draining, queued, leased, activeHosts, waitingHosts, ready, politeness, backoff,
-        robots, pausedHosts, inFlight.stream().filter(request -> !urls.contains(request.url())).toList(), truncated);
+        robots, pausedHosts, inFlight.stream().filter(request -> !urls.contains(request.url())).toList(), truncated,
+        scheduled, revisits);
   }
 
   /** A host waiting for {@code reason} until {@code until} (empty: until something else happens). */

@@ -285,6 +285,44 @@ class CrawlPipelineTest {
         writer.written.stream().map(CrawlRecord::nearDuplicateOf).toList());
   }
 
+  @Test
+  void theOutputStageSchedulesOnlyAVisitTheParseStageRecorded() {
+    java.time.Instant at = java.time.Instant.parse("2026-12-06T10:00:00Z");
+    spindle.core.LastVisit earlier = new spindle.core.LastVisit(at, 1, Duration.ofMinutes(5), Optional.of("\"e\""),
+        Optional.empty(), Optional.of("sha1:A"));
+    CrawlUrl visited = url(A, "/visited").withLastVisit(new spindle.core.LastVisit(at, 2, Duration.ofMinutes(5),
+        Optional.of("\"e\""), Optional.empty(), Optional.of("sha1:A")));
+    // a revisit that ended in a redirect to a URL seen before: its URL still carries the earlier visit
+    CrawlUrl redirected = url(A, "/moved").withLastVisit(earlier);
+    CrawlUrl last = url(B, "/last").withLastVisit(new spindle.core.LastVisit(at, 3, Duration.ofMinutes(5),
+        Optional.of("\"e\""), Optional.empty(), Optional.of("sha1:A")));
+    MemoryFrontier frontier = frontierLeasing(url(A, "/visited"), url(A, "/moved"), url(B, "/last"));
+    spindle.core.RevisitSchedule twoRounds = new spindle.core.RevisitSchedule(2, false, Duration.ofMinutes(5),
+        Duration.ofHours(1), 0.4, 0.2);
+    TestProbe<Fetcher.Command> fetcher = testKit.createTestProbe();
+    CrawlMetrics metrics = new CrawlMetrics(new SimpleMeterRegistry(), frontier::counts);
+    Pair<TestPublisher.Probe<CrawlPipeline.Written>, TestSubscriber.Probe<List<CrawlPipeline.Written>>> stream =
+        TestSource.<CrawlPipeline.Written>create(testKit.system())
+            .via(CrawlPipeline.outputStage(new Writer(false), frontier, Optional.empty(), twoRounds, Runnable::run, 3,
+                Duration.ofSeconds(30), metrics))
+            .toMat(TestSink.create(testKit.system()), Keep.both())
+            .run(testKit.system());
+    stream.second().request(1);
+    stream.first().sendNext(new CrawlPipeline.Written(CrawlRecord.builder(visited).status(304).visit(2)
+        .changed(false).build(), visited, new CommitAck(fetcher.ref(), 1)));
+    stream.first().sendNext(new CrawlPipeline.Written(CrawlRecord.builder(redirected).status(301)
+        .location("http://a.example/visited").build(), redirected, new CommitAck(fetcher.ref(), 2)));
+    stream.first().sendNext(new CrawlPipeline.Written(CrawlRecord.builder(last).status(200).visit(3)
+        .changed(true).build(), last, new CommitAck(fetcher.ref(), 3)));
+    stream.second().expectNext();
+
+    // the second visit is owed a third; the redirect's earlier visit is not scheduled again; the third is the last
+    assertEquals(1, frontier.counts().scheduled());
+    assertEquals(2, frontier.counts().fetched());
+    assertEquals(Optional.of(at.plus(Duration.ofMinutes(5))), frontier.nextDue(A));
+    assertEquals(Optional.empty(), frontier.nextDue(B));
+  }
+
   /** {@code count} words drawn from a small vocabulary. */
   private static String words(java.util.Random random, int count) {
     String[] vocabulary = ("harbour market station library museum bridge valley forest meadow orchard lantern "

@@ -30,6 +30,7 @@ import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
 import spindle.core.url.UrlNormalizer;
 import spindle.store.Frontier;
+import spindle.store.FrontierCounts;
 import spindle.store.FrontierLimits;
 import spindle.store.HostOrder;
 import spindle.store.MemoryFrontier;
@@ -174,6 +175,25 @@ class HostReportsTest {
     // an offer waiting in the broker is leased but not in flight
     assertEquals(Set.of("http://c.example/1", "http://d.example/1"),
         Set.copyOf(why.inFlight().stream().map(WhyReport.InFlight::url).toList()));
+  }
+
+  @Test
+  void whyListsTheHostsWhoseUrlsAllWaitForARevisitWithTheirNextDueTime() {
+    Instant later = Instant.parse("2026-12-06T23:00:00Z");
+    Instant latest = later.plusSeconds(60);
+    HostKey c = HostKey.of("c.example", -1);
+    WhyReport why = HostReports.why(List.of(
+            status(A, 1, "ready", true, Optional.empty(), Optional.empty(), false), // work now: not waiting for it
+            status(B, 0, "ready", false, Optional.of(later), Optional.empty(), false)), 0, // idle: nothing leased
+        new FrontierCounts(9, 1, 1, 0, 0, 0, 0, 7),
+        List.of(new Frontier.HostDue(A, later), new Frontier.HostDue(B, later), new Frontier.HostDue(c, latest)),
+        10, false, false);
+    assertEquals(7, why.scheduled());
+    assertEquals(List.of(new WhyReport.HostWait(B, "every URL waits for its revisit", Optional.of(later)),
+        new WhyReport.HostWait(c, "every URL waits for its revisit", Optional.of(latest))), why.revisits());
+    assertFalse(why.truncated());
+    assertTrue(HostReports.why(List.of(), 0, new FrontierCounts(9, 0, 0, 0, 0, 0, 0, 9), List.of(
+        new Frontier.HostDue(B, later), new Frontier.HostDue(c, latest)), 1, false, false).truncated());
   }
 
   @Test

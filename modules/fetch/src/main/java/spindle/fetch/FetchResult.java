@@ -31,17 +31,19 @@ public final class FetchResult {
   private final long fetchMillis;
   private final Instant fetchedAt;
   private final Exchange exchange;
+  private final String etag;
+  private final String lastModified;
 
   private FetchResult(String url, int status, String contentType, String location, Duration retryAfter,
       String robotsTag, byte[] body, boolean truncated, CrawlRecord.Failure error, long fetchMillis,
       Instant fetchedAt) {
     this(url, status, contentType, location, retryAfter, robotsTag, body, truncated, error, fetchMillis, fetchedAt,
-        null);
+        null, null, null);
   }
 
   private FetchResult(String url, int status, String contentType, String location, Duration retryAfter,
       String robotsTag, byte[] body, boolean truncated, CrawlRecord.Failure error, long fetchMillis,
-      Instant fetchedAt, Exchange exchange) {
+      Instant fetchedAt, Exchange exchange, String etag, String lastModified) {
     this.url = Objects.requireNonNull(url, "url");
     this.status = status;
     this.contentType = contentType;
@@ -54,12 +56,14 @@ public final class FetchResult {
     this.fetchMillis = fetchMillis;
     this.fetchedAt = fetchedAt;
     this.exchange = exchange;
+    this.etag = etag;
+    this.lastModified = lastModified;
   }
 
   /** This result with the exchange as it went over the wire (a fetcher that keeps exchanges for an archive). */
   public FetchResult withExchange(Exchange wire) {
     return new FetchResult(url, status, contentType, location, retryAfter, robotsTag, body, truncated, error,
-        fetchMillis, fetchedAt, wire);
+        fetchMillis, fetchedAt, wire, etag, lastModified);
   }
 
   /** The exchange as it went over the wire, when the fetcher keeps them (WARC on) and a response arrived. */
@@ -74,14 +78,15 @@ public final class FetchResult {
         ? new CrawlRecord.Failure(ErrorKind.BODY_TOO_LARGE, "body cut at " + maxBodyBytes + " bytes")
         : null;
     return new FetchResult(url, status, headers.contentType, headers.location, headers.retryAfter,
-        headers.robotsTag, body, truncated, error, fetchMillis, Instant.now());
+        headers.robotsTag, body, truncated, error, fetchMillis, Instant.now(), null, headers.etag, headers.lastModified);
   }
 
   /** A response whose body failed part-way (status known, body lost). */
   public static FetchResult bodyFailed(String url, int status, Headers headers, ErrorKind kind, String message,
       long fetchMillis) {
     return new FetchResult(url, status, headers.contentType, headers.location, headers.retryAfter,
-        headers.robotsTag, NO_BODY, false, new CrawlRecord.Failure(kind, message), fetchMillis, Instant.now());
+        headers.robotsTag, NO_BODY, false, new CrawlRecord.Failure(kind, message), fetchMillis, Instant.now(), null,
+        headers.etag, headers.lastModified);
   }
 
   /** A request that got no response at all. */
@@ -90,10 +95,19 @@ public final class FetchResult {
         new CrawlRecord.Failure(kind, message), fetchMillis, Instant.now());
   }
 
-  /** The headers of a response that a crawler acts on; absent values are null here and Optional outside. */
-  public record Headers(String contentType, String location, Duration retryAfter, String robotsTag) {
+  /**
+   * The headers of a response that a crawler acts on; absent values are null here and Optional outside. {@code etag}
+   * and {@code lastModified} are the validators a revisit sends back, as the server wrote them.
+   */
+  public record Headers(String contentType, String location, Duration retryAfter, String robotsTag, String etag,
+      String lastModified) {
     /** No headers at all. */
-    public static final Headers NONE = new Headers(null, null, null, null);
+    public static final Headers NONE = new Headers(null, null, null, null, null, null);
+
+    /** Headers without validators. */
+    public Headers(String contentType, String location, Duration retryAfter, String robotsTag) {
+      this(contentType, location, retryAfter, robotsTag, null, null);
+    }
   }
 
   /** The URL requested. */
@@ -124,6 +138,21 @@ public final class FetchResult {
   /** The X-Robots-Tag header, or empty. */
   public Optional<String> robotsTag() {
     return Optional.ofNullable(robotsTag);
+  }
+
+  /** The ETag header, as sent; empty when the response had none. */
+  public Optional<String> etag() {
+    return Optional.ofNullable(etag);
+  }
+
+  /** The Last-Modified header, as sent; empty when the response had none. */
+  public Optional<String> lastModified() {
+    return Optional.ofNullable(lastModified);
+  }
+
+  /** Whether the response is a 304 Not Modified: the answer to a conditional GET whose validators still match. */
+  public boolean notModified() {
+    return status == 304 && error == null;
   }
 
   /** The decoded body; empty when there was none. Not a copy: do not modify. */

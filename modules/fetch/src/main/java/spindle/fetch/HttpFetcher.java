@@ -42,6 +42,7 @@ import scala.concurrent.ExecutionContextExecutor;
 import spindle.core.CompletionStages;
 import spindle.core.CrawlRecord;
 import spindle.core.ErrorKind;
+import spindle.core.LastVisit;
 import spindle.fetch.address.AddressPolicy;
 import spindle.fetch.address.HostResolver;
 
@@ -183,10 +184,26 @@ public final class HttpFetcher implements PageFetcher {
 
   @Override
   public CompletionStage<FetchResult> fetch(String url, long maxBodyBytes) {
+    return fetch(url, maxBodyBytes, Optional.empty());
+  }
+
+  /**
+   * {@inheritDoc} The validators go out as {@code If-None-Match} (the ETag) and {@code If-Modified-Since} (the
+   * Last-Modified, as the server wrote it).
+   */
+  @Override
+  public CompletionStage<FetchResult> fetch(String url, long maxBodyBytes, Optional<LastVisit> previous) {
     long start = System.nanoTime();
     HttpRequest request;
     try {
-      request = HttpRequest.create().withUri(Uri.create(url, Uri.RELAXED)).addHeaders(headers);
+      List<HttpHeader> sent = headers;
+      if (previous.isPresent() && previous.get().hasValidators()) {
+        List<HttpHeader> conditional = new ArrayList<>(headers);
+        previous.get().etag().ifPresent(tag -> conditional.add(RawHeader.create("If-None-Match", tag)));
+        previous.get().lastModified().ifPresent(date -> conditional.add(RawHeader.create("If-Modified-Since", date)));
+        sent = conditional;
+      }
+      request = HttpRequest.create().withUri(Uri.create(url, Uri.RELAXED)).addHeaders(sent);
     } catch (RuntimeException invalid) { // IllegalUriException: the client cannot express this URL
       return CompletableFuture.completedFuture(
           FetchResult.failed(url, ErrorKind.INVALID_URL, FailureClassifier.classify(invalid).message(), 0));
@@ -343,7 +360,9 @@ public final class HttpFetcher implements PageFetcher {
         robotsTag = robotsTag == null ? header.value() : robotsTag + ", " + header.value();
       }
     }
-    return new FetchResult.Headers(type, location, retryAfter, robotsTag);
+    String etag = response.getHeader("ETag").map(HttpHeader::value).orElse(null);
+    String lastModified = response.getHeader("Last-Modified").map(HttpHeader::value).orElse(null);
+    return new FetchResult.Headers(type, location, retryAfter, robotsTag, etag, lastModified);
   }
 
   private static long millisSince(long startNanos) {

@@ -1,6 +1,8 @@
 package spindle.fetch;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import spindle.core.LastVisit;
 import spindle.fetch.address.HostResolver;
 
 /**
@@ -17,5 +19,13 @@ public interface PageFetcher {
    */
   default HostResolver resolver() {
     return HostResolver.system();
+  }
+
+  /**
+   * Fetches {@code url} as a revisit after {@code previous}: a conditional GET with the validators the server gave
+   * then, so an unchanged page may answer 304 without a body. A fetcher that cannot send them makes a plain GET.
+   */
+  default CompletionStage<FetchResult> fetch(String url, long maxBodyBytes, Optional<LastVisit> previous) {
+    return fetch(url, maxBodyBytes);
   }
 }

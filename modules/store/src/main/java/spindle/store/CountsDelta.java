@@ -14,6 +14,7 @@ final class CountsDelta {
   private long failed;
   private long redirected;
   private long rejected;
+  private long scheduled;
 
   /** A URL admitted (a new candidate or a redirect target): discovered, and queued. */
   void admit() {
@@ -48,6 +49,18 @@ final class CountsDelta {
     }
   }
 
+  /** A leased URL whose visit ended with another one owed: scheduled for its revisit. */
+  void schedule() {
+    leased--;
+    scheduled++;
+  }
+
+  /** {@code count} scheduled URLs that came due, moved to their queues. */
+  void release(long count) {
+    scheduled -= count;
+    queued += count;
+  }
+
   /** A leased URL handed on to its redirect target (the target is counted by {@link #admit()} separately). */
   void redirect() {
     leased--;
@@ -57,14 +70,14 @@ final class CountsDelta {
   /** Whether nothing changed. */
   boolean isZero() {
     return discovered == 0 && queued == 0 && leased == 0 && fetched == 0 && failed == 0 && redirected == 0
-        && rejected == 0;
+        && rejected == 0 && scheduled == 0;
   }
 
   /** {@code counts} with this change added. */
   FrontierCounts applyTo(FrontierCounts counts) {
     return new FrontierCounts(counts.discovered() + discovered, counts.queued() + queued, counts.leased() + leased,
         counts.fetched() + fetched, counts.failed() + failed, counts.redirected() + redirected,
-        counts.rejected() + rejected);
+        counts.rejected() + rejected, counts.scheduled() + scheduled);
   }
 
   long discovered() {
@@ -93,5 +106,9 @@ final class CountsDelta {
 
   long rejected() {
     return rejected;
+  }
+
+  long scheduled() {
+    return scheduled;
   }
 }

@@ -1,6 +1,7 @@
 package spindle.store;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +11,8 @@ import spindle.core.HostKey;
 /**
  * The crawl's memory of URLs: which were seen, which wait in each host's queue, which are leased to a fetcher and
  * which are finished. Every admitted URL is in exactly one state, so
- * {@code discovered == queued + leased + fetched + failed + redirected} at every moment. Per host it keeps a
+ * {@code discovered == queued + leased + fetched + failed + redirected + scheduled} at every moment (scheduled: waiting
+ * for a revisit, in due-time order). Per host it keeps a
  * {@link HostTally}: URLs queued, fetched and failed.
  *
  * <p>Implementations are thread-safe and may block (a disk store does): call them from the store dispatcher,
@@ -37,6 +39,49 @@ public interface Frontier extends AutoCloseable {
    * leased (completed twice, also within one call, or requeued meanwhile) is ignored, and counted nowhere.
    */
   void complete(Collection<Completion> finished, long outputBytes);
+
+  /**
+   * Whether this frontier keeps revisits: a {@link Completion} with {@link Completion#revisitAt} schedules its URL
+   * again. When false, a crawl that revisits pages cannot use it (the engine refuses to start one), and a completion's
+   * {@code revisitAt} would be ignored.
+   */
+  default boolean schedulesRevisits() {
+    return false;
+  }
+
+  /**
+   * Moves up to {@code max} URLs scheduled for a revisit at or before {@code now} to the back of their hosts'
+   * queues, earliest due first, and returns those hosts (each once). Finds them without scanning the URLs that are
+   * not yet due.
+   */
+  default List<HostKey> releaseDue(Instant now, int max) {
+    return List.of();
+  }
+
+  /** When the earliest scheduled revisit is due; empty when none is scheduled. */
+  default Optional<Instant> nextDue() {
+    return Optional.empty();
+  }
+
+  /** When {@code host}'s earliest scheduled revisit is due; empty when none of its URLs is scheduled. */
+  default Optional<Instant> nextDue(HostKey host) {
+    return Optional.empty();
+  }
+
+  /**
+   * The hosts whose URLs wait for a revisit, each with its earliest due time, soonest first, at most {@code limit}.
+   * Read from the head of the due-time order, and at most {@value #MAX_SCHEDULE_READ} entries of it: hosts whose next
+   * revisit lies further down are left out (the caller says the list is cut when it holds fewer than the hosts).
+   */
+  default List<HostDue> nextRevisits(int limit) {
+    return List.of();
+  }
+
+  /** The most schedule entries {@link #nextRevisits} reads. */
+  int MAX_SCHEDULE_READ = 100_000;
+
+  /** A host and when its next revisit is due. */
+  record HostDue(HostKey host, Instant due) {}
 
   /** The output length recorded by the last {@link #complete}; 0 for a new crawl. */
   long committedOutputBytes();
@@ -93,8 +138,26 @@ public interface Frontier extends AutoCloseable {
     return Optional.empty();
   }
 
-  /** A finished URL and whether it failed. */
-  record Completion(CrawlUrl url, boolean failed) {}
+  /**
+   * A URL whose visit ended: whether it failed and, when another visit is owed ({@code spindle.recrawl}), when it is
+   * due; {@code url} then carries the visit just made ({@link CrawlUrl#lastVisit()}), which the revisit gets back.
+   * A failed URL is never scheduled.
+   */
+  record Completion(CrawlUrl url, boolean failed, Optional<Instant> revisitAt) {
+    public Completion {
+      if (failed && revisitAt.isPresent()) {
+        throw new IllegalArgumentException("a failed URL is not revisited: " + url);
+      }
+      if (revisitAt.isPresent() && url.lastVisit().isEmpty()) {
+        throw new IllegalArgumentException("a revisit needs the URL's last visit: " + url);
+      }
+    }
+
+    /** A visit with no other owed. */
+    public Completion(CrawlUrl url, boolean failed) {
+      this(url, failed, Optional.empty());
+    }
+  }
 
   /** A host and its number of queued URLs. */
   record HostCount(HostKey host, long queued) {}

@@ -19,7 +19,8 @@ import spindle.core.CrawlRecord;
  * {@code url, final_url, status, content_type, bytes, fetch_ms, depth, parent, title, outlinks, fetched_at,
  * error, redirects, truncated, noindex, nofollow, attempts, location, content_digest, simhash, near_duplicate_of},
  * {@code text} when the crawl extracts it, {@code sitemap} ({@code {"type", "entries", "taken"}}) on a sitemap's
- * record and {@code lastmod} on a page a sitemap gave one for. Absent values are JSON {@code null};
+ * record, {@code lastmod} on a page a sitemap gave one for, and {@code visit} (from 1) and {@code changed} (on a
+ * revisit: true or false) in a crawl that revisits pages. Absent values are JSON {@code null};
  * {@code error} is null or {@code {"kind": ..., "message": ...}}.
  */
 public final class JsonLinesWriter implements RecordWriter {
@@ -125,6 +126,13 @@ public final class JsonLinesWriter implements RecordWriter {
     }
     if (record.lastModified().isPresent()) {
       generator.writeStringField("lastmod", DateTimeFormatter.ISO_INSTANT.format(record.lastModified().get()));
+    }
+    // only in crawls that revisit pages
+    if (record.visit().isPresent()) {
+      generator.writeNumberField("visit", record.visit().getAsInt());
+    }
+    if (record.changed().isPresent()) {
+      generator.writeBooleanField("changed", record.changed().get());
     }
     generator.writeEndObject();
   }

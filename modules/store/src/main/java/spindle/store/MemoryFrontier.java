@@ -1,17 +1,24 @@
 package spindle.store;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.ToLongFunction;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
+import spindle.core.RevisitSchedule;
 
 /**
  * A {@link Frontier} held in memory: per-host queues and tallies, a set of 64-bit fingerprints of every URL seen and
@@ -31,13 +38,25 @@ public final class MemoryFrontier implements Frontier {
   private long failed;
   private long redirected;
   private long rejected;
+  private long scheduledCount;
   private long committedOutputBytes;
+  private long nextScheduleSequence;
   private final MemoryCaptureIndex captures = new MemoryCaptureIndex();
+  // the revisits: in due order, and by fingerprint (a sitemap's newer lastmod makes one due at once)
+  private final TreeSet<Scheduled> schedule = new TreeSet<>(Scheduled.ORDER);
+  private final Map<Long, Scheduled> scheduledByPrint = new HashMap<>();
+  private final Clock clock;
 
   /** An empty frontier with the given limits, deduplicating by {@code fingerprint} of the canonical URL. */
   public MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint) {
+    this(limits, fingerprint, Clock.systemUTC());
+  }
+
+  /** An empty frontier whose sitemap-made revisits are due at {@code clock}'s now. */
+  MemoryFrontier(FrontierLimits limits, ToLongFunction<String> fingerprint, Clock clock) {
     this.limits = limits;
     this.fingerprint = fingerprint;
+    this.clock = clock;
   }
 
   @Override
@@ -46,6 +65,7 @@ public final class MemoryFrontier implements Frontier {
     for (CrawlUrl candidate : candidates) {
       long print = fingerprint.applyAsLong(candidate.url());
       if (seen.contains(print)) {
+        candidate.lastModified().ifPresent(lastmod -> advance(print, lastmod));
         continue;
       }
       HostState host = hosts.get(candidate.host());
@@ -99,10 +119,21 @@ public final class MemoryFrontier implements Frontier {
   public synchronized void complete(Collection<Completion> finished, long outputBytes) {
     for (Completion completion : finished) {
       CrawlUrl url = completion.url();
-      if (!leasedPrints.remove(fingerprint.applyAsLong(url.url()))) {
+      long print = fingerprint.applyAsLong(url.url());
+      if (!leasedPrints.remove(print)) {
         continue; // completed before, or never leased: counted once already, or never
       }
       HostState host = hosts.get(url.host());
+      if (completion.revisitAt().isPresent()) {
+        Scheduled entry = new Scheduled(completion.revisitAt().get().toEpochMilli(), nextScheduleSequence++, print,
+            url);
+        schedule.add(entry);
+        scheduledByPrint.put(print, entry);
+        host.scheduled().add(entry);
+        leased--;
+        scheduledCount++;
+        continue;
+      }
       if (completion.failed()) {
         failed++;
         host.failed++;
@@ -113,6 +144,74 @@ public final class MemoryFrontier implements Frontier {
       leased--;
     }
     committedOutputBytes = outputBytes;
+  }
+
+  @Override
+  public boolean schedulesRevisits() {
+    return true;
+  }
+
+  @Override
+  public synchronized List<HostKey> releaseDue(Instant now, int max) {
+    LinkedHashSet<HostKey> woken = new LinkedHashSet<>();
+    long limit = now.toEpochMilli();
+    int released = 0;
+    while (released < max && !schedule.isEmpty() && schedule.first().dueMillis() <= limit) {
+      Scheduled entry = schedule.pollFirst();
+      scheduledByPrint.remove(entry.print());
+      HostState host = hosts.get(entry.url().host());
+      host.scheduled.remove(entry);
+      host.queue().addLast(entry.url());
+      scheduledCount--;
+      queued++;
+      woken.add(entry.url().host());
+      released++;
+    }
+    return new ArrayList<>(woken);
+  }
+
+  @Override
+  public synchronized Optional<Instant> nextDue() {
+    return schedule.isEmpty() ? Optional.empty()
+        : Optional.of(Instant.ofEpochMilli(schedule.first().dueMillis()));
+  }
+
+  @Override
+  public synchronized Optional<Instant> nextDue(HostKey host) {
+    HostState state = hosts.get(host);
+    return state == null || state.scheduled == null || state.scheduled.isEmpty() ? Optional.empty()
+        : Optional.of(Instant.ofEpochMilli(state.scheduled.first().dueMillis()));
+  }
+
+  @Override
+  public synchronized List<HostDue> nextRevisits(int limit) {
+    LinkedHashMap<HostKey, HostDue> first = new LinkedHashMap<>();
+    int read = 0;
+    for (Scheduled entry : schedule) {
+      if (first.size() >= limit || read++ >= MAX_SCHEDULE_READ) {
+        break;
+      }
+      first.putIfAbsent(entry.url().host(), new HostDue(entry.url().host(),
+          Instant.ofEpochMilli(entry.dueMillis())));
+    }
+    return new ArrayList<>(first.values());
+  }
+
+  /** Makes the revisit of {@code print} due now when the sitemap's {@code lastmod} is newer than its last visit. */
+  private void advance(long print, Instant lastmod) {
+    Scheduled entry = scheduledByPrint.get(print);
+    long now = clock.millis();
+    if (entry == null || entry.dueMillis() <= now
+        || !RevisitSchedule.dueBySitemap(Optional.of(lastmod), entry.url().lastVisit().orElseThrow())) {
+      return;
+    }
+    Scheduled due = new Scheduled(now, nextScheduleSequence++, print, entry.url());
+    schedule.remove(entry);
+    schedule.add(due);
+    scheduledByPrint.put(print, due);
+    HostState host = hosts.get(entry.url().host());
+    host.scheduled.remove(entry);
+    host.scheduled.add(due);
   }
 
   @Override
@@ -160,7 +259,7 @@ public final class MemoryFrontier implements Frontier {
 
   @Override
   public synchronized FrontierCounts counts() {
-    return new FrontierCounts(admitted, queued, leased, fetched, failed, redirected, rejected);
+    return new FrontierCounts(admitted, queued, leased, fetched, failed, redirected, rejected, scheduledCount);
   }
 
   @Override
@@ -210,9 +309,16 @@ public final class MemoryFrontier implements Frontier {
     return host;
   }
 
-  /** One host's queue (null while empty) and counts; guarded by the frontier's lock. */
+  /** A URL waiting for its revisit; ordered by due time, then by when it was scheduled. */
+  private record Scheduled(long dueMillis, long sequence, long print, CrawlUrl url) {
+    static final Comparator<Scheduled> ORDER = Comparator.comparingLong(Scheduled::dueMillis)
+        .thenComparingLong(Scheduled::sequence);
+  }
+
+  /** One host's queue (null while empty), revisits (null until it has one) and counts; guarded by the frontier's lock. */
   private static final class HostState {
     ArrayDeque<CrawlUrl> queue;
+    TreeSet<Scheduled> scheduled;
     long admitted;
     long fetched;
     long failed;
@@ -226,6 +332,13 @@ public final class MemoryFrontier implements Frontier {
 
     long queued() {
       return queue == null ? 0 : queue.size();
+    }
+
+    TreeSet<Scheduled> scheduled() {
+      if (scheduled == null) {
+        scheduled = new TreeSet<>(Scheduled.ORDER);
+      }
+      return scheduled;
     }
 
     HostTally tally(HostKey host) {

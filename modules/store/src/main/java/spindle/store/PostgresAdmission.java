@@ -9,16 +9,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import spindle.core.CrawlUrl;
+import spindle.core.RevisitSchedule;
 
 /**
  * How a {@link PostgresFrontier} admits URLs, exactly, whatever the number of nodes: candidates (within the page
@@ -100,9 +103,53 @@ final class PostgresAdmission {
     }, redirected -> redirected);
   }
 
+  /**
+   * Makes the scheduled revisits of the URLs in {@code dated} (fingerprint to a sitemap's lastmod) due now when the
+   * lastmod is newer than their last visit; rows another call holds are left as they are.
+   */
+  private void advanceRevisits(Connection connection, Map<Long, Instant> dated) throws SQLException {
+    long now = System.currentTimeMillis();
+    List<Long> due = new ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
+        SELECT fingerprint, visit FROM @urls WHERE fingerprint = ANY(?) AND state = 5 AND due > ?
+        ORDER BY fingerprint FOR UPDATE SKIP LOCKED"""))) {
+      statement.setArray(1, PostgresJdbc.int8Array(connection, dated.keySet().stream().mapToLong(Long::longValue)
+          .toArray()));
+      statement.setLong(2, now);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          long print = rows.getLong(1);
+          byte[] visit = rows.getBytes(2);
+          if (visit != null && RevisitSchedule.dueBySitemap(Optional.of(dated.get(print)),
+              CrawlUrlCodec.decodeVisit(visit))) {
+            due.add(print);
+          }
+        }
+      }
+    }
+    if (due.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(schema.sql(
+        "UPDATE @urls SET due = ? WHERE fingerprint = ANY(?) AND state = 5"))) {
+      statement.setLong(1, now);
+      statement.setArray(2, PostgresJdbc.int8Array(connection, due.stream().mapToLong(Long::longValue).toArray()));
+      statement.executeUpdate();
+    }
+  }
+
   private List<CrawlUrl> admit(Connection connection, List<CrawlUrl> candidates, long[] prints) throws SQLException {
     // most links were seen before: drop them before locking anything
     Set<Long> known = existing(connection, distinct(prints));
+    Map<Long, Instant> dated = new TreeMap<>(); // sorted: rows are locked in fingerprint order
+    for (int i = 0; i < prints.length; i++) {
+      if (known.contains(prints[i]) && candidates.get(i).lastModified().isPresent()) {
+        dated.merge(prints[i], candidates.get(i).lastModified().get(), (a, b) -> a.isAfter(b) ? a : b);
+      }
+    }
+    if (!dated.isEmpty()) {
+      advanceRevisits(connection, dated);
+    }
     List<Integer> unknown = new ArrayList<>();
     TreeSet<String> hostNames = new TreeSet<>();
     for (int i = 0; i < prints.length; i++) {
@@ -188,7 +235,7 @@ final class PostgresAdmission {
       parents[i] = url.parent().orElse(null);
       redirects[i] = url.redirects().isEmpty() ? null : jsonArray(url.redirects());
       kinds[i] = PostgresSchema.kind(url.kind());
-      lastModified[i] = url.lastModified().map(java.time.Instant::toEpochMilli).orElse(null);
+      lastModified[i] = url.lastModified().map(Instant::toEpochMilli).orElse(null);
     }
     String statementText = schema.sql("""
         WITH base AS (SELECT nextval('@url_sequence') AS number),

@@ -30,12 +30,13 @@ final class PostgresCounts {
     this.owner = owner;
     this.addSql = schema.sql("""
         UPDATE @counts SET discovered = discovered + ?, queued = queued + ?, leased = leased + ?,
-          fetched = fetched + ?, failed = failed + ?, redirected = redirected + ?, rejected = rejected + ?
+          fetched = fetched + ?, failed = failed + ?, redirected = redirected + ?, rejected = rejected + ?,
+          scheduled = scheduled + ?
         WHERE slot = ?""");
     this.sumSql = schema.sql("""
         SELECT coalesce(sum(discovered), 0)::int8, coalesce(sum(queued), 0)::int8, coalesce(sum(leased), 0)::int8,
                coalesce(sum(fetched), 0)::int8, coalesce(sum(failed), 0)::int8, coalesce(sum(redirected), 0)::int8,
-               coalesce(sum(rejected), 0)::int8
+               coalesce(sum(rejected), 0)::int8, coalesce(sum(scheduled), 0)::int8
         FROM @counts""");
   }
 
@@ -57,7 +58,8 @@ final class PostgresCounts {
       statement.setLong(5, delta.failed());
       statement.setLong(6, delta.redirected());
       statement.setLong(7, delta.rejected());
-      statement.setInt(8, slot());
+      statement.setLong(8, delta.scheduled());
+      statement.setInt(9, slot());
       statement.executeUpdate();
     }
   }
@@ -91,7 +93,7 @@ final class PostgresCounts {
         ResultSet rows = statement.executeQuery()) {
       rows.next();
       counts = new FrontierCounts(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4),
-          rows.getLong(5), rows.getLong(6), rows.getLong(7));
+          rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8));
     }
     Snapshot fresh = new Snapshot(ticket, counts);
     snapshot.accumulateAndGet(fresh, (current, next) -> next.ticket > current.ticket ? next : current);

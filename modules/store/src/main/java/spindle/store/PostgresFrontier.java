@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -260,9 +262,17 @@ public final class PostgresFrontier implements Frontier {
   public void complete(Collection<Completion> finished, long outputBytes) {
     ensureOpen();
     TreeMap<Long, Short> states = new TreeMap<>(); // sorted: rows are locked in fingerprint order
+    TreeMap<Long, Completion> revisits = new TreeMap<>();
     for (Completion completion : finished) {
-      states.putIfAbsent(fingerprint.applyAsLong(completion.url().url()),
-          completion.failed() ? PostgresSchema.FAILED : PostgresSchema.FETCHED);
+      long print = fingerprint.applyAsLong(completion.url().url());
+      if (states.containsKey(print) || revisits.containsKey(print)) {
+        continue;
+      }
+      if (completion.revisitAt().isPresent()) {
+        revisits.put(print, completion);
+      } else {
+        states.put(print, completion.failed() ? PostgresSchema.FAILED : PostgresSchema.FETCHED);
+      }
     }
     long[] prints = new long[states.size()];
     short[] newStates = new short[states.size()];
@@ -292,6 +302,9 @@ public final class PostgresFrontier implements Frontier {
             }
           }
         }
+        if (!revisits.isEmpty()) {
+          schedule(connection, revisits, delta);
+        }
         hosts.update(connection, hostDeltas);
         counts.add(connection, delta);
         try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
@@ -305,6 +318,142 @@ public final class PostgresFrontier implements Frontier {
       }, ignored -> true);
       committedOutputBytes = outputBytes;
     }
+  }
+
+  /**
+   * Puts the leased URLs of {@code revisits} (by fingerprint, in order: rows are locked in fingerprint order) in the
+   * SCHEDULED state with their due time and last visit, and counts them in {@code delta}; in the caller's transaction.
+   * Whether locked before the other completions or after, a row is locked in fingerprint order within each statement.
+   */
+  private void schedule(Connection connection, TreeMap<Long, Completion> revisits, CountsDelta delta)
+      throws SQLException {
+    long[] prints = new long[revisits.size()];
+    long[] dues = new long[revisits.size()];
+    byte[][] visits = new byte[revisits.size()][];
+    int i = 0;
+    for (Map.Entry<Long, Completion> entry : revisits.entrySet()) {
+      prints[i] = entry.getKey();
+      dues[i] = entry.getValue().revisitAt().orElseThrow().toEpochMilli();
+      visits[i++] = CrawlUrlCodec.encodeVisit(entry.getValue().url().lastVisit().orElseThrow());
+    }
+    try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
+        UPDATE @urls u SET state = 5, owner = NULL, due = c.due, visit = c.visit
+        FROM unnest(?::int8[], ?::int8[], ?::bytea[]) AS c(fingerprint, due, visit)
+        WHERE u.fingerprint = c.fingerprint AND u.state = 1
+        RETURNING u.host"""))) {
+      statement.setArray(1, int8Array(connection, prints));
+      statement.setArray(2, int8Array(connection, dues));
+      statement.setArray(3, connection.createArrayOf("bytea", visits));
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          delta.schedule();
+        }
+      }
+    }
+  }
+
+  /** {@inheritDoc} In {@code urls}, state SCHEDULED, indexed by due time: shared by the nodes, durable. */
+  @Override
+  public boolean schedulesRevisits() {
+    return true;
+  }
+
+  /**
+   * {@inheritDoc} Rows another node is releasing are skipped (SKIP LOCKED): each due URL is released once. Released
+   * URLs go to the back of their hosts' queues, at their depth's priority.
+   */
+  @Override
+  public List<HostKey> releaseDue(Instant now, int max) {
+    ensureOpen();
+    if (max <= 0) {
+      return List.of();
+    }
+    return jdbc.write("releaseDue", connection -> {
+      long base;
+      try (PreparedStatement statement = connection.prepareStatement(schema.sql("SELECT nextval('@url_sequence')"));
+          ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        base = rows.getLong(1) * PostgresSchema.SEQUENCE_STRIDE;
+      }
+      TreeMap<String, PostgresHosts.Delta> hostDeltas = new TreeMap<>();
+      CountsDelta delta = new CountsDelta();
+      try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
+          WITH due AS (
+            SELECT fingerprint, row_number() OVER (ORDER BY due, fingerprint) AS position FROM (
+              SELECT fingerprint, due FROM @urls WHERE state = 5 AND due <= ? ORDER BY due LIMIT ?
+              FOR UPDATE SKIP LOCKED) AS picked)
+          UPDATE @urls u SET state = 0, due = NULL, sequence = ? + due.position
+          FROM due WHERE u.fingerprint = due.fingerprint
+          RETURNING u.host"""))) {
+        statement.setLong(1, now.toEpochMilli());
+        statement.setInt(2, max);
+        statement.setLong(3, base);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            hostDeltas.computeIfAbsent(rows.getString(1), name -> new PostgresHosts.Delta()).queued++;
+          }
+        }
+      }
+      long released = hostDeltas.values().stream().mapToLong(host -> host.queued).sum();
+      delta.release(released);
+      hosts.update(connection, hostDeltas);
+      counts.add(connection, delta);
+      return hostDeltas.keySet().stream().map(HostKey::parse).toList();
+    }, released -> !released.isEmpty());
+  }
+
+  @Override
+  public Optional<Instant> nextDue() {
+    ensureOpen();
+    return jdbc.read("nextDue", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(
+          schema.sql("SELECT min(due) FROM @urls WHERE state = 5"));
+          ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        long due = rows.getLong(1);
+        return rows.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(due));
+      }
+    });
+  }
+
+  @Override
+  public Optional<Instant> nextDue(HostKey host) {
+    ensureOpen();
+    return jdbc.read("nextDue", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(
+          schema.sql("SELECT min(due) FROM @urls WHERE state = 5 AND host = ?"))) {
+        statement.setString(1, host.name());
+        try (ResultSet rows = statement.executeQuery()) {
+          rows.next();
+          long due = rows.getLong(1);
+          return rows.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(due));
+        }
+      }
+    });
+  }
+
+  /** {@inheritDoc} Reads the first entries of the due-time index, as the other frontiers do. */
+  @Override
+  public List<HostDue> nextRevisits(int limit) {
+    ensureOpen();
+    if (limit <= 0) {
+      return List.of();
+    }
+    return jdbc.read("nextRevisits", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
+          SELECT host, min(due) FROM (SELECT host, due FROM @urls WHERE state = 5 ORDER BY due LIMIT ?) AS head
+          GROUP BY host ORDER BY 2, 1 LIMIT ?"""))) {
+        statement.setInt(1, MAX_SCHEDULE_READ);
+        statement.setInt(2, limit);
+        List<HostDue> out = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            out.add(new HostDue(HostKey.parse(rows.getString(1)), Instant.ofEpochMilli(rows.getLong(2))));
+          }
+        }
+        return out;
+      }
+    });
   }
 
   /** This node's output length recorded by the last {@link #complete} of any of its incarnations; 0 at first. */

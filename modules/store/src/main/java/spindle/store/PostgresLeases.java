@@ -54,7 +54,7 @@ final class PostgresLeases {
             FOR UPDATE SKIP LOCKED),
           leased AS (
             UPDATE @urls u SET state = 1, owner = ? FROM picked WHERE u.fingerprint = picked.fingerprint
-            RETURNING u.url, u.depth, u.parent, u.redirects, u.kind, u.lastmod, u.priority, u.sequence),
+            RETURNING u.url, u.depth, u.parent, u.redirects, u.kind, u.lastmod, u.visit, u.priority, u.sequence),
           host_changed AS (
             UPDATE @hosts SET queued = queued - (SELECT count(*) FROM leased)
             WHERE host = ? AND EXISTS (SELECT 1 FROM leased) RETURNING 1)
@@ -222,8 +222,10 @@ final class PostgresLeases {
     List<String> chain = redirects == null ? List.of() : List.of((String[]) redirects.getArray());
     long lastModified = rows.getLong("lastmod");
     Optional<Instant> lastmod = rows.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastModified));
+    byte[] visit = rows.getBytes("visit");
     return CrawlUrl.restore(rows.getString("url"), host, PostgresSchema.kind(rows.getShort("kind")),
-        rows.getInt("depth"), Optional.ofNullable(rows.getString("parent")), chain, lastmod);
+        rows.getInt("depth"), Optional.ofNullable(rows.getString("parent")), chain, lastmod,
+        visit == null ? Optional.empty() : Optional.of(CrawlUrlCodec.decodeVisit(visit)));
   }
 
   /** How many leases went back to their queues, and the hosts they went to, sorted. */

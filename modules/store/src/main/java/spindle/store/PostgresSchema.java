@@ -21,10 +21,14 @@ import spindle.core.CrawlUrl;
  * <ul>
  *   <li>{@code urls}: one row per admitted URL, keyed by its 64-bit fingerprint (the seen-set): host, url, depth,
  *       parent, redirects (so a lease returns equal {@code CrawlUrl}s), state ({@link #QUEUED}, {@link #LEASED},
- *       {@link #FETCHED}, {@link #FAILED}, {@link #REDIRECTED}), priority (depth capped at 255), sequence (discovery
+ *       {@link #FETCHED}, {@link #FAILED}, {@link #REDIRECTED}, {@link #SCHEDULED}: waiting for a revisit, with its
+ *       {@code due} time and its {@code visit}, a {@link spindle.core.LastVisit} as {@link CrawlUrlCodec} writes it),
+ *       priority (depth capped at 255), sequence (discovery
  *       order) and the owner of a lease. A partial index on {@code (host, priority, sequence) WHERE state = queued}
  *       is each host's queue, one on {@code (owner) WHERE state = leased} finds an owner's leases. A requeued URL
- *       keeps its priority and sequence, so it is back at its original position.</li>
+ *       keeps its priority and sequence, so it is back at its original position. Partial indexes on
+ *       {@code (due) WHERE state = scheduled} and {@code (host, due)} are the revisit schedule: the due URLs are found
+ *       from the index's head, without reading the others.</li>
  *   <li>{@code hosts}: per host, URLs admitted (for the per-host page limit), queued, fetched and failed, and whether
  *       it is listed (a row is created, unlisted, by an add whose URLs the limits then reject).</li>
  *   <li>{@code counts}: {@link #SLOTS} slots of the state counts ({@link PostgresCounts}).</li>
@@ -53,6 +57,7 @@ final class PostgresSchema {
   static final short FETCHED = 2;
   static final short FAILED = 3;
   static final short REDIRECTED = 4;
+  static final short SCHEDULED = 5;
 
   private static final String[] TABLES = {
       """
@@ -68,9 +73,13 @@ final class PostgresSchema {
         sequence int8 NOT NULL,
         owner text,
         kind int2 NOT NULL DEFAULT 0,
-        lastmod int8)""",
+        lastmod int8,
+        due int8,
+        visit bytea)""",
       "CREATE INDEX urls_queue ON @urls (host, priority, sequence) WHERE state = 0",
       "CREATE INDEX urls_leases ON @urls (owner) WHERE state = 1",
+      "CREATE INDEX urls_schedule ON @urls (due) WHERE state = 5",
+      "CREATE INDEX urls_host_schedule ON @urls (host, due) WHERE state = 5",
       "CREATE SEQUENCE @url_sequence",
       """
       CREATE TABLE @hosts (
@@ -89,7 +98,8 @@ final class PostgresSchema {
         fetched int8 NOT NULL DEFAULT 0,
         failed int8 NOT NULL DEFAULT 0,
         redirected int8 NOT NULL DEFAULT 0,
-        rejected int8 NOT NULL DEFAULT 0)""",
+        rejected int8 NOT NULL DEFAULT 0,
+        scheduled int8 NOT NULL DEFAULT 0)""",
       "INSERT INTO @counts (slot) SELECT generate_series(0, " + (SLOTS - 1) + ")",
       "CREATE TABLE @meta (key text PRIMARY KEY, value text NOT NULL)",
       "CREATE TABLE @outputs (node text PRIMARY KEY, committed_bytes int8 NOT NULL)",
@@ -125,6 +135,15 @@ final class PostgresSchema {
   /** The columns added to {@code urls} with sitemaps, for a schema created before them. */
   private static final String SITEMAP_COLUMNS =
       "ALTER TABLE @urls ADD COLUMN IF NOT EXISTS kind int2 NOT NULL DEFAULT 0, ADD COLUMN IF NOT EXISTS lastmod int8";
+
+  /** What revisits added ({@code urls.due}, {@code urls.visit}, their indexes, the scheduled count), for a schema
+   * created before them. */
+  private static final String[] REVISIT_COLUMNS = {
+      "ALTER TABLE @urls ADD COLUMN IF NOT EXISTS due int8, ADD COLUMN IF NOT EXISTS visit bytea",
+      "CREATE INDEX IF NOT EXISTS urls_schedule ON @urls (due) WHERE state = 5",
+      "CREATE INDEX IF NOT EXISTS urls_host_schedule ON @urls (host, due) WHERE state = 5",
+      "ALTER TABLE @counts ADD COLUMN IF NOT EXISTS scheduled int8 NOT NULL DEFAULT 0",
+  };
 
   private final String job;
   private final String name;
@@ -200,6 +219,13 @@ final class PostgresSchema {
       if (!hasColumn(connection, "urls", "kind")) { // created before sitemaps: a plain page is kind 0, no lastmod
         try (PreparedStatement statement = connection.prepareStatement(sql(SITEMAP_COLUMNS))) {
           statement.execute();
+        }
+      }
+      if (!hasColumn(connection, "urls", "due")) { // created before revisits: nothing is scheduled
+        for (String change : REVISIT_COLUMNS) {
+          try (PreparedStatement statement = connection.prepareStatement(sql(change))) {
+            statement.execute();
+          }
         }
       }
       return;

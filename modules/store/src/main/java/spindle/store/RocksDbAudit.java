@@ -17,11 +17,11 @@ import spindle.core.HostKey;
  */
 record RocksDbAudit(long queued, long leased, long fetched, long failed, long redirected, long queueEntries,
     long leaseEntries, Map<HostKey, Long> queueEntriesPerHost, Map<HostKey, Long> storedQueuedPerHost,
-    Map<HostKey, HostTally> storedTallies) {
+    Map<HostKey, HostTally> storedTallies, long scheduled, long scheduleEntries, long hostScheduleEntries) {
 
   /** Reads every key of {@code store}; call it under the frontier's lock. */
   static RocksDbAudit of(RocksDbStore store) throws RocksDBException {
-    long[] states = new long[6];
+    long[] states = new long[7];
     try (RocksIterator it = store.iterator(store.urls)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         states[it.value()[0]]++;
@@ -44,6 +44,8 @@ record RocksDbAudit(long queued, long leased, long fetched, long failed, long re
       }
       it.status();
     }
+    long scheduleEntries = count(store, store.schedule);
+    long hostScheduleEntries = count(store, store.hostSchedule);
     Map<HostKey, Long> storedPerHost = new HashMap<>();
     Map<HostKey, HostTally> storedTallies = new HashMap<>();
     store.forEachHost(lanes -> {
@@ -53,6 +55,18 @@ record RocksDbAudit(long queued, long leased, long fetched, long failed, long re
       storedTallies.put(lanes.host(), lanes.tally());
     });
     return new RocksDbAudit(states[RocksDbSchema.QUEUED], states[RocksDbSchema.LEASED], states[FETCHED],
-        states[FAILED], states[REDIRECTED], queueEntries, leaseEntries, perHost, storedPerHost, storedTallies);
+        states[FAILED], states[REDIRECTED], queueEntries, leaseEntries, perHost, storedPerHost, storedTallies,
+        states[RocksDbSchema.SCHEDULED], scheduleEntries, hostScheduleEntries);
+  }
+
+  private static long count(RocksDbStore store, org.rocksdb.ColumnFamilyHandle family) throws RocksDBException {
+    long entries = 0;
+    try (RocksIterator it = store.iterator(family)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        entries++;
+      }
+      it.status();
+    }
+    return entries;
   }
 }

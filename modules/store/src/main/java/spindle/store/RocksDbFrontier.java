@@ -6,6 +6,7 @@ import static spindle.store.RocksDbSchema.REDIRECTED;
 import static spindle.store.RocksDbSchema.fingerprintKey;
 import static spindle.store.RocksDbSchema.queueKey;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,6 +62,8 @@ public final class RocksDbFrontier implements Frontier {
   private final SeenCache recentlySeen; // guarded by lock
   private final long recoveredLeases;
   private final RocksDbCaptureIndex captures;
+  private final RocksDbSchedule schedule;
+  private final Clock clock;
 
   private RocksDbFrontier(RocksDbStore store, FrontierLimits limits, ToLongFunction<String> fingerprint,
       StoreSettings settings, Clock clock) throws RocksDBException {
@@ -73,6 +76,8 @@ public final class RocksDbFrontier implements Frontier {
     this.leases = new RocksDbLeases(store, counts, fingerprint, settings.leaseTimeout().toMillis(), clock);
     this.recoveredLeases = leases.requeueWhere(deadline -> true);
     this.captures = new RocksDbCaptureIndex(this, store);
+    this.schedule = new RocksDbSchedule(store);
+    this.clock = clock;
   }
 
   /**
@@ -133,7 +138,8 @@ public final class RocksDbFrontier implements Frontier {
       List<CrawlUrl> unknown = new ArrayList<>(candidates.size());
       FingerprintLookup prints = new FingerprintLookup(candidates.size());
       for (int i = 0; i < candidatePrints.length; i++) {
-        if (!recentlySeen.contains(candidatePrints[i])) { // most links were seen before: skip the store for them
+        // most links were seen before: skip the store for them, unless a sitemap dates them (a revisit may be due)
+        if (!recentlySeen.contains(candidatePrints[i]) || candidates.get(i).lastModified().isPresent()) {
           unknown.add(candidates.get(i));
           prints.add(candidatePrints[i]);
         }
@@ -146,8 +152,14 @@ public final class RocksDbFrontier implements Frontier {
       List<CrawlUrl> accepted = new ArrayList<>();
       for (int i = 0; i < unknown.size(); i++) {
         long print = prints.print(i);
-        if (prints.found(known, i) != null) {
+        byte[] state = prints.found(known, i);
+        if (state != null) {
           recentlySeen.put(print);
+          Optional<Instant> lastmod = unknown.get(i).lastModified();
+          if (lastmod.isPresent() && state[0] == RocksDbSchema.SCHEDULED) {
+            long due = new ByteReader(state, 1).readLong();
+            schedule.advance(batch, print, due, lastmod.get(), clock.millis());
+          }
           continue;
         }
         if (admittedNow.contains(print)) {
@@ -233,11 +245,18 @@ public final class RocksDbFrontier implements Frontier {
             continue;
           }
           Lease decoded = Lease.decode(lease);
-          leases.end(batch, fingerprintKey(print), decoded, completion.failed() ? FAILED : FETCHED);
           // the host the URL was queued under, as a requeue finds it: the stored key, not the caller's copy
           if (host == null || !RocksDbSchema.isQueueKeyOf(decoded.queueKey(), host.name())) {
             host = batch.host(HostKey.parse(RocksDbSchema.hostOfQueueKey(decoded.queueKey())));
           }
+          if (completion.revisitAt().isPresent()) { // fetched and failed count URLs whose visits are over
+            batch.delete(store.leases, fingerprintKey(print));
+            schedule.schedule(batch, print, host.name(), decoded.attempts(), completion.url(),
+                completion.revisitAt().get().toEpochMilli());
+            batch.counts().schedule();
+            continue;
+          }
+          leases.end(batch, fingerprintKey(print), decoded, completion.failed() ? FAILED : FETCHED);
           host.finish(completion.failed());
           batch.counts().finish(completion.failed());
         }
@@ -246,6 +265,52 @@ public final class RocksDbFrontier implements Frontier {
         return null;
       }
     });
+  }
+
+  /** {@inheritDoc} Always: in the {@code schedule} column family, keyed by due time, durable like the rest. */
+  @Override
+  public boolean schedulesRevisits() {
+    return true;
+  }
+
+  @Override
+  public List<HostKey> releaseDue(Instant now, int max) {
+    if (max <= 0 || counts.counts().scheduled() == 0) {
+      return List.of();
+    }
+    return locked("releaseDue", () -> {
+      try (RocksDbBatch batch = new RocksDbBatch(store, counts)) {
+        List<HostKey> hosts = schedule.release(batch, now.toEpochMilli(), max);
+        if (!hosts.isEmpty()) {
+          batch.commit();
+        }
+        return hosts;
+      }
+    });
+  }
+
+  @Override
+  public Optional<Instant> nextDue() {
+    if (counts.counts().scheduled() == 0) {
+      return Optional.empty();
+    }
+    return locked("nextDue", schedule::nextDue);
+  }
+
+  @Override
+  public Optional<Instant> nextDue(HostKey host) {
+    if (counts.counts().scheduled() == 0) {
+      return Optional.empty();
+    }
+    return locked("nextDue", () -> schedule.nextDue(host.name().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Override
+  public List<HostDue> nextRevisits(int limit) {
+    if (limit <= 0 || counts.counts().scheduled() == 0) {
+      return List.of();
+    }
+    return locked("nextRevisits", () -> schedule.nextRevisits(limit, MAX_SCHEDULE_READ));
   }
 
   @Override

@@ -27,7 +27,13 @@ import java.util.List;
  *                                             varint nanoseconds), length-prefixed record id, URL (UTF-8)
  * bands   band number (1 byte), band value (2 bytes)
  *                                           → {@link SimHashBands#encode}: the pages filed under it
+ * schedule due (8 bytes, epoch ms), fingerprint (8 bytes)
+ *                                           → varint length + host UTF-8, varint attempts, CrawlUrl with its
+ *                                             {@link spindle.core.LastVisit} (the revisits, in due-time order)
+ * host-schedule host UTF-8, 0x00, due (8 bytes), fingerprint (8 bytes) → empty (each host's next revisit)
  * </pre>
+ *
+ * A URL waiting for its revisit has the state SCHEDULED, with its due time (8 bytes), in {@code urls}.
  *
  * The families {@code digests} and {@code bands} came with the capture index; a store written before them gets them
  * (empty) when it is next opened for writing, so only the first five are required of a store.
@@ -40,10 +46,13 @@ final class RocksDbSchema {
   static final byte[] META = bytes("meta");
   static final byte[] DIGESTS = bytes("digests");
   static final byte[] BANDS = bytes("bands");
+  static final byte[] SCHEDULE = bytes("schedule");
+  static final byte[] HOST_SCHEDULE = bytes("host-schedule");
   /** The column families every store has, after RocksDB's default one (left empty). */
   static final List<byte[]> REQUIRED_FAMILIES = List.of(QUEUES, URLS, LEASES, HOSTS, META);
   /** Every column family Spindle creates, after RocksDB's default one: the required ones, then the capture index's. */
-  static final List<byte[]> FAMILIES = List.of(QUEUES, URLS, LEASES, HOSTS, META, DIGESTS, BANDS);
+  static final List<byte[]> FAMILIES = List.of(QUEUES, URLS, LEASES, HOSTS, META, DIGESTS, BANDS, SCHEDULE,
+      HOST_SCHEDULE);
 
   static final byte[] FORMAT_KEY = bytes("format");
   static final String FORMAT = "spindle-frontier/1";
@@ -56,6 +65,7 @@ final class RocksDbSchema {
   static final int FETCHED = 3;
   static final int FAILED = 4;
   static final int REDIRECTED = 5;
+  static final int SCHEDULED = 6;
 
   private static final int KEY_TAIL = 1 + 1 + 8; // separator, priority, sequence
 
@@ -115,6 +125,25 @@ final class RocksDbSchema {
     return new ByteWriter(4).writeByte(state).writeVarint(attempts).toByteArray();
   }
 
+  static byte[] scheduledState(long dueMillis) {
+    return new ByteWriter(9).writeByte(SCHEDULED).writeLong(dueMillis).toByteArray();
+  }
+
+  /** A key of the schedule: due time first, so RocksDB's order is the order in which URLs come due. */
+  static byte[] scheduleKey(long dueMillis, long fingerprint) {
+    return new ByteWriter(16).writeLong(dueMillis).writeLong(fingerprint).toByteArray();
+  }
+
+  static byte[] hostScheduleKey(byte[] host, long dueMillis, long fingerprint) {
+    return new ByteWriter(host.length + 17).write(host).writeByte(0).writeLong(dueMillis).writeLong(fingerprint)
+        .toByteArray();
+  }
+
+  /** The first key past every key of {@code host} in the host schedule. */
+  static byte[] hostScheduleEnd(byte[] host) {
+    return new ByteWriter(host.length + 1).write(host).writeByte(1).toByteArray();
+  }
+
   static byte[] userMetaKey(String key) {
     return bytes(USER_META_PREFIX + key);
   }
@@ -161,18 +190,27 @@ final class RocksDbSchema {
       return new Totals(delta.applyTo(counts), outputBytes, sequence);
     }
 
-    /** Nine big-endian longs: the seven counts in {@link FrontierCounts}' order, output length, next sequence. */
+    /**
+     * Ten big-endian longs: the first seven counts in {@link FrontierCounts}' order, output length, next sequence,
+     * then the scheduled count (absent in stores written before revisits: read as 0).
+     */
     byte[] encode() {
-      return new ByteWriter(72).writeLong(counts.discovered()).writeLong(counts.queued()).writeLong(counts.leased())
+      return new ByteWriter(80).writeLong(counts.discovered()).writeLong(counts.queued()).writeLong(counts.leased())
           .writeLong(counts.fetched()).writeLong(counts.failed()).writeLong(counts.redirected())
-          .writeLong(counts.rejected()).writeLong(committedOutputBytes).writeLong(nextSequence).toByteArray();
+          .writeLong(counts.rejected()).writeLong(committedOutputBytes).writeLong(nextSequence)
+          .writeLong(counts.scheduled()).toByteArray();
     }
 
     static Totals decode(byte[] value) {
       ByteReader in = new ByteReader(value, 0);
-      FrontierCounts counts = new FrontierCounts(in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-          in.readLong(), in.readLong(), in.readLong());
-      return new Totals(counts, in.readLong(), in.readLong());
+      long[] seven = {in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+          in.readLong()};
+      long output = in.readLong();
+      long sequence = in.readLong();
+      long scheduled = in.atEnd() ? 0 : in.readLong();
+      FrontierCounts counts = new FrontierCounts(seven[0], seven[1], seven[2], seven[3], seven[4], seven[5], seven[6],
+          scheduled);
+      return new Totals(counts, output, sequence);
     }
   }
 }

@@ -70,6 +70,8 @@ final class RocksDbStore implements AutoCloseable {
   final ColumnFamilyHandle meta;
   final ColumnFamilyHandle digests;
   final ColumnFamilyHandle bands;
+  final ColumnFamilyHandle schedule;
+  final ColumnFamilyHandle hostSchedule;
   private volatile boolean closed; // written under the frontier's lock
 
   private RocksDbStore(Path directory, Natives natives, RocksDB db, List<ColumnFamilyHandle> handles,
@@ -85,6 +87,8 @@ final class RocksDbStore implements AutoCloseable {
     this.meta = handles.get(5);
     this.digests = handles.get(6);
     this.bands = handles.get(7);
+    this.schedule = handles.get(8);
+    this.hostSchedule = handles.get(9);
     this.writeOptions = natives.track(new WriteOptions().setSync(syncWrites));
   }
 
@@ -432,6 +436,11 @@ final class RocksDbStore implements AutoCloseable {
     descriptors.add(new ColumnFamilyDescriptor(RocksDbSchema.DIGESTS,
         familyOptions(natives, settings, cache, Optional.of(bloom), 4096)));
     descriptors.add(new ColumnFamilyDescriptor(RocksDbSchema.BANDS,
+        familyOptions(natives, settings, cache, Optional.empty(), 4096)));
+    // schedule and host-schedule: read in order from their heads (the earliest due), never by point lookups
+    descriptors.add(new ColumnFamilyDescriptor(RocksDbSchema.SCHEDULE,
+        familyOptions(natives, settings, cache, Optional.empty(), 16 * 1024)));
+    descriptors.add(new ColumnFamilyDescriptor(RocksDbSchema.HOST_SCHEDULE,
         familyOptions(natives, settings, cache, Optional.empty(), 4096)));
     return descriptors;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
+import spindle.core.LastVisit;
 
 class CrawlUrlCodecTest {
   private static final HostKey HOST = HostKey.of("example.org", -1);
@@ -51,7 +53,17 @@ class CrawlUrlCodecTest {
         Arguments.of("a page a sitemap dated before 1970", CrawlUrl.listed("http://example.org/old", HOST,
             "http://example.org/sitemap.xml", Optional.of(Instant.parse("1969-07-20T20:17:40Z")))),
         Arguments.of("a page a sitemap listed without a date", CrawlUrl.listed("http://example.org/q", HOST,
-            "http://example.org/sitemap.xml", Optional.empty())));
+            "http://example.org/sitemap.xml", Optional.empty())),
+        Arguments.of("a revisit with both validators and a digest", child.withLastVisit(new LastVisit(
+            Instant.parse("2026-12-06T10:15:30.123Z"), 3, Duration.ofMinutes(90), Optional.of("W/\"caf\u00e9-1\""),
+            Optional.of("Sun, 06 Dec 2026 10:00:00 GMT"), Optional.of("sha1:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")))),
+        Arguments.of("a revisit without validators, of a sitemap-dated page", CrawlUrl.listed("http://example.org/r",
+            HOST, "http://example.org/sitemap.xml", Optional.of(Instant.parse("2026-11-30T08:15:30Z")))
+            .withLastVisit(new LastVisit(Instant.parse("2026-12-01T00:00:00Z"), 1, Duration.ofDays(30),
+                Optional.empty(), Optional.empty(), Optional.empty()))),
+        Arguments.of("a revisit of a sitemap with an ETag only", CrawlUrl.sitemap("http://example.org/sitemap.xml",
+            HOST, Optional.empty()).withLastVisit(new LastVisit(Instant.parse("2026-12-01T00:00:00Z"), 1000000,
+                Duration.ZERO, Optional.of("\"\""), Optional.empty(), Optional.empty()))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -65,6 +77,7 @@ class CrawlUrlCodecTest {
     assertEquals(url.redirects(), decoded.redirects());
     assertEquals(url.kind(), decoded.kind());
     assertEquals(url.lastModified(), decoded.lastModified());
+    assertEquals(url.lastVisit(), decoded.lastVisit());
     assertEquals(HOST, decoded.host());
   }
 

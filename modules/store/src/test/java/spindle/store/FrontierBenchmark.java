@@ -18,8 +18,10 @@ import spindle.core.url.UrlNormalizer;
  * Measures {@link RocksDbFrontier} (or, with {@code --backend postgres}, {@link PostgresFrontier} on the server
  * {@link TestPostgres} names, in a job of its own dropped afterwards unless {@code --keep}): enqueue with dedup of N synthetic URLs (about 30 % duplicates) over H hosts in
  * batches, the bytes on disk per URL, the time to reopen a full store until the first lease, and lease-and-complete
- * of every URL. With {@code --heap} it prints the heap after a GC at 10 %, 50 % and 100 % of each phase. Run it
- * with {@code bench/frontier/run}; {@code --help} lists the options.
+ * of every URL. With {@code --heap} it prints the heap after a GC at 10 %, 50 % and 100 % of each phase. With
+ * {@code --revisits} (RocksDB) the second phase is the revisit schedule instead: every URL leased and completed with a
+ * revisit due at a time spread over a day, then released by due time as a clock moves over that day. Run it with
+ * {@code bench/frontier/run}; {@code --help} lists the options.
  */
 public final class FrontierBenchmark {
   private static final String[] SECTIONS = {"news", "blog", "products/category", "articles/2025/11",
@@ -62,6 +64,7 @@ public final class FrontierBenchmark {
     boolean keep = false;
     boolean sync = false;
     boolean enqueueOnly = false;
+    boolean revisits = false;
     int loopbackPort = 0;
     String backend = "rocksdb";
     Optional<Path> dir = Optional.empty();
@@ -76,6 +79,7 @@ public final class FrontierBenchmark {
         case "--keep" -> keep = true;
         case "--sync" -> sync = true;
         case "--enqueue-only" -> enqueueOnly = true;
+        case "--revisits" -> revisits = true;
         case "--loopback-port" -> loopbackPort = Integer.parseInt(args[++i]);
         case "--backend" -> backend = args[++i];
         case "--help", "-h" -> {
@@ -87,6 +91,8 @@ public final class FrontierBenchmark {
                        --loopback-port P (hosts 127.0.x.y:P instead of www.host-N.example.com)
                        --enqueue-only (stop after the enqueue phase; with --keep, a store full of queued URLs,
                        for measuring a crawl's resume cost)
+                       --revisits (rocksdb: after enqueue, schedule every URL for a revisit due over a day, then
+                       release them by due time as a virtual clock moves; rates and, with --heap, the heap)
                        --backend rocksdb|postgres (default rocksdb; postgres uses the server of
                        spindle.test.postgres.url or SPINDLE_TEST_POSTGRES_URL, else 127.0.0.1:5432/spindle,
                        else a PostgreSQL 17 it starts for the run: see TestPostgres)""");
@@ -105,8 +111,12 @@ public final class FrontierBenchmark {
     Path directory = dir.isPresent() ? dir.get() : Files.createTempDirectory("spindle-frontier-bench-");
     StoreSettings settings = StoreSettings.DEFAULTS.withSyncWrites(sync);
     try {
-      new FrontierBenchmark(urls, hostCount, batchSize, leaseSize, heap, loopbackPort).run(directory, settings,
-          enqueueOnly);
+      FrontierBenchmark benchmark = new FrontierBenchmark(urls, hostCount, batchSize, leaseSize, heap, loopbackPort);
+      if (revisits) {
+        benchmark.runRevisits(directory, settings);
+      } else {
+        benchmark.run(directory, settings, enqueueOnly);
+      }
     } finally {
       if (!keep) {
         delete(directory);
@@ -145,6 +155,100 @@ public final class FrontierBenchmark {
       frontier.flushAndCompact();
       report("after lease-and-complete, flush and compaction", directory, admitted, frontier.counts());
     }
+  }
+
+  /** The clock the revisit scenario starts its day at (epoch milliseconds): virtual, never waited for. */
+  private static final long REVISIT_DAY_START = 1_800_000_000_000L;
+  private static final long DAY_MILLIS = 86_400_000L;
+  private static final int RELEASE_STEPS = 100;
+  private static final int RELEASE_MAX = 4096;
+
+  private void runRevisits(Path directory, StoreSettings settings) {
+    System.out.printf(Locale.ROOT, "frontier revisit benchmark: %,d candidate URLs, %,d hosts, batches of %d, leases of "
+            + "%d, revisits due over a day released in %d steps of at most %d per call, %d cores, max heap %d MiB, "
+            + "store %s%n", urls, hostCount, batchSize, leaseSize, RELEASE_STEPS, RELEASE_MAX,
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, directory);
+    try (RocksDbFrontier frontier = RocksDbFrontier.open(directory, FrontierLimits.NONE, UrlNormalizer::fingerprint,
+        settings)) {
+      long admitted = enqueue(frontier);
+      long scheduled = schedule(frontier);
+      System.out.println("rocksdb memory at the end of scheduling: " + frontier.nativeMemory());
+      report("after scheduling", directory, admitted, frontier.counts());
+
+      int calls = 1000;
+      long start = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        frontier.releaseDue(java.time.Instant.ofEpochMilli(REVISIT_DAY_START - 1), RELEASE_MAX);
+      }
+      System.out.printf(Locale.ROOT, "release with nothing due: %.1f us per call (%d calls)%n",
+          (System.nanoTime() - start) / 1e3 / calls, calls);
+
+      long released = 0;
+      long releaseCalls = 0;
+      Checkpoints checkpoints = new Checkpoints("release by due time", scheduled);
+      start = System.nanoTime();
+      for (int step = 1; step <= RELEASE_STEPS; step++) {
+        java.time.Instant now = java.time.Instant.ofEpochMilli(REVISIT_DAY_START + DAY_MILLIS * step / RELEASE_STEPS);
+        while (true) {
+          long before = frontier.counts().scheduled();
+          releaseCalls++;
+          if (frontier.releaseDue(now, RELEASE_MAX).isEmpty()) {
+            break;
+          }
+          released += before - frontier.counts().scheduled();
+          checkpoints.passed(released, frontier.counts());
+        }
+        if (frontier.nextDue().map(next -> !next.isAfter(now)).orElse(false)) {
+          throw new IllegalStateException("a URL due at " + now + " was left in the schedule");
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(Locale.ROOT, "release by due time: %,d URLs in %,d calls over %d clock steps in %.1f s: "
+          + "%,.0f URLs/s%n", released, releaseCalls, RELEASE_STEPS, seconds, released / seconds);
+      frontier.flushAndCompact();
+      report("after release, flush and compaction", directory, admitted, frontier.counts());
+    }
+  }
+
+  /**
+   * Leases every queued URL and completes it with a revisit due at a time spread over the day (the URL's
+   * fingerprint decides when), with a last visit that has both validators and a digest; returns how many.
+   */
+  private long schedule(RocksDbFrontier frontier) {
+    long total = frontier.counts().queued();
+    long done = 0;
+    long start = System.nanoTime();
+    List<Frontier.Completion> completions = new ArrayList<>(batchSize + leaseSize);
+    Checkpoints checkpoints = new Checkpoints("schedule", total);
+    while (frontier.counts().queued() > 0) {
+      for (HostKey host : hosts) {
+        if (frontier.queued(host) == 0) {
+          continue;
+        }
+        for (CrawlUrl url : frontier.lease(host, leaseSize)) {
+          long due = REVISIT_DAY_START + Long.remainderUnsigned(mix(url.url().hashCode()), DAY_MILLIS);
+          spindle.core.LastVisit visit = new spindle.core.LastVisit(java.time.Instant.ofEpochMilli(due - 3_600_000L),
+              1, java.time.Duration.ofHours(1), Optional.of("\"" + Long.toHexString(mix(due)) + "\""),
+              Optional.of("Tue, 01 Dec 2026 00:00:00 GMT"),
+              Optional.of("sha1:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"));
+          completions.add(new Frontier.Completion(url.withLastVisit(visit), false,
+              Optional.of(java.time.Instant.ofEpochMilli(due))));
+        }
+        if (completions.size() >= batchSize) {
+          done += completions.size();
+          frontier.complete(completions, 0);
+          completions.clear();
+          checkpoints.passed(done, frontier.counts());
+        }
+      }
+    }
+    done += completions.size();
+    frontier.complete(completions, 0);
+    checkpoints.passed(done, frontier.counts());
+    double seconds = (System.nanoTime() - start) / 1e9;
+    System.out.printf(Locale.ROOT, "lease+schedule: %,d URLs in %.1f s: %,.0f URLs/s%n", done, seconds,
+        done / seconds);
+    return done;
   }
 
   private void runPostgres(boolean keep, boolean enqueueOnly) {
@@ -343,8 +447,9 @@ public final class FrontierBenchmark {
       }
       System.gc();
       long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      System.out.printf(Locale.ROOT, "heap %s %3d %%: %.1f MiB used after GC (%,d discovered, %,d queued); %s%n",
-          phase, PERCENT[next], used / 1048576.0, counts.discovered(), counts.queued(), memory());
+      System.out.printf(Locale.ROOT, "heap %s %3d %%: %.1f MiB used after GC (%,d discovered, %,d queued, %,d "
+          + "scheduled); %s%n", phase, PERCENT[next], used / 1048576.0, counts.discovered(), counts.queued(),
+          counts.scheduled(), memory());
       next++;
     }
   }

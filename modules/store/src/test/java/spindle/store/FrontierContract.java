@@ -3,7 +3,9 @@ package spindle.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
+import spindle.core.LastVisit;
 
 /** What every {@link Frontier} must do; each implementation's test extends this. */
 abstract class FrontierContract {
@@ -24,9 +27,122 @@ abstract class FrontierContract {
     return CrawlUrl.seed("http://" + host.name() + path, host);
   }
 
+  /**
+   * {@code frontier} closed and opened again on the same data, when this implementation keeps its data across a
+   * close (the in-memory one does not).
+   */
+  Optional<Frontier> reopen(Frontier frontier) {
+    return Optional.empty();
+  }
+
   private static void assertCountsAddUp(FrontierCounts counts) {
-    assertEquals(counts.discovered(),
-        counts.queued() + counts.leased() + counts.fetched() + counts.failed() + counts.redirected(), counts.toString());
+    assertEquals(counts.discovered(), counts.queued() + counts.leased() + counts.fetched() + counts.failed()
+        + counts.redirected() + counts.scheduled(), counts.toString());
+  }
+
+  private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
+
+  /** {@code url} as visited at {@code at}, with validators, due again {@code seconds} later. */
+  static CrawlUrl visited(CrawlUrl url, Instant at, long seconds) {
+    return url.withLastVisit(new LastVisit(at, 1, Duration.ofSeconds(seconds), Optional.of("\"v1\""),
+        Optional.of("Tue, 01 Dec 2026 00:00:00 GMT"), Optional.of("sha1:ABC")));
+  }
+
+  static Frontier.Completion revisit(CrawlUrl leased, long seconds) {
+    CrawlUrl done = visited(leased, T0, seconds);
+    return new Frontier.Completion(done, false, Optional.of(done.lastVisit().get().due()));
+  }
+
+  @Test
+  void revisitsComeDueInDueTimeOrderWithTheirLastVisit() {
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      assumeTrue(frontier.schedulesRevisits(), "this frontier keeps no revisits");
+      frontier.add(List.of(url(A, "/1"), url(A, "/2"), url(B, "/1"), url(A, "/3")));
+      List<CrawlUrl> a = frontier.lease(A, 3);
+      List<CrawlUrl> b = frontier.lease(B, 1);
+      frontier.complete(List.of(revisit(a.get(0), 30), revisit(a.get(1), 10), revisit(b.get(0), 20),
+          new Frontier.Completion(a.get(2), false)), 0);
+      FrontierCounts counts = frontier.counts();
+      assertEquals(3, counts.scheduled());
+      assertEquals(1, counts.fetched());
+      assertFalse(counts.idle(), "URLs waiting for a revisit are work");
+      assertCountsAddUp(counts);
+      assertEquals(Optional.of(T0.plusSeconds(10)), frontier.nextDue());
+      assertEquals(Optional.of(T0.plusSeconds(10)), frontier.nextDue(A));
+      assertEquals(Optional.of(T0.plusSeconds(20)), frontier.nextDue(B));
+      assertEquals(List.of(new Frontier.HostDue(A, T0.plusSeconds(10)), new Frontier.HostDue(B, T0.plusSeconds(20))),
+          frontier.nextRevisits(10));
+      assertEquals(List.of(new Frontier.HostDue(A, T0.plusSeconds(10))), frontier.nextRevisits(1));
+      assertEquals(List.of(), frontier.releaseDue(T0.plusSeconds(9), 10));
+      assertEquals(List.of(), frontier.lease(A, 10));
+      assertEquals(List.of(A, B), frontier.releaseDue(T0.plusSeconds(25), 10));
+      assertEquals(List.of(visited(a.get(1), T0, 10)), frontier.lease(A, 10)); // its last visit comes back with it
+      assertEquals(List.of(visited(b.get(0), T0, 20)), frontier.lease(B, 10));
+      assertEquals(Optional.of(T0.plusSeconds(30)), frontier.nextDue());
+      assertEquals(Optional.empty(), frontier.nextDue(B));
+      assertEquals(1, frontier.counts().scheduled());
+      assertEquals(2, frontier.counts().leased());
+      assertCountsAddUp(frontier.counts());
+    }
+  }
+
+  @Test
+  void releasingDueUrlsStopsAtTheMaximum() {
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      assumeTrue(frontier.schedulesRevisits(), "this frontier keeps no revisits");
+      frontier.add(List.of(url(A, "/1"), url(A, "/2"), url(A, "/3")));
+      List<Frontier.Completion> done = new ArrayList<>();
+      frontier.lease(A, 3).forEach(url -> done.add(revisit(url, 5)));
+      frontier.complete(done, 0);
+      assertEquals(List.of(A), frontier.releaseDue(T0.plusSeconds(5), 2));
+      assertEquals(2, frontier.queued(A));
+      assertEquals(List.of(A), frontier.releaseDue(T0.plusSeconds(5), 2));
+      assertEquals(3, frontier.queued(A));
+      assertEquals(Optional.empty(), frontier.nextDue());
+      assertTrue(frontier.counts().scheduled() == 0 && frontier.counts().queued() == 3);
+    }
+  }
+
+  @Test
+  void aSitemapLastmodNewerThanTheLastVisitMakesTheRevisitDueNow() {
+    try (Frontier frontier = create(FrontierLimits.NONE)) {
+      assumeTrue(frontier.schedulesRevisits(), "this frontier keeps no revisits");
+      frontier.add(List.of(url(A, "/1"), url(A, "/2")));
+      List<CrawlUrl> leased = frontier.lease(A, 2);
+      frontier.complete(List.of(revisit(leased.get(0), 1_000_000_000), revisit(leased.get(1), 1_000_000_000)), 0);
+      frontier.add(List.of(CrawlUrl.listed("http://a.example/1", A, "http://a.example/sitemap.xml",
+          Optional.of(T0.plusSeconds(60))), CrawlUrl.listed("http://a.example/2", A, "http://a.example/sitemap.xml",
+          Optional.of(T0.minusSeconds(60)))));
+      Instant now = Instant.now().plusSeconds(1);
+      assertEquals(List.of(A), frontier.releaseDue(now, 10));
+      assertEquals(List.of(visited(leased.get(0), T0, 1_000_000_000)), frontier.lease(A, 10));
+      assertEquals(1, frontier.counts().scheduled()); // the other one's lastmod is older than its visit
+    }
+  }
+
+  @Test
+  void theScheduleSurvivesReopening() {
+    Frontier frontier = create(FrontierLimits.NONE);
+    try {
+      assumeTrue(frontier.schedulesRevisits(), "this frontier keeps no revisits");
+      frontier.add(List.of(url(A, "/1"), url(B, "/1")));
+      CrawlUrl a = frontier.lease(A, 1).get(0);
+      CrawlUrl b = frontier.lease(B, 1).get(0);
+      frontier.complete(List.of(revisit(a, 20), revisit(b, 10)), 0);
+      Optional<Frontier> reopened = reopen(frontier);
+      assumeTrue(reopened.isPresent(), "this frontier keeps nothing across a close");
+      frontier = reopened.get();
+      assertEquals(2, frontier.counts().scheduled());
+      assertEquals(Optional.of(T0.plusSeconds(10)), frontier.nextDue());
+      assertEquals(Optional.of(T0.plusSeconds(20)), frontier.nextDue(A));
+      assertEquals(List.of(B), frontier.releaseDue(T0.plusSeconds(15), 10));
+      assertEquals(List.of(visited(b, T0, 10)), frontier.lease(B, 1));
+      assertEquals(List.of(A), frontier.releaseDue(T0.plusSeconds(20), 10));
+      assertEquals(List.of(visited(a, T0, 20)), frontier.lease(A, 1));
+      assertCountsAddUp(frontier.counts());
+    } finally {
+      frontier.close();
+    }
   }
 
   @Test

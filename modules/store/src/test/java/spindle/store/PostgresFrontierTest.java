@@ -50,9 +50,21 @@ class PostgresFrontierTest extends FrontierContract {
     TestPostgres.requireServer();
   }
 
+  private final java.util.Map<Frontier, String> jobOf = new java.util.IdentityHashMap<>();
+
   @Override
   Frontier create(FrontierLimits limits) {
-    return open(newJob(), "node-1", limits);
+    String job = newJob();
+    PostgresFrontier frontier = open(job, "node-1", limits);
+    jobOf.put(frontier, job);
+    return frontier;
+  }
+
+  /** {@inheritDoc} The same job's schema, opened again by the same node after a close. */
+  @Override
+  Optional<Frontier> reopen(Frontier frontier) {
+    frontier.close();
+    return Optional.of(open(jobOf.get(frontier), "node-1"));
   }
 
   private String newJob() {

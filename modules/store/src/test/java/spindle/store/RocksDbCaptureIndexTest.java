@@ -84,7 +84,10 @@ class RocksDbCaptureIndexTest extends CaptureIndexContract {
         new PageFingerprint("http://a.example/", SimHash.of(ARTICLE)))));
   }
 
-  /** Leaves the store as a version without the capture index wrote it: only the five families of the frontier. */
+  /**
+   * Leaves the store as a version without the capture index (and the revisit schedule) wrote it: only the five
+   * families of the frontier.
+   */
   private static void dropCaptureFamilies(Path directory) throws RocksDBException {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY));
@@ -95,6 +98,9 @@ class RocksDbCaptureIndexTest extends CaptureIndexContract {
       try {
         db.dropColumnFamily(handles.get(1 + RocksDbSchema.FAMILIES.indexOf(RocksDbSchema.DIGESTS)));
         db.dropColumnFamily(handles.get(1 + RocksDbSchema.FAMILIES.indexOf(RocksDbSchema.BANDS)));
+        // and the revisit schedule's, which came later still
+        db.dropColumnFamily(handles.get(1 + RocksDbSchema.FAMILIES.indexOf(RocksDbSchema.SCHEDULE)));
+        db.dropColumnFamily(handles.get(1 + RocksDbSchema.FAMILIES.indexOf(RocksDbSchema.HOST_SCHEDULE)));
       } finally {
         handles.forEach(ColumnFamilyHandle::close);
       }

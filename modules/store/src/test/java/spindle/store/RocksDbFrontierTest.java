@@ -50,6 +50,15 @@ class RocksDbFrontierTest extends FrontierContract {
     return open(temp.resolve("store-" + stores++), limits, Clock.systemUTC());
   }
 
+  @Override
+  Optional<Frontier> reopen(Frontier frontier) {
+    RocksDbFrontier rocks = (RocksDbFrontier) frontier;
+    rocks.close();
+    RocksDbFrontier reopened = open(rocks.directory());
+    assertConsistent(reopened);
+    return Optional.of(reopened);
+  }
+
   private RocksDbFrontier open(Path directory, FrontierLimits limits, Clock clock) {
     RocksDbFrontier frontier = RocksDbFrontier.open(directory, limits, UrlNormalizer::fingerprint, SMALL, clock);
     opened.add(frontier);
@@ -78,8 +87,12 @@ class RocksDbFrontierTest extends FrontierContract {
   static void assertConsistent(RocksDbFrontier frontier) {
     FrontierCounts counts = frontier.counts();
     assertEquals(counts.discovered(),
-        counts.queued() + counts.leased() + counts.fetched() + counts.failed() + counts.redirected(), counts.toString());
+        counts.queued() + counts.leased() + counts.fetched() + counts.failed() + counts.redirected()
+            + counts.scheduled(), counts.toString());
     RocksDbAudit audit = frontier.audit();
+    assertEquals(counts.scheduled(), audit.scheduled(), "scheduled states");
+    assertEquals(counts.scheduled(), audit.scheduleEntries(), "schedule entries");
+    assertEquals(counts.scheduled(), audit.hostScheduleEntries(), "host schedule entries");
     assertEquals(counts.queued(), audit.queued(), "queued states");
     assertEquals(counts.queued(), audit.queueEntries(), "queue entries");
     assertEquals(counts.leased(), audit.leased(), "leased states");

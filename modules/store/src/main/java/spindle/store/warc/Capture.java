@@ -19,13 +19,27 @@ import java.util.Optional;
  *     dropped when written, since the payload is stored without it)
  * @param payload the payload bytes; for a truncated capture, those received before the cut
  * @param truncated why the payload is incomplete, or empty when it is whole
+ * @param notModifiedDigest for a 304 to a revisit's conditional GET, the payload digest of the page as last visited
+ *     (its revisit record refers to the capture of that payload); else empty
  */
 public record Capture(String url, Instant date, Optional<InetAddress> ip, String requestLine,
     List<Header> requestHeaders, String statusLine, List<Header> responseHeaders, byte[] payload,
-    Optional<Truncation> truncated) {
+    Optional<Truncation> truncated, Optional<String> notModifiedDigest) {
   public Capture {
     requestHeaders = List.copyOf(requestHeaders);
     responseHeaders = List.copyOf(responseHeaders);
+  }
+
+  /** A capture that is not a 304 to a revisit. */
+  public Capture(String url, Instant date, Optional<InetAddress> ip, String requestLine, List<Header> requestHeaders,
+      String statusLine, List<Header> responseHeaders, byte[] payload, Optional<Truncation> truncated) {
+    this(url, date, ip, requestLine, requestHeaders, statusLine, responseHeaders, payload, truncated,
+        Optional.empty());
+  }
+
+  /** Whether the server answered 304 Not Modified: archived as a revisit of profile server-not-modified. */
+  public boolean notModified() {
+    return status() == 304;
   }
 
   /** One header field, name as received. */

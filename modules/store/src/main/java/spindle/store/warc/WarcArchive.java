@@ -49,6 +49,8 @@ import org.netpreserve.jwarc.Warcinfo;
  * <p>Not thread-safe: one writer stage owns it, on the blocking-I/O dispatcher.
  */
 public final class WarcArchive implements AutoCloseable {
+  /** WARC-Profile of a revisit the server answered with 304 Not Modified (WARC 1.1, 6.7.2). */
+  public static final URI SERVER_NOT_MODIFIED = URI.create("http://netpreserve.org/warc/1.1/revisit/server-not-modified");
   /** WARC-Profile of a revisit whose payload equals an earlier capture's. */
   public static final URI IDENTICAL_PAYLOAD = URI.create("http://netpreserve.org/warc/1.1/revisit/identical-payload-digest");
 
@@ -232,8 +234,9 @@ public final class WarcArchive implements AutoCloseable {
 
   /**
    * Writes {@code capture}: its response, or a revisit of {@code identical} when its payload was archived before
-   * (the caller knows, from its digest index), then its request. Returns the payload digest and where the response
-   * or revisit record lies.
+   * (the caller knows, from its digest index), then its request. A 304 Not Modified is a revisit of profile
+   * server-not-modified (referring to {@code identical}, the capture of the page as last visited, when known), its
+   * block the response's headers. Returns the payload digest and where the response or revisit record lies.
    */
   public Archived archive(Capture capture, Optional<Original> identical) throws IOException {
     if (channel == null || channel.position() >= settings.maxFileSize()) {
@@ -244,15 +247,20 @@ public final class WarcArchive implements AutoCloseable {
     byte[] responseHead = head(capture.statusLine(), capture.responseHeaders(), true);
     long start = channel.position();
     URI responseId;
-    if (identical.isPresent()) {
-      Original original = identical.get();
-      WarcRevisit.Builder revisit = new WarcRevisit.Builder(target, IDENTICAL_PAYLOAD)
+    boolean revisited = identical.isPresent() || capture.notModified();
+    if (revisited) {
+      WarcRevisit.Builder revisit = new WarcRevisit.Builder(target,
+          capture.notModified() ? SERVER_NOT_MODIFIED : IDENTICAL_PAYLOAD)
           .version(MessageVersion.WARC_1_1)
           .date(capture.date())
-          .refersTo(original.recordId(), original.url(), original.date())
-          .payloadDigest(new WarcDigest(payloadDigest))
           .body(MediaType.HTTP_RESPONSE, responseHead)
           .blockDigest(new WarcDigest(sha1(responseHead)));
+      identical.ifPresent(original -> revisit.refersTo(original.recordId(), original.url(), original.date()));
+      if (capture.notModified()) {
+        capture.notModifiedDigest().ifPresent(digest -> revisit.payloadDigest(new WarcDigest(digest)));
+      } else {
+        revisit.payloadDigest(new WarcDigest(payloadDigest));
+      }
       capture.ip().ifPresent(revisit::ipAddress);
       if (warcinfoId != null) {
         revisit.warcinfoId(warcinfoId);
@@ -295,9 +303,8 @@ public final class WarcArchive implements AutoCloseable {
     }
     write(requestRecord.build());
     bytes += channel.position() - start;
-    index(capture, identical.isPresent(), payloadDigest, start, end - start);
-    return new Archived(payloadDigest, identical.isPresent(), fileName, start, end - start, capture.date(),
-        responseId);
+    index(capture, revisited, payloadDigest, start, end - start);
+    return new Archived(payloadDigest, revisited, fileName, start, end - start, capture.date(), responseId);
   }
 
   /** Writes {@code warcRecord} as one gzip member at the end of the current file. */

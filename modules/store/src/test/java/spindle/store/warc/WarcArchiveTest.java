@@ -137,6 +137,37 @@ class WarcArchiveTest {
   }
 
   @Test
+  void aNotModifiedAnswerIsARevisitOfProfileServerNotModifiedThatRefersToTheLastCapture() throws Exception {
+    Capture notModified;
+    try (WarcArchive archive = WarcArchive.open(settings(1 << 30), WarcPosition.START, CLOCK)) {
+      Archived original = archive.archive(capture("http://127.0.0.2/a", "the page"), Optional.empty());
+      Capture plain = capture("http://127.0.0.2/a", "");
+      notModified = new Capture(plain.url(), DATE.plusSeconds(60), plain.ip(), plain.requestLine(),
+          List.of(new Capture.Header("If-None-Match", "\"v1\"")), "HTTP/1.1 304 Not Modified",
+          List.of(new Capture.Header("ETag", "\"v1\"")), new byte[0], Optional.empty(),
+          Optional.of(original.payloadDigest()));
+      Archived revisit = archive.archive(notModified, Optional.of(
+          new WarcArchive.Original(original.recordId(), "http://127.0.0.2/a", original.date())));
+      assertTrue(revisit.revisit());
+      archive.archive(new Capture(plain.url(), DATE, plain.ip(), plain.requestLine(), List.of(),
+          "HTTP/1.1 304 Not Modified", List.of(), new byte[0], Optional.empty(), Optional.empty()), Optional.empty());
+    }
+    List<Read> records = records(warcFiles().get(0));
+    assertEquals(List.of("warcinfo", "response", "request", "revisit", "request", "revisit", "request"),
+        records.stream().map(Read::type).toList());
+    WarcRevisit revisit = (WarcRevisit) records.get(3).record();
+    assertEquals(WarcArchive.SERVER_NOT_MODIFIED, revisit.profile());
+    assertEquals(Optional.of(records.get(1).record().id()), revisit.refersTo());
+    assertEquals(Optional.of(DATE), revisit.refersToDate());
+    assertEquals(304, revisit.http().status());
+    assertEquals(((WarcResponse) records.get(1).record()).payloadDigest(), revisit.payloadDigest(),
+        "the payload the server says is unchanged");
+    WarcRevisit unknown = (WarcRevisit) records.get(5).record();
+    assertEquals(WarcArchive.SERVER_NOT_MODIFIED, unknown.profile());
+    assertTrue(unknown.refersTo().isEmpty(), "no earlier capture known: nothing to refer to");
+  }
+
+  @Test
   void theIndexIsSortedAndItsOffsetsOpenTheRightRecords() throws Exception {
     try (WarcArchive archive = WarcArchive.open(settings(1 << 30), WarcPosition.START, CLOCK)) {
       archive.archive(capture("http://127.0.0.3/z", "z"), Optional.empty());
