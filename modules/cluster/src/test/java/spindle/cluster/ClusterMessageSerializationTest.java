@@ -65,7 +65,7 @@ class ClusterMessageSerializationTest {
         new HostQueue.GetStatus(testKit.<HostQueue.HostStatus>createTestProbe().ref()),
         new HostQueue.ControlsChanged(control),
         new HostQueue.ControlsChanged(HostControl.NONE),
-        new HostQueue.HostStatus(host, 3, 1, "ready", Duration.ofSeconds(1),
+        new HostQueue.HostStatus(host, 3, 1, "ready", Duration.ofSeconds(2), "errors", "5xx: grown after 1 error",
             Optional.of(Instant.parse("2026-11-25T10:00:00.250Z")), Optional.empty(), Optional.empty(),
             OptionalInt.of(200), false, true, 1, List.of(new HostReport.Lease("http://127.0.1.7:8080/a",
                 Duration.ofMillis(42))), true, false),

@@ -96,6 +96,7 @@ final class HostQueueData {
   RobotsState takeOver(HostQueue.Carry carry, RobotsState robots) {
     clock = clock.continuing(carry.nextStartNanos());
     scheme = carry.scheme();
+    politeness = politeness.withAdaptive(carry.adaptive());
     if (carry.robots().isPresent() && robots instanceof RobotsState.Unknown
         && carry.robots().get().expiresNanos() - now() > 0) {
       politeness = politeness.withCrawlDelay(carry.robots().get().policy().crawlDelay());
@@ -193,12 +194,21 @@ final class HostQueueData {
     rejectsOutstanding = Math.max(0, rejectsOutstanding - 1);
   }
 
-  /** A page request ended at {@code now} with {@code status}; {@code retryAfter}: the host asked for a backoff. */
-  void pageEnded(long now, int status, Optional<Duration> retryAfter) {
-    if (status >= 0) {
-      lastStatus = status;
+  /**
+   * A page request ended at {@code now}: the host's delay adapts to what it answered and how long it took, and the
+   * next request waits that delay ({@code retryAfter}: and the backoff the host asked for).
+   */
+  void pageEnded(long now, HostQueue.FetchFinished finished) {
+    if (finished.status() >= 0) {
+      lastStatus = finished.status();
     }
-    clock = clock.afterRequest(now, politeness.delay(), retryAfter);
+    Duration before = politeness.delay();
+    politeness = politeness.after(finished.answer(), finished.fetchTime());
+    Duration delay = politeness.delay();
+    if (!delay.equals(before)) {
+      log().debug("host delay adapted host={} delay={} reason={}", host, delay, politeness.reason().text());
+    }
+    clock = clock.afterRequest(now, delay, finished.retryAfter());
   }
 
   /** The robots.txt request ended at {@code now}; {@code rules} is its robots.txt state when it brought rules. */
@@ -288,10 +298,10 @@ final class HostQueueData {
     return idle;
   }
 
-  /** What the host's next queue continues from: its robots.txt rules when loaded, and its clock. */
+  /** What the host's next queue continues from: its robots.txt rules when loaded, its clock, its adaptive delay. */
   HostQueue.Carry carry(RobotsState robots) {
     return new HostQueue.Carry(robots instanceof RobotsState.Ready ready ? Optional.of(ready) : Optional.empty(),
-        clock.nextStartNanos(), scheme);
+        clock.nextStartNanos(), scheme, politeness.adaptive());
   }
 
   /** Gives the window back to the frontier, so a restart or a stop loses no URL. */
@@ -311,8 +321,9 @@ final class HostQueueData {
     leases.forEach((url, offered) -> inFlight.add(new HostReport.Lease(url, Duration.ofNanos(now - offered))));
     boolean ready = !draining && !politeness.paused() && !politeness.blocked()
         && robots instanceof RobotsState.Ready && !window.isEmpty() && slotFree() && clock.waitNanos(now) <= 0;
+    HostPoliteness.Reason reason = politeness.reason();
     return new HostQueue.HostStatus(host, window.size(), requestsInFlight, robots.label(), politeness.delay(),
-        clock.nextStartAt(wallNow, now), clock.backoffUntil(wallNow, now),
+        reason.source(), reason.text(), clock.nextStartAt(wallNow, now), clock.backoffUntil(wallNow, now),
         robots instanceof RobotsState.WaitingRetry waiting
             ? PolitenessClock.ahead(wallNow, now, waiting.retryAtNanos()) : Optional.empty(),
         lastStatus < 0 ? OptionalInt.empty() : OptionalInt.of(lastStatus), politeness.paused(),

@@ -93,7 +93,7 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
   private Behavior<Command> onFetchFinished(HostQueue.FetchFinished finished) {
     long now = data.now();
     data.requestEnded(finished.url().url());
-    data.pageEnded(now, finished.status(), finished.retryAfter());
+    data.pageEnded(now, finished);
     if (finished.retryAfter().isPresent()) {
       data.window.putBack(finished.url(), finished.attempt());
       data.deps.metrics().backingOff(data.host, System.nanoTime()); // the metric's clock is the system's

@@ -7,10 +7,11 @@ import spindle.core.SettingsException;
 
 /**
  * How gently Spindle treats each server: the wait between the end of one request and the start of the next to the
- * same host, the cap on robots.txt Crawl-delay, requests in flight per host, and a global rate limit.
+ * same host, the cap on robots.txt Crawl-delay, requests in flight per host, a global rate limit, and how the wait
+ * adapts to each server ({@link AdaptiveDelaySettings}).
  */
 public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
-    OptionalDouble maxPagesPerSecond) {
+    OptionalDouble maxPagesPerSecond, AdaptiveDelaySettings adaptive) {
   public PolitenessSettings {
     if (delay.isNegative()) {
       throw new SettingsException("spindle.politeness.delay", "must not be negative, was " + delay);
@@ -26,6 +27,16 @@ public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int per
       throw new SettingsException("spindle.politeness.max-pages-per-second",
           "must be above 0 or \"unlimited\", was " + maxPagesPerSecond.getAsDouble());
     }
+    if (adaptive.maxDelay().compareTo(delay) < 0) {
+      throw new SettingsException("spindle.politeness.max-delay", "must be at least spindle.politeness.delay ("
+          + delay + "), was " + adaptive.maxDelay());
+    }
+  }
+
+  /** Settings whose delay does not adapt to the server (tests of other things). */
+  public PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
+      OptionalDouble maxPagesPerSecond) {
+    this(delay, maxCrawlDelay, perHostConcurrency, maxPagesPerSecond, AdaptiveDelaySettings.OFF);
   }
 
   /** Reads {@code spindle.politeness}. */
@@ -35,7 +46,9 @@ public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int per
     OptionalDouble rate = ConfigValues.isUnlimited(c, rateKey)
         ? OptionalDouble.empty()
         : OptionalDouble.of(ConfigValues.number(c, rateKey, "spindle.politeness." + rateKey));
+    AdaptiveDelaySettings adaptive = new AdaptiveDelaySettings(c.getDouble("delay-factor"), c.getDuration("max-delay"),
+        c.getDouble("error-growth"), c.getInt("recovery-responses"));
     return new PolitenessSettings(c.getDuration("delay"), c.getDuration("max-crawl-delay"),
-        c.getInt("per-host-concurrency"), rate);
+        c.getInt("per-host-concurrency"), rate, adaptive);
   }
 }
