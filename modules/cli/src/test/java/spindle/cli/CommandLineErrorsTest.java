@@ -90,6 +90,14 @@ class CommandLineErrorsTest {
       "spindle.sitemaps.max-urls = 0 | spindle.sitemaps.max-urls: must be at least 1, was 0",
       "spindle.sitemaps.max-size = 0 | spindle.sitemaps.max-size: must be at least 1 byte and less than 2GiB, was 0",
       "spindle.sitemaps.enabled = maybe | spindle.sitemaps.enabled: expected on or off, was a string (\"maybe\")",
+      "spindle.politeness.delay-factor = -1 | spindle.politeness.delay-factor: must be within 0 and 1000, was -1.0",
+      "spindle.politeness.delay-factor = fast | spindle.politeness.delay-factor: expected a number, was a string "
+          + "(\"fast\")",
+      "spindle.politeness.max-delay = 500ms | spindle.politeness.max-delay: must be at least "
+          + "spindle.politeness.delay (1000ms), was 500ms",
+      "spindle.politeness.max-delay = -1s | spindle.politeness.max-delay: must not be negative, was -1000ms",
+      "spindle.politeness.error-growth = 0.5 | spindle.politeness.error-growth: must be within 1 and 100, was 0.5",
+      "spindle.politeness.recovery-responses = 0 | spindle.politeness.recovery-responses: must be at least 1, was 0",
   })
   void aBadValueOfAModulesOwnSectionNamesTheFileLineAndFullKey(String setting, String expected) throws Exception {
     Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n" + setting + "\n");

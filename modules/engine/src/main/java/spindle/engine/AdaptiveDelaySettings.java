@@ -27,7 +27,8 @@ public record AdaptiveDelaySettings(double delayFactor, Duration maxDelay, doubl
           + delayFactor);
     }
     if (maxDelay.isNegative()) {
-      throw new SettingsException("spindle.politeness.max-delay", "must not be negative, was " + maxDelay);
+      throw new SettingsException("spindle.politeness.max-delay", "must not be negative, was " + maxDelay.toMillis()
+          + "ms");
     }
     if (!(errorGrowth >= 1 && errorGrowth <= 100)) {
       throw new SettingsException("spindle.politeness.error-growth", "must be within 1 and 100, was "

@@ -29,7 +29,7 @@ public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int per
     }
     if (adaptive.maxDelay().compareTo(delay) < 0) {
       throw new SettingsException("spindle.politeness.max-delay", "must be at least spindle.politeness.delay ("
-          + delay + "), was " + adaptive.maxDelay());
+          + delay.toMillis() + "ms), was " + adaptive.maxDelay().toMillis() + "ms");
     }
   }
 
