@@ -21,7 +21,7 @@ import spindle.fetch.FetchResult;
  * @param errors the errors since the growth was last back at 1
  * @param last the kind of the host's last answer
  */
-record AdaptiveDelay(Duration lastFetch, double growth, int errors, Answer last) {
+public record AdaptiveDelay(Duration lastFetch, double growth, int errors, Answer last) {
   /** A host nothing is known of yet. */
   static final AdaptiveDelay INITIAL = new AdaptiveDelay(Duration.ZERO, 1, 0, Answer.NONE);
 
@@ -29,7 +29,7 @@ record AdaptiveDelay(Duration lastFetch, double growth, int errors, Answer last)
   private static final double SETTLED = 1.000_001;
 
   /** What an answer says about the server's health. */
-  enum Answer {
+  public enum Answer {
     /** No answer yet. */
     NONE("none"),
     /** A status below 500, other than 429: the server copes. */

@@ -69,6 +69,11 @@ record HostPoliteness(PolitenessSettings settings, HostControl control, Optional
     return settings.adaptive().enabled() && own().compareTo(Duration.ZERO) > 0;
   }
 
+  /** Whether the host's answers have made its delay longer than its floor (or left errors to recover from). */
+  boolean adapted() {
+    return adapts() && (delay().compareTo(floor()) > 0 || adaptive.growth() > 1);
+  }
+
   /** Requests in flight allowed to the host: the operator's, or {@code spindle.politeness.per-host-concurrency}. */
   int concurrency() {
     return control.concurrency().orElse(settings.perHostConcurrency());

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -43,6 +44,8 @@ final class HostQueueData {
   private String scheme = "http";
   private int lastStatus = -1;
   private long savedRevision;
+  /** Whether the host's saved state holds an adaptive delay (so a host back at its floor must save that too). */
+  private boolean paceSaved;
   private HostQueueIdle idle;
 
   /** The queue's turn among hosts: open since a time and a number of pages, or spent (the region was told). */
@@ -231,15 +234,7 @@ final class HostQueueData {
    */
   void controlsChanged(HostControl control) {
     politeness = politeness.withControl(control);
-    deps.memory().ifPresent(memory -> {
-      savedRevision++;
-      Logger log = log(); // taken here: the callback runs on another thread
-      memory.save(host, savedRevision, new HostMemory.HostState(control)).whenComplete((done, failure) -> {
-        if (failure != null) {
-          log.error("could not save the controls of host={}", host, failure);
-        }
-      });
-    });
+    save("controls");
     clock = clock.delayChanged(now(), politeness.delay(), requestsInFlight);
     timers.cancel(HostQueue.DelayElapsed.INSTANCE);
     window.signal();
@@ -248,14 +243,50 @@ final class HostQueueData {
   }
 
   /**
-   * A sharding entity's saved state arrived: take the operator's controls over, and wait one full delay from now
-   * before the first request (see {@link HostMemory}: the previous owner's last request has ended by now).
+   * Saves the host's state (the operator's controls, and its adaptive delay) for its next owner in a cluster, as
+   * the next revision; {@code what} names it in a failure's log line. Returns when saved or failed (at once
+   * without memory).
+   */
+  private CompletionStage<Void> save(String what) {
+    if (deps.memory().isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    savedRevision++;
+    paceSaved = politeness.adapted();
+    Logger log = log(); // taken here: the callback runs on another thread
+    HostKey key = host;
+    return deps.memory().get().save(host, savedRevision, new HostMemory.HostState(politeness.control(),
+        paceSaved ? Optional.of(politeness.adaptive()) : Optional.empty())).handle((done, failure) -> {
+          if (failure != null) {
+            log.error("could not save the {} of host={}", what, key, failure);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * A sharding entity stops: its adaptive delay is saved for the host's next owner when it is above the floor, or
+   * was saved before (then the floor is saved in its place). Returns when saved, or at once when nothing is.
+   */
+  CompletionStage<Void> savePace() {
+    if (deps.memory().isEmpty() || !(politeness.adapted() || paceSaved)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return save("adaptive delay");
+  }
+
+  /**
+   * A sharding entity's saved state arrived: take the operator's controls and the adaptive delay over, and wait
+   * one full delay from now before the first request (see {@link HostMemory}: the previous owner's last request
+   * has ended by now).
    */
   void recovered(HostQueue.Recovered recovered) {
     if (recovered.failure() != null) {
       log().error("could not load the saved state of host={}; going on without it", host, recovered.failure());
     } else if (recovered.saved().isPresent()) {
-      politeness = politeness.withControl(recovered.saved().get().state().control());
+      HostMemory.HostState state = recovered.saved().get().state();
+      politeness = politeness.withControl(state.control()).withAdaptive(state.pace().orElse(AdaptiveDelay.INITIAL));
+      paceSaved = state.pace().isPresent();
       savedRevision = recovered.saved().get().revision();
     }
     clock = clock.fullDelayFrom(now(), politeness.delay());

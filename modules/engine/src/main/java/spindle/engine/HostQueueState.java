@@ -42,9 +42,13 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
     return false;
   }
 
-  /** What the queue leaves behind once stopped: its window goes back to the frontier. */
+  /**
+   * What the queue leaves behind once stopped: its window goes back to the frontier, and a sharding entity saves its
+   * adaptive delay for the host's next owner.
+   */
   void stopped() {
     data.returnWindow();
+    data.savePace();
   }
 
   /** The messages every state handles; a state adds its own and builds. */
