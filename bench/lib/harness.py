@@ -88,11 +88,13 @@ GROUPS = [
           [Sub("throughput-c16", 16, 30000, 1000, settings=POLITENESS_OFF),
            Sub("throughput-c32", 32, 30000, 1000, peers=PEERS, settings=POLITENESS_OFF),
            Sub("throughput-c64", 64, 30000, 1000, settings=POLITENESS_OFF)]),
-    Group("politeness", "500 hosts, delay 1s, one request per host at a time: achieved vs ideal pages/s.",
+    Group("politeness", "500 hosts, delay 1s (adaptive: factor 5, max-delay 30s), one request per host at a time: "
+          "achieved vs ideal pages/s.",
           {"hosts": 500, "pages-per-host": 200, "page-size": "5120-20480", "links": 40,
            "robots": "allow-all", "faults": "none"},
           [Sub("politeness", 64, 0, 0, per_host_pages=40, quick_per_host_pages=4,
-               settings={"spindle.politeness.delay": "1s", "spindle.politeness.per-host-concurrency": "1"})]),
+               settings={"spindle.politeness.delay": "1s", "spindle.politeness.per-host-concurrency": "1",
+                         "spindle.politeness.delay-factor": "5", "spindle.politeness.max-delay": "30s"})]),
     Group("faults", "--faults mixed, --robots mix, 20 hosts: the crawl finishes, one record per fault URL, bounded time.",
           {"hosts": 20, "pages-per-host": 200, "page-size": "5120-102400", "links": 40,
            "robots": "mix", "faults": "mixed"},
@@ -502,7 +504,10 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
         result["spindle_summary"] = metrics.spindle_summary(os.path.join(run_dir, "stderr.log"))
     if group.name == "politeness" and crawler == "spindle":
         delay = float(sub.settings["spindle.politeness.delay"].rstrip("s"))
-        result["politeness"] = metrics.politeness_metrics(records, delay, ctx.fixture_hosts, sub.concurrency)
+        factor = float(sub.settings.get("spindle.politeness.delay-factor", "0"))
+        max_delay = float(sub.settings.get("spindle.politeness.max-delay", "30s").rstrip("s"))
+        result["politeness"] = metrics.politeness_metrics(records, delay, ctx.fixture_hosts, sub.concurrency,
+                                                          factor, max_delay)
     if group.name == "faults" and crawler == "spindle":
         bound, per_url = fault_bounds(sub.settings, max_pages // 2)
         result["faults"] = metrics.fault_metrics(records, measured, bound, per_url)
