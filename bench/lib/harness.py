@@ -503,9 +503,10 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
     if crawler == "spindle":
         result["spindle_summary"] = metrics.spindle_summary(os.path.join(run_dir, "stderr.log"))
     if group.name == "politeness" and crawler == "spindle":
-        delay = float(sub.settings["spindle.politeness.delay"].rstrip("s"))
-        factor = float(sub.settings.get("spindle.politeness.delay-factor", "0"))
-        max_delay = float(sub.settings.get("spindle.politeness.max-delay", "30s").rstrip("s"))
+        chosen = {**sub.settings, **{k.strip(): v.strip() for k, _, v in (p.partition("=") for p in ctx.args.set)}}
+        delay = float(chosen["spindle.politeness.delay"].rstrip("s"))
+        factor = float(chosen.get("spindle.politeness.delay-factor", "0"))
+        max_delay = float(chosen.get("spindle.politeness.max-delay", "30s").rstrip("s"))
         result["politeness"] = metrics.politeness_metrics(records, delay, ctx.fixture_hosts, sub.concurrency,
                                                           factor, max_delay)
     if group.name == "faults" and crawler == "spindle":
