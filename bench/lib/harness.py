@@ -91,11 +91,13 @@ GROUPS = [
           [Sub("throughput-c16", 16, 30000, 1000, settings=POLITENESS_OFF),
            Sub("throughput-c32", 32, 30000, 1000, peers=PEERS, settings=POLITENESS_OFF),
            Sub("throughput-c64", 64, 30000, 1000, settings=POLITENESS_OFF)]),
-    Group("politeness", "500 hosts, delay 1s, one request per host at a time: achieved vs ideal pages/s.",
+    Group("politeness", "500 hosts, delay 1s (adaptive: factor 5, max-delay 30s), one request per host at a time: "
+          "achieved vs ideal pages/s.",
           {"hosts": 500, "pages-per-host": 200, "page-size": "5120-20480", "links": 40,
            "robots": "allow-all", "faults": "none"},
           [Sub("politeness", 64, 0, 0, per_host_pages=40, quick_per_host_pages=4,
-               settings={"spindle.politeness.delay": "1s", "spindle.politeness.per-host-concurrency": "1"}),
+               settings={"spindle.politeness.delay": "1s", "spindle.politeness.per-host-concurrency": "1",
+                         "spindle.politeness.delay-factor": "5", "spindle.politeness.max-delay": "30s"}),
            # 100 of the addresses, each under 5 names pinned to it: politeness per address must hold for the
            # address whichever name a request uses (README, "politeness-ip")
            Sub("politeness-ip", 64, 0, 0, per_host_pages=40, quick_per_host_pages=10, servers=100,
@@ -579,13 +581,17 @@ def run_one(ctx, group, sub, crawler, run_index, fixture, max_pages):
     if crawler == "spindle":
         result["spindle_summary"] = metrics.spindle_summary(os.path.join(run_dir, "stderr.log"))
     if group.name == "politeness" and crawler == "spindle":
-        delay = float(sub.settings["spindle.politeness.delay"].rstrip("s"))
+        chosen = {**sub.settings, **{k.strip(): v.strip() for k, _, v in (p.partition("=") for p in ctx.args.set)}}
+        delay = float(chosen["spindle.politeness.delay"].rstrip("s"))
+        factor = float(chosen.get("spindle.politeness.delay-factor", "0"))
+        max_delay = float(chosen.get("spindle.politeness.max-delay", "30s").rstrip("s"))
         if pins:   # politeness per address: a server is an address, whichever of its names a request used
             result["politeness"] = metrics.politeness_metrics(
-                records, delay, sub.servers, sub.concurrency, server_of=lambda host: pins[host.split(":")[0]],
-                robots_per_server=sub.names_per_server)
+                records, delay, sub.servers, sub.concurrency, factor, max_delay,
+                server_of=lambda host: pins[host.split(":")[0]], robots_per_server=sub.names_per_server)
         else:
-            result["politeness"] = metrics.politeness_metrics(records, delay, ctx.fixture_hosts, sub.concurrency)
+            result["politeness"] = metrics.politeness_metrics(records, delay, ctx.fixture_hosts, sub.concurrency,
+                                                              factor, max_delay)
     if group.name == "faults" and crawler == "spindle":
         bound, per_url = fault_bounds(sub.settings, max_pages // 2)
         result["faults"] = metrics.fault_metrics(records, measured, bound, per_url)

@@ -265,7 +265,16 @@ def heap_at_progress(pages, start, gc_events, fractions=(0.10, 0.50, 1.00)):
     return figures
 
 
-def politeness_metrics(records, delay_s, hosts_expected, concurrency, server_of=None, robots_per_server=1):
+def adaptive_delay_s(delay_s, previous_fetch_s, factor, max_delay_s):
+    """Spindle's delay after a healthy answer that took previous_fetch_s: at least factor x that, up to max_delay_s,
+    never below delay_s (spindle.politeness.delay-factor and max-delay; a delay of 0 does not adapt)."""
+    if delay_s <= 0 or factor <= 0:
+        return delay_s
+    return max(delay_s, min(max_delay_s, factor * previous_fetch_s))
+
+
+def politeness_metrics(records, delay_s, hosts_expected, concurrency, factor=0.0, max_delay_s=None, server_of=None,
+                       robots_per_server=1):
     """How close each host came to one request per (delay + fetch time); see README, 'politeness'.
 
     The delay counts from the end of one request to the start of the next, and every host's first request is
@@ -274,6 +283,8 @@ def politeness_metrics(records, delay_s, hosts_expected, concurrency, server_of=
     politeness-ip: server_of maps a record's host (name:port) to its server (the address its name is pinned to),
     and each server's first robots_per_server requests are the robots.txt of its names; "hosts" are then servers,
     and the robots.txt requests after each server's first count as requests in the achieved rate (README).
+    With the adaptive delay on (factor > 0), each gap's own delay is also computed as Spindle computes it on a
+    healthy host (at least factor x the previous fetch, up to max_delay_s) and the gaps are checked against it.
     """
     by_host = {}
     for r in records:
@@ -282,15 +293,24 @@ def politeness_metrics(records, delay_s, hosts_expected, concurrency, server_of=
         return {"hosts_expected": hosts_expected, "hosts_seen": 0}
     fetch_s = [(r.fetch_ms or 0) / 1000 for r in records]
     mean_fetch_s = sum(fetch_s) / len(fetch_s)
-    ideal_gap_sum = actual_gap_sum = 0.0
+    ideal_gap_sum = actual_gap_sum = adaptive_gap_sum = 0.0
     overshoot_ms = []
+    adaptive_overshoot_ms = []
+    adapted = 0
+    max_delay_s = max_delay_s if max_delay_s is not None else delay_s
     for rows in by_host.values():
         rows.sort(key=lambda r: r.t_start)
         for previous, current in zip(rows, rows[1:]):
-            ideal_gap_sum += delay_s + (previous.fetch_ms or 0) / 1000
+            previous_fetch_s = (previous.fetch_ms or 0) / 1000
+            own_delay_s = adaptive_delay_s(delay_s, previous_fetch_s, factor, max_delay_s)
+            adapted += own_delay_s > delay_s
+            ideal_gap_sum += delay_s + previous_fetch_s
+            adaptive_gap_sum += own_delay_s + previous_fetch_s
             actual_gap_sum += current.t_start - previous.t_start
             overshoot_ms.append((current.t_start - previous.t_end - delay_s) * 1000)
+            adaptive_overshoot_ms.append((current.t_start - previous.t_end - own_delay_s) * 1000)
     overshoot_ms.sort()
+    gaps = len(overshoot_ms)
     # the earliest robots.txt request: one per host, or one per name of a server, before its first page
     t0 = min(r.t_start for r in records) - robots_per_server * (delay_s + mean_fetch_s)
     t1 = max(r.t_end for r in records)
@@ -318,6 +338,14 @@ def politeness_metrics(records, delay_s, hosts_expected, concurrency, server_of=
         "delay_overshoot_p99_ms": round(quantile(overshoot_ms, 0.99), 1) if overshoot_ms else None,
         "requests_before_delay": too_early,
         "names_per_server": robots_per_server if server_of else None,
+        # the adaptive delay (spindle.politeness.delay-factor, max-delay): how many gaps it lengthened, and the
+        # gaps measured against each one's own delay
+        "delay_factor": factor,
+        "max_delay_s": max_delay_s,
+        "gaps": gaps,
+        "gaps_adapted": adapted,
+        "gap_efficiency_adaptive": round(adaptive_gap_sum / actual_gap_sum, 3) if actual_gap_sum else None,
+        "requests_before_adaptive_delay": sum(1 for o in adaptive_overshoot_ms if o < -5),
     }
 
 

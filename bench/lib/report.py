@@ -292,6 +292,12 @@ def markdown(summary, chart_files):
                       f"requests to a host: p50 {fmt(p['delay_overshoot_p50_ms'])} ms, p99 "
                       f"{fmt(p['delay_overshoot_p99_ms'])} ms; requests started before the delay had passed: "
                       f"{fmt(p['requests_before_delay'])}"]
+            if p.get("delay_factor"):
+                lines.append(f"- adaptive delay (factor {fmt(p['delay_factor'])}, max-delay {fmt(p['max_delay_s'])} s): "
+                             f"{fmt(p['gaps_adapted'])} of {fmt(p['gaps'])} gaps lengthened past the delay by "
+                             f"factor × previous fetch; gap efficiency against each gap's own delay "
+                             f"{fmt(p['gap_efficiency_adaptive'], 3)}; requests started before their own delay: "
+                             f"{fmt(p['requests_before_adaptive_delay'])}")
         f = spindle.get("faults")
         if f:
             lines += ["", f"## Faults ({name})", "",

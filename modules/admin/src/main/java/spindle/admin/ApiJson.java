@@ -99,6 +99,8 @@ final class ApiJson {
     node.put("errors", host.failed());
     node.put("robots", host.robots());
     node.put("effective_delay_ms", host.effectiveDelay().toMillis());
+    node.put("delay_source", host.delaySource());
+    node.put("delay_reason", host.delayReason());
     node.put("next_fetch_at", time(host.nextFetchAt()));
     node.put("backoff_until", time(host.backoffUntil()));
     node.put("robots_retry_at", time(host.robotsRetryAt()));

@@ -327,11 +327,13 @@ class AdminRoutesTest extends JUnit5RouteTest {
     JsonNode host = page.get("hosts").get(0);
     assertEquals("a.example", host.get("host").asText());
     for (String field : List.of("queued", "in_flight", "fetched", "errors", "robots", "effective_delay_ms",
-        "next_fetch_at", "backoff_until", "robots_retry_at", "last_status", "paused", "blocked", "concurrency",
+        "delay_source", "delay_reason", "next_fetch_at", "backoff_until", "robots_retry_at", "last_status", "paused", "blocked", "concurrency",
         "active", "leases")) {
       assertTrue(host.has(field), field + " missing in " + host);
     }
     assertEquals(1000, host.get("effective_delay_ms").asLong());
+    assertEquals("base", host.get("delay_source").asText());
+    assertEquals("base", host.get("delay_reason").asText());
     assertEquals("2030-01-01T00:00:01Z", host.get("next_fetch_at").asText());
     assertTrue(host.get("backoff_until").isNull());
     assertEquals(250, host.get("leases").get(0).get("age_ms").asLong());
@@ -360,6 +362,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertEquals(Optional.of(true), control.control().paused());
     assertEquals(Optional.of(false), control.control().blocked());
     assertEquals(2000, changed.get("effective_delay_ms").asLong());
+    assertEquals("operator", changed.get("delay_source").asText());
     assertTrue(changed.get("paused").asBoolean());
 
     route.run(patchJson("/api/jobs/onehost/hosts/b.example:8080", "{\"delay\": 1500}")).assertStatusCode(200);

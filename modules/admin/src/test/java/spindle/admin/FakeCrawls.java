@@ -121,6 +121,7 @@ final class FakeCrawls {
   /** A host with fixed counts, showing the control's settings. */
   static HostReport report(HostKey host, HostControl control) {
     return new HostReport(host, 3, 1, 5, 1, "ready", control.delay().orElse(Duration.ofSeconds(1)),
+        control.delay().isPresent() ? "operator" : "base", control.delay().isPresent() ? "operator" : "base",
         Optional.of(Instant.parse("2030-01-01T00:00:01Z")), Optional.empty(), Optional.empty(), OptionalInt.of(200),
         control.paused().orElse(false), control.blocked().orElse(false), control.concurrency().orElse(1),
         List.of(new HostReport.Lease("http://" + host.name() + "/page", Duration.ofMillis(250))), true);

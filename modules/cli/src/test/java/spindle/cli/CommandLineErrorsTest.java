@@ -102,6 +102,14 @@ class CommandLineErrorsTest {
       "spindle.recrawl.min-interval = 0s | spindle.recrawl.min-interval: must be longer than 0, was 0ms",
       "spindle.recrawl.max-interval = 10m | spindle.recrawl.max-interval: must be at least min-interval (1h), was 10m",
       "spindle.recrawl.decrease-rate = 1 | spindle.recrawl.decrease-rate: must be at least 0 and less than 1, was 1.0",
+      "spindle.politeness.delay-factor = -1 | spindle.politeness.delay-factor: must be within 0 and 1000, was -1.0",
+      "spindle.politeness.delay-factor = fast | spindle.politeness.delay-factor: expected a number, was a string "
+          + "(\"fast\")",
+      "spindle.politeness.max-delay = 500ms | spindle.politeness.max-delay: must be at least "
+          + "spindle.politeness.delay (1000ms), was 500ms",
+      "spindle.politeness.max-delay = -1s | spindle.politeness.max-delay: must not be negative, was -1000ms",
+      "spindle.politeness.error-growth = 0.5 | spindle.politeness.error-growth: must be within 1 and 100, was 0.5",
+      "spindle.politeness.recovery-responses = 0 | spindle.politeness.recovery-responses: must be at least 1, was 0",
   })
   void aBadValueOfAModulesOwnSectionNamesTheFileLineAndFullKey(String setting, String expected) throws Exception {
     Path file = job("spindle.job.seeds = [\"http://127.0.0.1:9/\"]\n" + setting + "\n");

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import spindle.core.HostKey;
 import spindle.engine.ClusterMessage;
+import spindle.engine.AdaptiveDelay;
 import spindle.engine.HostControl;
 import spindle.engine.HostMemory;
 import spindle.engine.HostQueue;
@@ -65,11 +66,13 @@ class ClusterMessageSerializationTest {
         new HostQueue.GetStatus(testKit.<HostQueue.HostStatus>createTestProbe().ref()),
         new HostQueue.ControlsChanged(control),
         new HostQueue.ControlsChanged(HostControl.NONE),
-        new HostQueue.HostStatus(host, 3, 1, "ready", Duration.ofSeconds(1),
+        new HostQueue.HostStatus(host, 3, 1, "ready", Duration.ofSeconds(2), "errors", "5xx: grown after 1 error",
             Optional.of(Instant.parse("2026-11-25T10:00:00.250Z")), Optional.empty(), Optional.empty(),
             OptionalInt.of(200), false, true, 1, List.of(new HostReport.Lease("http://127.0.1.7:8080/a",
                 Duration.ofMillis(42))), true, false),
         new HostMemory.HostState(control),
+        new HostMemory.HostState(control, Optional.of(new AdaptiveDelay(Duration.ofMillis(1234), 2.5, 3,
+            AdaptiveDelay.Answer.TOO_MANY_REQUESTS))),
         new NodeReporter.Report(testKit.<NodeReporter.NodeReport>createTestProbe().ref()),
         new NodeReporter.NodeReport("pekko://spindle@127.0.0.2:25520", "node1", 12, 3, List.of("a", "b")));
   }
@@ -85,6 +88,22 @@ class ClusterMessageSerializationTest {
       Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
       assertEquals(message, back, message.getClass().getName());
     }
+  }
+
+  @Test
+  void aHostStateSavedBeforeAdaptiveDelaysIsReadWithoutOne() throws Exception {
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    HostMemory.HostState current = new HostMemory.HostState(new HostControl(Optional.of(Duration.ofSeconds(2)),
+        Optional.empty(), Optional.empty(), Optional.empty()));
+    Serializer serializer = serialization.findSerializerFor(current);
+    String manifest = org.apache.pekko.serialization.Serializers.manifestFor(serializer, current);
+    com.fasterxml.jackson.databind.ObjectMapper cbor = org.apache.pekko.serialization.jackson
+        .JacksonObjectMapperProvider.get(Adapter.toClassic(testKit.system())).getOrCreate("jackson-cbor",
+            Optional.empty());
+    com.fasterxml.jackson.databind.node.ObjectNode old = cbor.valueToTree(current);
+    old.remove("pace"); // as written before the field existed
+    Object back = serialization.deserialize(cbor.writeValueAsBytes(old), serializer.identifier(), manifest).get();
+    assertEquals(current, back);
   }
 
   @Test

@@ -166,7 +166,8 @@ final class Fetcher extends AbstractBehavior<Fetcher.Command> {
   private void pageDone(WorkItem.PageFetch page, FetchResult result) {
     Optional<Duration> retry = deps.retry().retryDelay(result, page.attempt());
     current.host().tell(new HostQueue.FetchFinished(page.url(), page.attempt(), retry, result.status().orElse(-1),
-        result.error().filter(failure -> failure.kind() == ErrorKind.ADDRESS_BLOCKED).map(CrawlRecord.Failure::message)));
+        result.error().filter(failure -> failure.kind() == ErrorKind.ADDRESS_BLOCKED).map(CrawlRecord.Failure::message),
+        AdaptiveDelay.Answer.of(result), Duration.ofMillis(result.fetchMillis())));
     requestEnded = true;
     if (retry.isPresent()) {
       deps.metrics().retried();

@@ -71,13 +71,15 @@ public final class HostQueue {
   /**
    * A page request ended with HTTP {@code status} (-1: no response); with {@code retryAfter} present the URL is to
    * be tried again after that wait; with {@code addressBlocked} present the address policy refused the host's
-   * address (the reason), so the host's other URLs are refused without a request.
+   * address (the reason), so the host's other URLs are refused without a request. {@code answer} is what the answer
+   * says of the server's health and {@code fetchTime} how long the request took: the host's delay adapts to them.
    */
   record FetchFinished(CrawlUrl url, int attempt, Optional<Duration> retryAfter, int status,
-      Optional<String> addressBlocked) implements Command {
-    /** A request whose address was not refused. */
+      Optional<String> addressBlocked, AdaptiveDelay.Answer answer, Duration fetchTime) implements Command {
+    /** A request whose address was not refused, that took no time, its answer read from its status alone. */
     FetchFinished(CrawlUrl url, int attempt, Optional<Duration> retryAfter, int status) {
-      this(url, attempt, retryAfter, status, Optional.empty());
+      this(url, attempt, retryAfter, status, Optional.empty(), AdaptiveDelay.Answer.ofStatus(status,
+          (status == 429 || status == 503) && retryAfter.isPresent()), Duration.ZERO);
     }
   }
 
@@ -140,9 +142,15 @@ public final class HostQueue {
 
   /**
    * What a retired queue hands to its successor, so the host's next turn neither fetches robots.txt again nor
-   * starts before its delay: the robots.txt rules (when loaded) and when the next request may start.
+   * starts before its delay: the robots.txt rules (when loaded), when the next request may start, and what the
+   * host's answers taught of its pace (its adaptive delay).
    */
-  record Carry(Optional<RobotsState.Ready> robots, long nextStartNanos, String scheme) {}
+  record Carry(Optional<RobotsState.Ready> robots, long nextStartNanos, String scheme, AdaptiveDelay adaptive) {
+    /** What a queue hands on that learnt nothing of the server's pace. */
+    Carry(Optional<RobotsState.Ready> robots, long nextStartNanos, String scheme) {
+      this(robots, nextStartNanos, scheme, AdaptiveDelay.INITIAL);
+    }
+  }
 
   /**
    * What every host queue of a crawl shares.
@@ -192,12 +200,15 @@ public final class HostQueue {
    * A host's state, for status pages and "why is the crawl not finished". Times are empty when not in the future.
    *
    * @param windowed URLs leased from the frontier and waiting here
+   * @param delaySource why the delay is what it is: {@code base}, {@code crawl-delay}, {@code operator},
+   *     {@code slow-responses}, {@code errors} or {@code recovering}
+   * @param delayReason the same for an operator, with figures ("5xx: grown after 3 errors")
    * @param ready whether a request could start now (it waits only for an idle fetcher)
    */
   public record HostStatus(HostKey host, int windowed, int inFlight, String robots, Duration effectiveDelay,
-      Optional<Instant> nextRequestAt, Optional<Instant> backoffUntil, Optional<Instant> robotsRetryAt,
-      OptionalInt lastStatus, boolean paused, boolean blocked, int concurrency, List<HostReport.Lease> leases,
-      boolean ready, boolean draining) implements ClusterMessage {}
+      String delaySource, String delayReason, Optional<Instant> nextRequestAt, Optional<Instant> backoffUntil,
+      Optional<Instant> robotsRetryAt, OptionalInt lastStatus, boolean paused, boolean blocked, int concurrency,
+      List<HostReport.Lease> leases, boolean ready, boolean draining) implements ClusterMessage {}
 
   /**
    * The queue of {@code host}. It does nothing until told that work is available; idle for

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -45,6 +46,8 @@ final class HostQueueData {
   private String scheme = "http";
   private int lastStatus = -1;
   private long savedRevision;
+  /** Whether the host's saved state holds an adaptive delay (so a host back at its floor must save that too). */
+  private boolean paceSaved;
   private HostQueueIdle idle;
 
   /** The queue's turn among hosts: open since a time and a number of pages, or spent (the region was told). */
@@ -100,6 +103,7 @@ final class HostQueueData {
   RobotsState takeOver(HostQueue.Carry carry, RobotsState robots) {
     clock = clock.continuing(carry.nextStartNanos());
     scheme = carry.scheme();
+    politeness = politeness.withAdaptive(carry.adaptive());
     if (carry.robots().isPresent() && robots instanceof RobotsState.Unknown
         && carry.robots().get().expiresNanos() - now() > 0) {
       politeness = politeness.withCrawlDelay(carry.robots().get().policy().crawlDelay());
@@ -217,12 +221,21 @@ final class HostQueueData {
     rejectsOutstanding = Math.max(0, rejectsOutstanding - 1);
   }
 
-  /** A page request ended at {@code now} with {@code status}; {@code retryAfter}: the host asked for a backoff. */
-  void pageEnded(long now, int status, Optional<Duration> retryAfter) {
-    if (status >= 0) {
-      lastStatus = status;
+  /**
+   * A page request ended at {@code now}: the host's delay adapts to what it answered and how long it took, and the
+   * next request waits that delay ({@code retryAfter}: and the backoff the host asked for).
+   */
+  void pageEnded(long now, HostQueue.FetchFinished finished) {
+    if (finished.status() >= 0) {
+      lastStatus = finished.status();
     }
-    clock = clock.afterRequest(now, politeness.delay(), retryAfter);
+    Duration before = politeness.delay();
+    politeness = politeness.after(finished.answer(), finished.fetchTime());
+    Duration delay = politeness.delay();
+    if (!delay.equals(before)) {
+      log().debug("host delay adapted host={} delay={} reason={}", host, delay, politeness.reason().text());
+    }
+    clock = clock.afterRequest(now, delay, finished.retryAfter());
   }
 
   /** The robots.txt request ended at {@code now}; {@code rules} is its robots.txt state when it brought rules. */
@@ -245,15 +258,7 @@ final class HostQueueData {
    */
   void controlsChanged(HostControl control) {
     politeness = politeness.withControl(control);
-    deps.memory().ifPresent(memory -> {
-      savedRevision++;
-      Logger log = log(); // taken here: the callback runs on another thread
-      memory.save(host, savedRevision, new HostMemory.HostState(control)).whenComplete((done, failure) -> {
-        if (failure != null) {
-          log.error("could not save the controls of host={}", host, failure);
-        }
-      });
-    });
+    save("controls");
     clock = clock.delayChanged(now(), politeness.delay(), requestsInFlight);
     timers.cancel(HostQueue.DelayElapsed.INSTANCE);
     window.signal();
@@ -262,14 +267,50 @@ final class HostQueueData {
   }
 
   /**
-   * A sharding entity's saved state arrived: take the operator's controls over, and wait one full delay from now
-   * before the first request (see {@link HostMemory}: the previous owner's last request has ended by now).
+   * Saves the host's state (the operator's controls, and its adaptive delay) for its next owner in a cluster, as
+   * the next revision; {@code what} names it in a failure's log line. Returns when saved or failed (at once
+   * without memory).
+   */
+  private CompletionStage<Void> save(String what) {
+    if (deps.memory().isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    savedRevision++;
+    paceSaved = politeness.adapted();
+    Logger log = log(); // taken here: the callback runs on another thread
+    HostKey key = host;
+    return deps.memory().get().save(host, savedRevision, new HostMemory.HostState(politeness.control(),
+        paceSaved ? Optional.of(politeness.adaptive()) : Optional.empty())).handle((done, failure) -> {
+          if (failure != null) {
+            log.error("could not save the {} of host={}", what, key, failure);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * A sharding entity stops: its adaptive delay is saved for the host's next owner when it is above the floor, or
+   * was saved before (then the floor is saved in its place). Returns when saved, or at once when nothing is.
+   */
+  CompletionStage<Void> savePace() {
+    if (deps.memory().isEmpty() || !(politeness.adapted() || paceSaved)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return save("adaptive delay");
+  }
+
+  /**
+   * A sharding entity's saved state arrived: take the operator's controls and the adaptive delay over, and wait
+   * one full delay from now before the first request (see {@link HostMemory}: the previous owner's last request
+   * has ended by now).
    */
   void recovered(HostQueue.Recovered recovered) {
     if (recovered.failure() != null) {
       log().error("could not load the saved state of host={}; going on without it", host, recovered.failure());
     } else if (recovered.saved().isPresent()) {
-      politeness = politeness.withControl(recovered.saved().get().state().control());
+      HostMemory.HostState state = recovered.saved().get().state();
+      politeness = politeness.withControl(state.control()).withAdaptive(state.pace().orElse(AdaptiveDelay.INITIAL));
+      paceSaved = state.pace().isPresent();
       savedRevision = recovered.saved().get().revision();
     }
     clock = clock.fullDelayFrom(now(), politeness.delay());
@@ -312,10 +353,10 @@ final class HostQueueData {
     return idle;
   }
 
-  /** What the host's next queue continues from: its robots.txt rules when loaded, and its clock. */
+  /** What the host's next queue continues from: its robots.txt rules when loaded, its clock, its adaptive delay. */
   HostQueue.Carry carry(RobotsState robots) {
     return new HostQueue.Carry(robots instanceof RobotsState.Ready ready ? Optional.of(ready) : Optional.empty(),
-        clock.nextStartNanos(), scheme);
+        clock.nextStartNanos(), scheme, politeness.adaptive());
   }
 
   /** Gives the window back to the frontier, so a restart or a stop loses no URL. */
@@ -335,8 +376,9 @@ final class HostQueueData {
     leases.forEach((url, offered) -> inFlight.add(new HostReport.Lease(url, Duration.ofNanos(now - offered))));
     boolean ready = !draining && !politeness.paused() && !politeness.blocked()
         && robots instanceof RobotsState.Ready && !window.isEmpty() && slotFree() && clock.waitNanos(now) <= 0;
+    HostPoliteness.Reason reason = politeness.reason();
     return new HostQueue.HostStatus(host, window.size(), requestsInFlight, robots.label(), politeness.delay(),
-        clock.nextStartAt(wallNow, now), clock.backoffUntil(wallNow, now),
+        reason.source(), reason.text(), clock.nextStartAt(wallNow, now), clock.backoffUntil(wallNow, now),
         robots instanceof RobotsState.WaitingRetry waiting
             ? PolitenessClock.ahead(wallNow, now, waiting.retryAtNanos()) : Optional.empty(),
         lastStatus < 0 ? OptionalInt.empty() : OptionalInt.of(lastStatus), politeness.paused(),

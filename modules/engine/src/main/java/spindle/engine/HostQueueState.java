@@ -42,9 +42,13 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
     return false;
   }
 
-  /** What the queue leaves behind once stopped: its window goes back to the frontier. */
+  /**
+   * What the queue leaves behind once stopped: its window goes back to the frontier, and a sharding entity saves its
+   * adaptive delay for the host's next owner.
+   */
   void stopped() {
     data.returnWindow();
+    data.savePace();
   }
 
   /** The messages every state handles; a state adds its own and builds. */
@@ -92,8 +96,8 @@ abstract class HostQueueState extends AbstractBehavior<Command> {
 
   private Behavior<Command> onFetchFinished(HostQueue.FetchFinished finished) {
     long now = data.now();
+    data.pageEnded(now, finished); // first: the server's gate, if any, hears the delay as it adapted
     data.requestEnded(finished.url().url(), finished.retryAfter());
-    data.pageEnded(now, finished.status(), finished.retryAfter());
     if (finished.retryAfter().isPresent()) {
       data.window.putBack(finished.url(), finished.attempt());
       data.deps.metrics().backingOff(data.host, System.nanoTime()); // the metric's clock is the system's

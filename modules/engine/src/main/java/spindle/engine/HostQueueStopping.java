@@ -1,5 +1,6 @@
 package spindle.engine;
 
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
@@ -84,7 +85,10 @@ final class HostQueueStopping extends HostQueueState {
   void stopped() {
     if (ending == Ending.HAND_OVER) {
       data.returnWindow();
-      data.region.tell(new HostRegion.Envelope(data.host, HostQueue.WorkAvailable.INSTANCE));
+      ActorRef<HostRegion.Command> region = data.region;
+      HostRegion.Envelope wake = new HostRegion.Envelope(data.host, HostQueue.WorkAvailable.INSTANCE);
+      // woken once the adaptive delay is saved: the host's next entity loads it
+      data.savePace().whenComplete((done, failure) -> region.tell(wake));
     }
   }
 }

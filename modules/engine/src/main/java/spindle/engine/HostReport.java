@@ -19,8 +19,11 @@ import spindle.core.HostKey;
  * @param robots robots.txt state: {@code not-loaded}, {@code unknown}, {@code fetching}, {@code ready},
  *     {@code waiting-retry} (5xx or unreachable: disallowed until the retry), {@code gave-up}, {@code disabled},
  *     {@code address-blocked} (the address policy refuses the host: its URLs get ADDRESS_BLOCKED records)
- * @param effectiveDelay the delay between requests in force (the larger of the host's delay and its capped
- *     Crawl-delay)
+ * @param effectiveDelay the delay between requests in force: the larger of the host's delay and its capped
+ *     Crawl-delay, or longer where it adapted to the server (slow responses, errors), up to {@code max-delay}
+ * @param delaySource why the delay is what it is: {@code base}, {@code crawl-delay}, {@code operator},
+ *     {@code slow-responses}, {@code errors} or {@code recovering}
+ * @param delayReason the same for an operator, with figures ("5xx: grown after 3 errors")
  * @param nextFetchAt when the delay allows the next request, if that is in the future
  * @param backoffUntil when a 429/503 backoff ends, if the host is backing off
  * @param robotsRetryAt when robots.txt is tried again, if waiting for a retry
@@ -32,7 +35,7 @@ import spindle.core.HostKey;
  * @param active whether the host's queue is running (a host with work always has one)
  */
 public record HostReport(HostKey host, long queued, int inFlight, long fetched, long failed, String robots,
-    Duration effectiveDelay, Optional<Instant> nextFetchAt, Optional<Instant> backoffUntil,
+    Duration effectiveDelay, String delaySource, String delayReason, Optional<Instant> nextFetchAt, Optional<Instant> backoffUntil,
     Optional<Instant> robotsRetryAt, OptionalInt lastStatus, boolean paused, boolean blocked, int concurrency,
     List<Lease> leases, boolean active) {
   public HostReport {

@@ -228,13 +228,16 @@ final class HostReports {
     if (live.isPresent()) {
       HostQueue.HostStatus status = live.get();
       return new HostReport(tally.host(), tally.queued() + status.windowed(), status.inFlight(), tally.fetched(),
-          tally.failed(), status.robots(), status.effectiveDelay(), status.nextRequestAt(), status.backoffUntil(),
+          tally.failed(), status.robots(), status.effectiveDelay(), status.delaySource(), status.delayReason(),
+          status.nextRequestAt(), status.backoffUntil(),
           status.robotsRetryAt(), status.lastStatus(), status.paused(), status.blocked(), status.concurrency(),
           status.leases(), true);
     }
     HostPoliteness politeness = HostPoliteness.of(sources.politeness(), sources.controls().get(tally.host()));
+    HostPoliteness.Reason reason = politeness.reason();
     return new HostReport(tally.host(), tally.queued(), 0, tally.fetched(), tally.failed(),
-        sources.robotsEnabled() ? "not-loaded" : "disabled", politeness.delay(), Optional.empty(), Optional.empty(),
+        sources.robotsEnabled() ? "not-loaded" : "disabled", politeness.delay(), reason.source(), reason.text(),
+        Optional.empty(), Optional.empty(),
         Optional.empty(), OptionalInt.empty(), politeness.paused(), politeness.blocked(), politeness.concurrency(),
         List.of(), false);
   }
@@ -273,8 +276,8 @@ final class HostReports {
             : "waiting for robots.txt", status.robotsRetryAt()));
       } else if (status.windowed() > 0 && status.nextRequestAt().isPresent()
           && status.inFlight() < status.concurrency()) {
-        politeness.add(new WhyReport.HostWait(status.host(),
-            "politeness delay of " + status.effectiveDelay().toMillis() + " ms", status.nextRequestAt()));
+        politeness.add(new WhyReport.HostWait(status.host(), "politeness delay of "
+            + status.effectiveDelay().toMillis() + " ms (" + status.delayReason() + ")", status.nextRequestAt()));
       }
     }
     Comparator<WhyReport.HostWait> soonest = Comparator.comparing(

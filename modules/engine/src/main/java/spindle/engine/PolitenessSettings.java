@@ -8,14 +8,14 @@ import spindle.core.SettingsException;
 
 /**
  * How gently Spindle treats each server: the wait between the end of one request and the start of the next to the
- * same host, the cap on robots.txt Crawl-delay, requests in flight per host, a global rate limit, and what "the same
- * server" means ({@link Key}).
+ * same host, the cap on robots.txt Crawl-delay, requests in flight per host, a global rate limit, what "the same
+ * server" means ({@link Key}), and how the wait adapts to each server ({@link AdaptiveDelaySettings}).
  *
  * @param key what the delay and the concurrency are counted per: the host name (the default), its address, or its
  *     registrable domain
  */
 public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
-    OptionalDouble maxPagesPerSecond, Key key) {
+    OptionalDouble maxPagesPerSecond, Key key, AdaptiveDelaySettings adaptive) {
   /** What one politeness queue stands for ({@code spindle.politeness.key}). */
   public enum Key {
     /** Each host name (and non-default port) is a server of its own. */
@@ -29,12 +29,6 @@ public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int per
     public String configName() {
       return name().toLowerCase(Locale.ROOT);
     }
-  }
-
-  /** Politeness per host name. */
-  public PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
-      OptionalDouble maxPagesPerSecond) {
-    this(delay, maxCrawlDelay, perHostConcurrency, maxPagesPerSecond, Key.HOST);
   }
 
   public PolitenessSettings {
@@ -52,6 +46,28 @@ public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int per
       throw new SettingsException("spindle.politeness.max-pages-per-second",
           "must be above 0 or \"unlimited\", was " + maxPagesPerSecond.getAsDouble());
     }
+    if (adaptive.maxDelay().compareTo(delay) < 0) {
+      throw new SettingsException("spindle.politeness.max-delay", "must be at least spindle.politeness.delay ("
+          + delay.toMillis() + "ms), was " + adaptive.maxDelay().toMillis() + "ms");
+    }
+  }
+
+  /** Politeness per host name, whose delay does not adapt to the server (tests of other things). */
+  public PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
+      OptionalDouble maxPagesPerSecond) {
+    this(delay, maxCrawlDelay, perHostConcurrency, maxPagesPerSecond, Key.HOST, AdaptiveDelaySettings.OFF);
+  }
+
+  /** Politeness counted per {@code key}, whose delay does not adapt to the server. */
+  public PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
+      OptionalDouble maxPagesPerSecond, Key key) {
+    this(delay, maxCrawlDelay, perHostConcurrency, maxPagesPerSecond, key, AdaptiveDelaySettings.OFF);
+  }
+
+  /** Politeness per host name whose delay adapts as {@code adaptive} says. */
+  public PolitenessSettings(Duration delay, Duration maxCrawlDelay, int perHostConcurrency,
+      OptionalDouble maxPagesPerSecond, AdaptiveDelaySettings adaptive) {
+    this(delay, maxCrawlDelay, perHostConcurrency, maxPagesPerSecond, Key.HOST, adaptive);
   }
 
   /** Reads {@code spindle.politeness}. */
@@ -61,8 +77,10 @@ public record PolitenessSettings(Duration delay, Duration maxCrawlDelay, int per
     OptionalDouble rate = ConfigValues.isUnlimited(c, rateKey)
         ? OptionalDouble.empty()
         : OptionalDouble.of(ConfigValues.number(c, rateKey, "spindle.politeness." + rateKey));
+    AdaptiveDelaySettings adaptive = new AdaptiveDelaySettings(c.getDouble("delay-factor"), c.getDuration("max-delay"),
+        c.getDouble("error-growth"), c.getInt("recovery-responses"));
     return new PolitenessSettings(c.getDuration("delay"), c.getDuration("max-crawl-delay"),
-        c.getInt("per-host-concurrency"), rate, key(c.getString("key")));
+        c.getInt("per-host-concurrency"), rate, key(c.getString("key")), adaptive);
   }
 
   private static Key key(String text) {

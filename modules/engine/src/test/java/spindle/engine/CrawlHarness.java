@@ -75,7 +75,8 @@ final class CrawlHarness {
   /**
    * The reference configuration with {@code hocon} on top; short timeouts suit loopback tests. Sitemaps are off unless
    * {@code hocon} turns them on: on, every host would get one more request and record (its /sitemap.xml, a 404 on
-   * the fixture without sitemaps), which the tests of other things do not count.
+   * the fixture without sitemaps), which the tests of other things do not count. The delay does not adapt to the
+   * server unless {@code hocon} says so: tests of other things assert the delays they set.
    */
   static Config config(String hocon) {
     return ConfigFactory.parseString(hocon)
@@ -87,6 +88,8 @@ final class CrawlHarness {
             spindle.robots.error-retry-interval = 200ms
             spindle.progress.interval = 200ms
             spindle.sitemaps.enabled = off
+            spindle.politeness.delay-factor = 0
+            spindle.politeness.error-growth = 1
             """))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();

@@ -45,6 +45,8 @@ class HostQueueLifecycleTest {
   private static final class Memory implements HostMemory {
     final CompletableFuture<Optional<Saved>> loaded = new CompletableFuture<>();
     final List<Saved> saved = new CopyOnWriteArrayList<>();
+    /** What the next save returns: done at once, unless a test holds it. */
+    volatile CompletableFuture<Void> nextSave = CompletableFuture.completedFuture(null);
 
     @Override
     public CompletionStage<Optional<Saved>> load(HostKey host) {
@@ -54,7 +56,7 @@ class HostQueueLifecycleTest {
     @Override
     public CompletionStage<Void> save(HostKey host, long revision, HostState state) {
       saved.add(new Saved(state, revision));
-      return CompletableFuture.completedFuture(null);
+      return nextSave;
     }
   }
 
@@ -224,6 +226,54 @@ class HostQueueLifecycleTest {
   }
 
   @Test
+  void aShardedQueueHandingItsHostOverSavesItsGrownDelayBeforeWakingTheHostsNextEntity() {
+    Memory memory = new Memory();
+    HostQueueRig host = rig("/a", "/b").sharded(memory).delay(ofMillis(100))
+        .adaptive(new AdaptiveDelaySettings(0, ofSeconds(1), 2, 1));
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.settle();
+    memory.loaded.complete(Optional.of(new HostMemory.Saved(new HostMemory.HostState(HostControl.NONE), 7)));
+    host.pass(ofMillis(100)); // one full delay after loading
+    WorkItem.PageFetch first = host.page("/a");
+    memory.nextSave = new CompletableFuture<>();
+
+    host.tell(HostQueue.Stop.INSTANCE);
+    host.broker.expectMessageClass(WorkBroker.Withdraw.class);
+    host.finished(first, 503, ofMillis(5));
+    host.region.expectTerminated(host.queue);
+    host.region.expectNoMessage(ofMillis(100)); // not before the delay is saved: the next entity loads it
+
+    assertEquals(1, memory.saved.size());
+    assertEquals(8, memory.saved.get(0).revision());
+    AdaptiveDelay pace = memory.saved.get(0).state().pace().orElseThrow();
+    assertEquals(2.0, pace.growth());
+    assertEquals(AdaptiveDelay.Answer.SERVER_ERROR, pace.last());
+    memory.nextSave.complete(null);
+    assertEquals(new HostRegion.Envelope(HostQueueRig.HOST, HostQueue.WorkAvailable.INSTANCE),
+        host.region.expectMessageClass(HostRegion.Envelope.class));
+  }
+
+  @Test
+  void aShardedQueueSavesNoDelayThatNeverLeftItsFloor() {
+    Memory memory = new Memory();
+    HostQueueRig host = rig("/a", "/b").sharded(memory).delay(ofMillis(100))
+        .adaptive(new AdaptiveDelaySettings(2, ofSeconds(1), 2, 1));
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    host.settle();
+    memory.loaded.complete(Optional.empty());
+    host.pass(ofMillis(100)); // one full delay after loading
+    WorkItem.PageFetch first = host.page("/a");
+    host.tell(HostQueue.Stop.INSTANCE);
+    host.broker.expectMessageClass(WorkBroker.Withdraw.class);
+    host.finished(first, 200, ofMillis(10)); // 2 x 10 ms: below the 100 ms floor
+    host.region.expectTerminated(host.queue);
+    host.region.expectMessageClass(HostRegion.Envelope.class);
+    assertEquals(List.of(), memory.saved);
+  }
+
+  @Test
   void aShardedQueueToldToStopTakesBackItsOfferNoFetcherStartedAndStopsWithoutWaitingForIt() {
     Memory memory = new Memory();
     HostQueueRig host = rig("/a", "/b").sharded(memory).robots(true);
@@ -306,6 +356,25 @@ class HostQueueLifecycleTest {
     assertEquals(ofSeconds(2), host.status().effectiveDelay()); // the operator's delay, from the previous owner
     host.pass(ofMillis(1999));
     host.noOffer(); // the previous owner's last request may have ended just now
+    host.pass(ofMillis(1));
+    host.page("/a");
+  }
+
+  @Test
+  void aShardedQueueStartsFromTheAdaptiveDelayItsHostsPreviousOwnerSavedAndWaitsItFully() {
+    Memory memory = new Memory();
+    HostQueueRig host = rig("/a").sharded(memory).delay(ofMillis(100))
+        .adaptive(new AdaptiveDelaySettings(0, ofSeconds(1), 2, 1));
+    host.start();
+    host.tell(HostQueue.WorkAvailable.INSTANCE);
+    AdaptiveDelay grown = new AdaptiveDelay(ofMillis(5), 4, 2, AdaptiveDelay.Answer.SERVER_ERROR);
+    memory.loaded.complete(Optional.of(new HostMemory.Saved(new HostMemory.HostState(HostControl.NONE,
+        Optional.of(grown)), 3)));
+    HostQueue.HostStatus status = host.status();
+    assertEquals(ofMillis(400), status.effectiveDelay());
+    assertEquals("5xx: grown after 2 errors", status.delayReason());
+    host.pass(ofMillis(399));
+    host.noOffer();
     host.pass(ofMillis(1));
     host.page("/a");
   }

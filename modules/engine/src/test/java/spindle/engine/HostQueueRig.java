@@ -54,6 +54,7 @@ final class HostQueueRig {
   private Duration idleTimeout = ofSeconds(60);
   private int sessionRequests = 100;
   private Optional<HostMemory> memory = Optional.empty();
+  private AdaptiveDelaySettings adaptive = AdaptiveDelaySettings.OFF;
   ActorRef<HostQueue.Command> queue;
 
   /** A rig whose frontier holds {@code paths} of {@link #HOST}. */
@@ -74,6 +75,12 @@ final class HostQueueRig {
 
   HostQueueRig maxCrawlDelay(Duration value) {
     maxCrawlDelay = value;
+    return this;
+  }
+
+  /** The delay adapts to the server as {@code settings} say (off by default, for tests of other things). */
+  HostQueueRig adaptive(AdaptiveDelaySettings settings) {
+    adaptive = settings;
     return this;
   }
 
@@ -125,7 +132,8 @@ final class HostQueueRig {
   }
 
   HostQueue.Dependencies dependencies() {
-    PolitenessSettings politeness = new PolitenessSettings(delay, maxCrawlDelay, perHost, OptionalDouble.empty());
+    PolitenessSettings politeness = new PolitenessSettings(delay, maxCrawlDelay, perHost, OptionalDouble.empty(),
+        adaptive);
     RobotsSettings robotsSettings = new RobotsSettings(robots, robotsTtl, ofMillis(200), robotsRetries, 512 * 1024);
     return new HostQueue.Dependencies(broker.ref(), frontier, Runnable::run, politeness, robotsSettings, AGENT, 16,
         idleTimeout, metrics, controls, sessionRequests, ofSeconds(60), memory).withNanoTime(nanos::get);
@@ -210,6 +218,12 @@ final class HostQueueRig {
   /** {@code page} ended with HTTP {@code status}. */
   void finished(WorkItem.PageFetch page, int status) {
     tell(new HostQueue.FetchFinished(page.url(), page.attempt(), Optional.empty(), status));
+  }
+
+  /** {@code page} ended with HTTP {@code status} (no Retry-After) after {@code fetchTime}; it is not retried. */
+  void finished(WorkItem.PageFetch page, int status, Duration fetchTime) {
+    tell(new HostQueue.FetchFinished(page.url(), page.attempt(), Optional.empty(), status, Optional.empty(),
+        AdaptiveDelay.Answer.ofStatus(status, false), fetchTime));
   }
 
   /** {@code page} ended with HTTP {@code status}, and is to be retried after {@code retryAfter}. */

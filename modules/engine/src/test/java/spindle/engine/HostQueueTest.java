@@ -381,7 +381,8 @@ class HostQueueTest {
     WorkItem.PageFetch first = host.page();
 
     String reason = "10.0.0.5 (example.org) is private (10.0.0.0/8), refused";
-    host.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), -1, Optional.of(reason)));
+    host.tell(new HostQueue.FetchFinished(first.url(), 1, Optional.empty(), -1, Optional.of(reason),
+        AdaptiveDelay.Answer.OTHER, Duration.ZERO));
     assertEquals(reason, host.reject(ErrorKind.ADDRESS_BLOCKED).message());
     assertEquals(reason, host.reject(ErrorKind.ADDRESS_BLOCKED).message());
     host.noOffer();

@@ -85,7 +85,8 @@ class HostReportsTest {
       Optional<Instant> nextRequestAt, Optional<Instant> backoffUntil, boolean paused) {
     List<HostReport.Lease> leases = nextRequestAt.isPresent() ? List.of()
         : List.of(new HostReport.Lease("http://" + host.name() + "/1", ofMillis(40)));
-    return new HostQueue.HostStatus(host, windowed, leases.size(), robots, ofMillis(500), nextRequestAt,
+    return new HostQueue.HostStatus(host, windowed, leases.size(), robots, ofMillis(500), "base", "base",
+        nextRequestAt,
         backoffUntil, Optional.empty(), OptionalInt.of(200), paused, false, 1, leases, ready, false);
   }
 

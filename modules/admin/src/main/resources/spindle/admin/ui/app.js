@@ -630,7 +630,12 @@ function updateHostRow(entry, host) {
   setNumber(cells.fetched, host.fetched);
   setNumber(cells.errors, host.errors);
   cells.robots.textContent = host.robots || '—';
-  cells.delay.textContent = fmtMs(host.effective_delay_ms);
+  // the delay and, when it is not the crawl's own, why (errors, recovering, slow responses, crawl-delay, operator)
+  const source = host.delay_source || 'base';
+  cells.delay.textContent = source === 'base' ? fmtMs(host.effective_delay_ms)
+    : `${fmtMs(host.effective_delay_ms)} (${source})`;
+  cells.delay.title = host.delay_reason || '';
+  cells.delay.dataset.source = source;
   cells.status.textContent = host.last_status === null || host.last_status === undefined ? '—' : String(host.last_status);
   cells.status.dataset.kind = host.last_status >= 400 ? 'bad' : '';
   const parts = hostStateParts(host);
