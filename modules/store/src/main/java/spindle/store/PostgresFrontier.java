@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -99,6 +98,7 @@ public final class PostgresFrontier implements Frontier {
   private final PostgresCaptureIndex captures;
   private final PostgresLeases leases;
   private final PostgresAdmission admission;
+  private final PostgresSchedule schedule;
   private final ScheduledExecutorService daemons;
   private final Object completions = new Object();
   private final Object lifecycle = new Object();
@@ -116,6 +116,7 @@ public final class PostgresFrontier implements Frontier {
     this.hosts = new PostgresHosts(schema, jdbc);
     this.leases = new PostgresLeases(schema, jdbc, counts, hosts, node, owner);
     this.admission = new PostgresAdmission(schema, jdbc, counts, hosts, limits);
+    this.schedule = new PostgresSchedule(schema, jdbc, counts, hosts);
     this.captures = new PostgresCaptureIndex(schema, jdbc, node);
     this.daemons = Executors.newScheduledThreadPool(2, new DaemonThreads("spindle-frontier-" + owner));
     try {
@@ -365,95 +366,26 @@ public final class PostgresFrontier implements Frontier {
   @Override
   public List<HostKey> releaseDue(Instant now, int max) {
     ensureOpen();
-    if (max <= 0) {
-      return List.of();
-    }
-    return jdbc.write("releaseDue", connection -> {
-      long base;
-      try (PreparedStatement statement = connection.prepareStatement(schema.sql("SELECT nextval('@url_sequence')"));
-          ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        base = rows.getLong(1) * PostgresSchema.SEQUENCE_STRIDE;
-      }
-      TreeMap<String, PostgresHosts.Delta> hostDeltas = new TreeMap<>();
-      CountsDelta delta = new CountsDelta();
-      try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
-          WITH due AS (
-            SELECT fingerprint, row_number() OVER (ORDER BY due, fingerprint) AS position FROM (
-              SELECT fingerprint, due FROM @urls WHERE state = 5 AND due <= ? ORDER BY due LIMIT ?
-              FOR UPDATE SKIP LOCKED) AS picked)
-          UPDATE @urls u SET state = 0, due = NULL, sequence = ? + due.position
-          FROM due WHERE u.fingerprint = due.fingerprint
-          RETURNING u.host"""))) {
-        statement.setLong(1, now.toEpochMilli());
-        statement.setInt(2, max);
-        statement.setLong(3, base);
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            hostDeltas.computeIfAbsent(rows.getString(1), name -> new PostgresHosts.Delta()).queued++;
-          }
-        }
-      }
-      long released = hostDeltas.values().stream().mapToLong(host -> host.queued).sum();
-      delta.release(released);
-      hosts.update(connection, hostDeltas);
-      counts.add(connection, delta);
-      return hostDeltas.keySet().stream().map(HostKey::parse).toList();
-    }, released -> !released.isEmpty());
+    return schedule.releaseDue(now, max);
   }
 
   @Override
   public Optional<Instant> nextDue() {
     ensureOpen();
-    return jdbc.read("nextDue", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(
-          schema.sql("SELECT min(due) FROM @urls WHERE state = 5"));
-          ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        long due = rows.getLong(1);
-        return rows.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(due));
-      }
-    });
+    return schedule.nextDue(Optional.empty());
   }
 
   @Override
   public Optional<Instant> nextDue(HostKey host) {
     ensureOpen();
-    return jdbc.read("nextDue", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(
-          schema.sql("SELECT min(due) FROM @urls WHERE state = 5 AND host = ?"))) {
-        statement.setString(1, host.name());
-        try (ResultSet rows = statement.executeQuery()) {
-          rows.next();
-          long due = rows.getLong(1);
-          return rows.wasNull() ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(due));
-        }
-      }
-    });
+    return schedule.nextDue(Optional.of(host));
   }
 
   /** {@inheritDoc} Reads the first entries of the due-time index, as the other frontiers do. */
   @Override
   public List<HostDue> nextRevisits(int limit) {
     ensureOpen();
-    if (limit <= 0) {
-      return List.of();
-    }
-    return jdbc.read("nextRevisits", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
-          SELECT host, min(due) FROM (SELECT host, due FROM @urls WHERE state = 5 ORDER BY due LIMIT ?) AS head
-          GROUP BY host ORDER BY 2, 1 LIMIT ?"""))) {
-        statement.setInt(1, MAX_SCHEDULE_READ);
-        statement.setInt(2, limit);
-        List<HostDue> out = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            out.add(new HostDue(HostKey.parse(rows.getString(1)), Instant.ofEpochMilli(rows.getLong(2))));
-          }
-        }
-        return out;
-      }
-    });
+    return schedule.nextRevisits(limit);
   }
 
   /** This node's output length recorded by the last {@link #complete} of any of its incarnations; 0 at first. */
