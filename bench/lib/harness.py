@@ -482,7 +482,7 @@ def crawl_timeout(group, sub, max_pages):
 CDS_QUIET = ["-Xlog:cds*=off", "-Xlog:cds+dynamic*=off"]
 
 
-def cds_training(ctx, group, sub, fixture):
+def cds_training(ctx, sub, fixture):
     """As ./spindle does for a user, give every measured Spindle run an AppCDS archive (README, "Class-data
     sharing"): unless --no-cds, or the dist has one already, an unmeasured crawl of 2,000 pages writes it."""
     if not ctx.args.cds or ctx.cds_opts:
@@ -524,7 +524,7 @@ def run_scenarios(ctx, chosen, peers_ok, state):
             else:
                 order = [(sub, run_index) for sub in subs for run_index in range(1, args.runs + 1)]
             for sub, run_index in order:
-                cds_training(ctx, group, sub, fixture)
+                cds_training(ctx, sub, fixture)
                 max_pages = page_limit(args, fixture_args, sub)
                 crawlers = ["spindle"] + [p for p in peers_ok if p in sub.peers]
                 entry = state["scenarios"].setdefault(sub.name, {
