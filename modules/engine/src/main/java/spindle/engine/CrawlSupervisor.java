@@ -131,7 +131,9 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
     this.settings = job.settings();
     var system = context.getSystem();
     Executor parseExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.parse"));
-    this.storeExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.store"));
+    // a frontier that waits on a database server's answers gets more threads than one that uses the local disk
+    this.storeExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig(job.frontier().remote()
+        ? "spindle.dispatchers.remote-store" : "spindle.dispatchers.store"));
     this.ioExecutor = system.dispatchers().lookup(DispatcherSelector.fromConfig("spindle.dispatchers.blocking-io"));
     this.metrics = new CrawlMetrics(job.registry(), job.frontier()::counts, Tags.of("job", settings.job().name()));
     context.spawn(DeadLetterMonitor.create(metrics, context.getSelf().path()), "dead-letter-monitor");

@@ -124,6 +124,15 @@ public interface Frontier extends AutoCloseable {
   /** The number of hosts ever admitted (those {@link #hosts} lists). */
   int hostCount();
 
+  /**
+   * Whether a call mostly waits for a database server's answer rather than using this machine's CPU or disk (a
+   * shared frontier over the network): the caller then runs more calls at once than there are cores. False by
+   * default.
+   */
+  default boolean remote() {
+    return false;
+  }
+
   /** The directory this frontier keeps its files in, when it keeps them on this machine's disk; else empty. */
   default Optional<Path> diskDirectory() {
     return Optional.empty();

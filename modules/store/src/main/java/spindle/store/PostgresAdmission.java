@@ -162,6 +162,9 @@ final class PostgresAdmission {
       return List.of();
     }
     hosts.lock(connection, hostNames);
+    if (limits.maxPages() == Long.MAX_VALUE && limits.maxPagesPerHost() == Long.MAX_VALUE) {
+      return admitUnlimited(connection, candidates, prints, unknown);
+    }
     // under the host locks nobody else can insert these URLs: look again, and read the hosts' admitted counts
     long[] unknownPrints = new long[unknown.size()];
     for (int i = 0; i < unknownPrints.length; i++) {
@@ -203,6 +206,32 @@ final class PostgresAdmission {
         }
       }
       accepted = really;
+    }
+    return accepted;
+  }
+
+  /**
+   * Admits the candidates at {@code unknown} (not seen when the add began) without page limits, under the locks of
+   * their hosts' rows: nothing needs counting before the insert, so the insert itself decides (a URL another call
+   * inserted meanwhile conflicts and is left out), and the two reads under the locks are saved.
+   */
+  private List<CrawlUrl> admitUnlimited(Connection connection, List<CrawlUrl> candidates, long[] prints,
+      List<Integer> unknown) throws SQLException {
+    Set<Long> once = new HashSet<>();
+    List<CrawlUrl> urls = new ArrayList<>();
+    List<Long> urlPrints = new ArrayList<>();
+    for (int index : unknown) {
+      if (once.add(prints[index])) {
+        urls.add(candidates.get(index));
+        urlPrints.add(prints[index]);
+      }
+    }
+    Set<Long> inserted = insertQueued(connection, urls, urlPrints, 0);
+    List<CrawlUrl> accepted = new ArrayList<>(inserted.size());
+    for (int i = 0; i < urls.size(); i++) {
+      if (inserted.contains(urlPrints.get(i))) {
+        accepted.add(urls.get(i));
+      }
     }
     return accepted;
   }

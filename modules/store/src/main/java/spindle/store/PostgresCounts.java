@@ -100,6 +100,44 @@ final class PostgresCounts {
     return null;
   }
 
+  /**
+   * The SQL of a select list that reads the counts as {@link #refresh} does, to end a statement that changes them:
+   * its snapshot does not see the statement's own changes, which {@link #publish} adds.
+   */
+  String sumColumns() {
+    return " " + """
+        coalesce(sum(discovered), 0)::int8, coalesce(sum(queued), 0)::int8, coalesce(sum(leased), 0)::int8,
+        coalesce(sum(fetched), 0)::int8, coalesce(sum(failed), 0)::int8, coalesce(sum(redirected), 0)::int8,
+        coalesce(sum(rejected), 0)::int8, coalesce(sum(scheduled), 0)::int8""" + " ";
+  }
+
+  /** A number for a read of the counts that begins now (see {@link #publish}). */
+  long ticket() {
+    return tickets.incrementAndGet();
+  }
+
+  /**
+   * Publishes the counts read by a statement that began after {@link #ticket} returned {@code ticket} (its columns
+   * from {@code first}, in {@link #sumColumns} order) plus {@code delta}, what that statement changed; call it once
+   * its transaction committed. As {@link #refresh}: the snapshot only moves forward.
+   */
+  void publish(long ticket, long[] read, CountsDelta delta) {
+    FrontierCounts counts = new FrontierCounts(read[0] + delta.discovered(), read[1] + delta.queued(),
+        read[2] + delta.leased(), read[3] + delta.fetched(), read[4] + delta.failed(), read[5] + delta.redirected(),
+        read[6] + delta.rejected(), read[7] + delta.scheduled());
+    Snapshot fresh = new Snapshot(ticket, counts);
+    snapshot.accumulateAndGet(fresh, (current, next) -> next.ticket > current.ticket ? next : current);
+  }
+
+  /** The eight counts of {@link #sumColumns} from {@code rows}' current row, starting at column {@code first}. */
+  static long[] read(java.sql.ResultSet rows, int first) throws SQLException {
+    long[] read = new long[8];
+    for (int i = 0; i < read.length; i++) {
+      read[i] = rows.getLong(first + i);
+    }
+    return read;
+  }
+
   /** The counts as of the read numbered {@code ticket}. */
   private record Snapshot(long ticket, FrontierCounts counts) {}
 }

@@ -283,7 +283,77 @@ public final class PostgresFrontier implements Frontier {
       newStates[i++] = entry.getValue();
     }
     synchronized (completions) {
-      jdbc.write("complete", connection -> {
+      if (revisits.isEmpty()) {
+        completeInOneStatement(prints, newStates, outputBytes);
+      } else {
+        completeWithRevisits(prints, newStates, revisits, outputBytes);
+      }
+      committedOutputBytes = outputBytes;
+    }
+  }
+
+  /**
+   * Completes URLs none of which is revisited in one statement and its commit (two round trips): the URL rows
+   * (locked in fingerprint order), the hosts' rows (in name order), this owner's counts slot and the output length;
+   * the statement also reads the counts, so that no read follows the commit.
+   */
+  private void completeInOneStatement(long[] prints, short[] newStates, long outputBytes) {
+    long ticket = counts.ticket();
+    long[][] read = new long[1][];
+    CountsDelta delta = jdbc.write("complete", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
+          WITH done AS (
+            UPDATE @urls u SET state = c.state, owner = NULL
+            FROM unnest(?::int8[], ?::int2[]) AS c(fingerprint, state)
+            WHERE u.fingerprint = c.fingerprint AND u.state = 1
+            RETURNING u.host, c.state),
+          per_host AS (
+            SELECT host, count(*) FILTER (WHERE state = 2) AS fetched, count(*) FILTER (WHERE state = 3) AS failed
+            FROM done GROUP BY host),
+          hosts_changed AS (
+            UPDATE @hosts h SET listed = true, fetched = h.fetched + p.fetched, failed = h.failed + p.failed
+            FROM (SELECT * FROM per_host ORDER BY host) p WHERE h.host = p.host RETURNING 1),
+          totals AS (
+            SELECT count(*) FILTER (WHERE state = 2) AS fetched, count(*) FILTER (WHERE state = 3) AS failed
+            FROM done),
+          slot_changed AS (
+            UPDATE @counts SET leased = leased - (SELECT fetched + failed FROM totals),
+                               fetched = fetched + (SELECT fetched FROM totals),
+                               failed = failed + (SELECT failed FROM totals)
+            WHERE slot = ? AND (SELECT fetched + failed FROM totals) > 0 RETURNING 1),
+          output_changed AS (
+            INSERT INTO @outputs (node, committed_bytes) VALUES (?, ?)
+            ON CONFLICT (node) DO UPDATE SET committed_bytes = EXCLUDED.committed_bytes RETURNING 1)
+          SELECT (SELECT fetched FROM totals), (SELECT failed FROM totals),
+                 (SELECT count(*) FROM hosts_changed), (SELECT count(*) FROM slot_changed),
+                 (SELECT count(*) FROM output_changed), """ + counts.sumColumns() + """
+          FROM @counts"""))) {
+        statement.setArray(1, int8Array(connection, prints));
+        statement.setArray(2, int2Array(connection, newStates));
+        statement.setInt(3, counts.slot());
+        statement.setString(4, node);
+        statement.setLong(5, outputBytes);
+        try (ResultSet rows = statement.executeQuery()) {
+          rows.next();
+          CountsDelta changed = new CountsDelta();
+          for (long i = rows.getLong(1); i > 0; i--) {
+            changed.finish(false);
+          }
+          for (long i = rows.getLong(2); i > 0; i--) {
+            changed.finish(true);
+          }
+          read[0] = PostgresCounts.read(rows, 6);
+          return changed;
+        }
+      }
+    }, ignored -> false);
+    counts.publish(ticket, read[0], delta);
+  }
+
+  /** Completes URLs of which some are revisited: statement by statement, then reads the counts. */
+  private void completeWithRevisits(long[] prints, short[] newStates, TreeMap<Long, Completion> revisits,
+      long outputBytes) {
+    jdbc.write("complete", connection -> {
         TreeMap<String, PostgresHosts.Delta> hostDeltas = new TreeMap<>();
         CountsDelta delta = new CountsDelta();
         if (prints.length > 0) {
@@ -303,9 +373,7 @@ public final class PostgresFrontier implements Frontier {
             }
           }
         }
-        if (!revisits.isEmpty()) {
-          schedule(connection, revisits, delta);
-        }
+        schedule(connection, revisits, delta);
         hosts.update(connection, hostDeltas);
         counts.add(connection, delta);
         try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
@@ -317,8 +385,6 @@ public final class PostgresFrontier implements Frontier {
         }
         return null;
       }, ignored -> true);
-      committedOutputBytes = outputBytes;
-    }
   }
 
   /**
@@ -351,6 +417,12 @@ public final class PostgresFrontier implements Frontier {
         }
       }
     }
+  }
+
+  /** {@inheritDoc} True: every call is one or more round trips to the database server. */
+  @Override
+  public boolean remote() {
+    return true;
   }
 
   /** {@inheritDoc} In {@code urls}, state SCHEDULED, indexed by due time: shared by the nodes, durable. */

@@ -44,9 +44,14 @@ final class PostgresLeases {
     this.owner = owner;
   }
 
-  /** Leases up to {@code max} (positive) queued URLs of {@code host} to this owner, in queue order. */
+  /**
+   * Leases up to {@code max} (positive) queued URLs of {@code host} to this owner, in queue order: one statement
+   * (the URL rows, the host's row, this owner's counts slot, and a read of the counts) and its commit.
+   */
   List<CrawlUrl> lease(HostKey host, int max) {
-    return jdbc.write("lease", connection -> {
+    long ticket = counts.ticket();
+    long[][] read = new long[1][];
+    List<CrawlUrl> urls = jdbc.write("lease", connection -> {
       List<Leased> out = new ArrayList<>();
       try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
           WITH picked AS (
@@ -57,27 +62,44 @@ final class PostgresLeases {
             RETURNING u.url, u.depth, u.parent, u.redirects, u.kind, u.lastmod, u.visit, u.priority, u.sequence),
           host_changed AS (
             UPDATE @hosts SET queued = queued - (SELECT count(*) FROM leased)
-            WHERE host = ? AND EXISTS (SELECT 1 FROM leased) RETURNING 1)
-          SELECT * FROM leased
+            WHERE host = ? AND EXISTS (SELECT 1 FROM leased) RETURNING 1),
+          slot_changed AS (
+            UPDATE @counts SET queued = queued - (SELECT count(*) FROM leased),
+                               leased = leased + (SELECT count(*) FROM leased)
+            WHERE slot = ? AND EXISTS (SELECT 1 FROM leased) RETURNING 1),
+          totals AS (SELECT """ + counts.sumColumns() + """
+            FROM @counts)
+          SELECT leased.*, (SELECT count(*) FROM host_changed) AS hosts_changed,
+                 (SELECT count(*) FROM slot_changed) AS slots_changed, totals.*
+          FROM totals LEFT JOIN leased ON true
           """))) {
         statement.setString(1, host.name());
         statement.setInt(2, max);
         statement.setString(3, owner);
         statement.setString(4, host.name());
+        statement.setInt(5, counts.slot());
         try (ResultSet rows = statement.executeQuery()) {
+          int first = 0;
           while (rows.next()) {
-            out.add(new Leased(restore(rows, host), rows.getInt("priority"), rows.getLong("sequence")));
+            if (first == 0) {
+              first = rows.findColumn("slots_changed") + 1;
+              read[0] = PostgresCounts.read(rows, first);
+            }
+            if (rows.getString("url") != null) {
+              out.add(new Leased(restore(rows, host), rows.getInt("priority"), rows.getLong("sequence")));
+            }
           }
         }
       }
-      if (!out.isEmpty()) {
-        CountsDelta delta = new CountsDelta();
-        delta.lease(out.size());
-        counts.add(connection, delta);
-      }
       out.sort(Comparator.comparingInt(Leased::priority).thenComparingLong(Leased::sequence));
       return out.stream().map(Leased::url).toList();
-    }, urls -> !urls.isEmpty());
+    }, ignored -> false);
+    if (!urls.isEmpty()) {
+      CountsDelta delta = new CountsDelta();
+      delta.lease(urls.size());
+      counts.publish(ticket, read[0], delta);
+    }
+    return urls;
   }
 
   /** Puts the leased URLs among {@code prints} (sorted, distinct) back in their queues, whoever leased them. */

@@ -145,6 +145,12 @@ class PostgresFrontierTest extends FrontierContract {
     }
   }
 
+  private static void execute(String sql) throws SQLException {
+    try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.executeUpdate();
+    }
+  }
+
   /** Runs the tasks on their own threads and returns their results, failing on the first failure. */
   static <T> List<T> runTogether(List<Callable<T>> tasks) throws InterruptedException, ExecutionException {
     ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
@@ -406,6 +412,59 @@ class PostgresFrontierTest extends FrontierContract {
     assertFalse(writer.counts().idle());
     awaitCondition(Duration.ofSeconds(5), () -> watcher.counts().discovered() == 3,
         "the watcher's background refresh sees the writer's URLs");
+  }
+
+  @Test
+  void anAddWithDuplicatesInsideItAndAcrossAddsAdmitsEachUrlOnceInOrder() throws SQLException {
+    String job = newJob();
+    PostgresFrontier frontier = open(job, "node-1");
+    assertEquals(List.of(url(A, "/1"), url(A, "/2"), url(B, "/1")),
+        frontier.add(List.of(url(A, "/1"), url(A, "/2"), url(A, "/1"), url(B, "/1"), url(A, "/2"))));
+    assertEquals(List.of(url(A, "/3")), frontier.add(List.of(url(B, "/1"), url(A, "/3"), url(A, "/3"), url(A, "/1"))));
+    assertEquals(new FrontierCounts(4, 4, 0, 0, 0, 0, 0), frontier.counts());
+    assertEquals(3, frontier.queued(A));
+    assertCountsMatchTheData(frontier);
+  }
+
+  @Test
+  void countsAfterALeaseAndACompletionReflectThemAndMatchTheData() throws SQLException {
+    String job = newJob();
+    PostgresFrontier frontier = open(job, "node-1");
+    frontier.add(urls(A, 5));
+    List<CrawlUrl> leased = frontier.lease(A, 3);
+    assertEquals(new FrontierCounts(5, 2, 3, 0, 0, 0, 0), frontier.counts());
+    assertCountsMatchTheData(frontier);
+    frontier.complete(List.of(new Frontier.Completion(leased.get(0), false, Optional.empty()),
+        new Frontier.Completion(leased.get(1), true, Optional.empty()),
+        new Frontier.Completion(leased.get(0), false, Optional.empty())), 42);
+    assertEquals(new FrontierCounts(5, 2, 1, 1, 1, 0, 0), frontier.counts());
+    assertEquals(42, frontier.committedOutputBytes());
+    assertEquals(new HostTally(A, 2, 1, 1), frontier.tally(A));
+    assertCountsMatchTheData(frontier);
+  }
+
+  @Test
+  void aCompletionThatFailsChangesNothingAndLosesNoUrl() throws SQLException {
+    String job = newJob();
+    PostgresFrontier frontier = open(job, "node-1");
+    frontier.add(urls(A, 3));
+    List<CrawlUrl> leased = frontier.lease(A, 3);
+    List<Frontier.Completion> completions = leased.stream()
+        .map(url -> new Frontier.Completion(url, false, Optional.empty())).toList();
+    String outputs = "\"" + frontier.schema() + "\".outputs";
+    execute("ALTER TABLE " + outputs + " RENAME TO outputs_away");
+    try {
+      assertThrows(StoreException.class, () -> frontier.complete(completions, 100));
+    } finally {
+      execute("ALTER TABLE \"" + frontier.schema() + "\".outputs_away RENAME TO outputs");
+    }
+    assertEquals(0, frontier.committedOutputBytes());
+    assertEquals(new FrontierCounts(3, 0, 3, 0, 0, 0, 0), frontier.counts());
+    assertCountsMatchTheData(frontier); // the URLs are still leased: a requeue or a retry finds them
+    frontier.complete(completions, 100);
+    assertEquals(new FrontierCounts(3, 0, 0, 3, 0, 0, 0), frontier.counts());
+    assertEquals(100, frontier.committedOutputBytes());
+    assertCountsMatchTheData(frontier);
   }
 
   @Test
