@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -27,7 +25,6 @@ import spindle.core.HostKey;
 import spindle.engine.HostQueue;
 import spindle.engine.HostQueues;
 import spindle.engine.HostRegion;
-import spindle.store.PostgresFrontier;
 
 /**
  * The cluster counterpart of the engine's {@link HostRegion}: it takes the same messages, but each host's queue is a
@@ -49,7 +46,7 @@ import spindle.store.PostgresFrontier;
  * queues of that server share one gate ({@link ServerGates}). By domain (or for an IP literal) the server is a pure
  * function of the name. By address it takes a DNS lookup, whose answer may differ between nodes (round robin, a TTL
  * expiring), and one host on two shards would be two queues of one host: so the first node to look a host up records
- * its answer in the shared frontier ({@link PostgresFrontier#recordServer}), and every node uses the recorded server,
+ * its answer in the shared frontier ({@link HostServers}), and every node uses the recorded server,
  * kept here for the crawl. Messages for a host whose server is not known yet wait here until it is.
  */
 final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
@@ -89,6 +86,7 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
   /** Messages for hosts whose server is being learnt (the database, and maybe a DNS lookup), sent once it is. */
   private final Map<HostKey, List<HostQueue.Command>> resolving = new HashMap<>();
   private final TimerScheduler<HostRegion.Command> timers;
+  private final HostServers servers;
   private long finishedAtLastCheck = -1;
 
   private ShardedHostRegion(ActorContext<HostRegion.Command> context, TimerScheduler<HostRegion.Command> timers,
@@ -97,6 +95,7 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
     this.queues = queues;
     this.hosts = hosts;
     this.timers = timers;
+    this.servers = new HostServers(hosts.frontier(), queues.storeExecutor(), queues::lookUpServer);
     this.run = new HostEntity.Run(queues, new JdbcHostMemory(context.getSystem(), hosts.store()), context.getSelf(),
         new ServerGates(context.getSystem(), queues));
     this.region = HostEntity.initSharding(context.getSystem(), queues.job(), run,
@@ -174,19 +173,12 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
   }
 
   /**
-   * Learns the server of {@code host} by address: the one recorded in the shared frontier, else this node's lookup,
-   * recorded unless another node recorded its own first. The database on the store executor, the lookup on a
-   * blocking one: never on this actor's thread.
+   * Learns the server of {@code host} by address ({@link HostServers}): the database on the store executor, the
+   * lookup on a blocking one, never on this actor's thread.
    */
   private Behavior<HostRegion.Command> resolve(HostKey host) {
-    PostgresFrontier frontier = hosts.frontier();
-    Executor store = queues.storeExecutor();
-    HostQueues keys = queues;
-    CompletionStage<String> server = CompletableFuture.supplyAsync(() -> frontier.recordedServer(host), store)
-        .thenCompose(recorded -> recorded.<CompletionStage<String>>map(CompletableFuture::completedFuture)
-            .orElseGet(() -> keys.lookUpServer(host).thenApplyAsync(found -> frontier.recordServer(host, found),
-                store)));
-    getContext().pipeToSelf(server, (recorded, failure) -> new ServerResolved(host, recorded, failure));
+    getContext().pipeToSelf(servers.serverOf(host), (recorded, failure) ->
+        new ServerResolved(host, recorded, failure));
     return this;
   }
 
