@@ -31,7 +31,6 @@ import spindle.store.StoreConfig;
 import spindle.core.CrawlUrl;
 import spindle.core.url.UrlNormalizer;
 import spindle.engine.CrawlSettings;
-import spindle.engine.PolitenessSettings;
 import spindle.engine.Seeds;
 import spindle.fetch.HttpFetcher;
 import spindle.fetch.address.AddressPolicy;
@@ -110,11 +109,6 @@ final class ServiceJobLauncher implements JobLauncher {
       if (cluster.isPresent() && settings.store().backend() != StoreConfig.Backend.POSTGRES) {
         throw new JobRejected("spindle.store.backend: must be \"postgres\" on a cluster node (the nodes share the "
             + "frontier), was \"" + settings.store().backend().name().toLowerCase(java.util.Locale.ROOT) + "\"");
-      }
-      if (cluster.isPresent() && settings.politeness().key() != PolitenessSettings.Key.HOST) {
-        // each host is its own sharding entity; servers shared by several hosts are single-node only for now
-        throw new JobRejected("spindle.politeness.key: must be \"host\" on a cluster node (politeness per address "
-            + "or domain runs on a single node only), was \"" + settings.politeness().key().configName() + "\"");
       }
       return new Definition(config, settings, demo, seeds, body);
     } catch (UsageException invalid) {

@@ -46,7 +46,10 @@ import spindle.store.TestPostgres;
  * .4), share one crawl of a 50-host fixture web through the test PostgreSQL: the union of their outputs holds every
  * reachable URL, and the fixture's own log shows no request to a host sooner than the delay after the previous one
  * ended, whichever node sent them; also when a node is killed part-way, and when a node joins mid-crawl; and with WARC
- * archives, where two nodes write files of their own into one directory and a payload is one response. The test
+ * archives, where two nodes write files of their own into one directory and a payload is one response. With
+ * politeness per address or per domain ({@code spindle.politeness.key}), names pinned to one fixture address with
+ * {@code spindle.dns.static} are never asked closer than the delay, whichever name and node; and one round of
+ * revisits runs on two nodes, each revisit a conditional GET recorded unchanged. The test
  * PostgreSQL is {@link TestPostgres}'s (the configured server, the one at 127.0.0.1:5432, or one this JVM starts);
  * the nodes are given its URL and credentials.
  */
@@ -56,6 +59,10 @@ class ClusterCrawlTest {
   private static final Duration SLOW_DELAY = Duration.ofSeconds(1);
   private static final int HOSTS = 50;
   private static final int FETCHERS = 8;
+  /** The delay of the crawls whose servers have several names (politeness per address or per domain). */
+  private static final Duration SERVER_DELAY = Duration.ofMillis(300);
+  /** The fixture's addresses in those crawls, each a server of three names. */
+  private static final int SERVERS = 4;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
@@ -249,6 +256,118 @@ class ClusterCrawlTest {
       // each node archived the copies it fetched, in its own files (with both nodes, as nearly always, one
       // response among them means the second node found the first node's capture in the shared index)
       assertEquals(fetchedCopies, nodesOf.get(article), "the nodes that archived the copies");
+    }
+  }
+
+  @Test
+  void namesOfOneAddressKeyedByIpAreNeverAskedCloserThanTheDelayWhicheverNode() throws Exception {
+    crawlServersOfThreeNames("ip", server -> List.of("a" + server + ".test", "b" + server + ".test",
+        "c" + server + ".test"));
+  }
+
+  @Test
+  void hostsOfOneDomainKeyedByDomainAreNeverAskedCloserThanTheDelayWhicheverNode() throws Exception {
+    // .com is a public suffix (.test is not: each name would be its own domain); pinned, so never looked up
+    crawlServersOfThreeNames("domain", server -> List.of("a.site" + server + ".com", "b.site" + server + ".com",
+        "www.site" + server + ".com"));
+  }
+
+  /**
+   * Two nodes crawl four pages under each of three names of every fixture address ({@code namesOf} the address's
+   * index), the names pinned to it, politeness keyed by {@code key}: every page is recorded once, and the fixture's
+   * log of each address shows no request sooner than the delay after the previous one ended.
+   */
+  private void crawlServersOfThreeNames(String key, java.util.function.IntFunction<List<String>> namesOf)
+      throws Exception {
+    try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(SERVERS).pagesPerHost(4).seed(23)
+        .robots(RobotsProfile.ALLOW_ALL).latency(Duration.ofMillis(5), Duration.ofMillis(20)).build())) {
+      startNode(1);
+      startNode(2);
+      awaitMembers(nodes.get(0), 2);
+      StringBuilder settings = new StringBuilder("spindle.politeness.key = " + key + "\n"
+          + "spindle.politeness.per-host-concurrency = 1\n"
+          + "spindle.scope.max-depth = 0\n");
+      List<String> seeds = new ArrayList<>();
+      for (int server = 0; server < SERVERS; server++) {
+        for (String name : namesOf.apply(server)) {
+          settings.append("spindle.dns.static.\"").append(name).append("\" = \"").append(web.hostAddress(server))
+              .append("\"\n");
+          for (int page = 0; page < 4; page++) {
+            seeds.add(web.pageUrl(server, page).replace(web.hostAddress(server), name));
+          }
+        }
+      }
+      settings.append("spindle.job.seeds = [").append(seeds.stream().map(seed -> "\"" + seed + "\"")
+          .collect(Collectors.joining(", "))).append("]\n");
+      submit(nodes.get(0), web, SERVER_DELAY, settings.toString());
+      awaitFinished(nodes);
+
+      Map<String, Integer> records = records();
+      assertTrue(records.keySet().containsAll(seeds), "pages not recorded: " + seeds.stream()
+          .filter(seed -> !records.containsKey(seed)).toList());
+      records.forEach((url, count) -> assertEquals(1, count, "records of " + url));
+      assertTrue(web.awaitIdle(Duration.ofSeconds(10)));
+      for (int server = 0; server < SERVERS; server++) {
+        List<RequestRecord> requests = new ArrayList<>(web.requests(server));
+        // three names: /sitemap.xml and four pages each, all to this one address; and each name's robots.txt, again
+        // when its queue moved to the node that joined the job after it started (a queue keeps no robots.txt)
+        assertEquals(15, requests.stream().filter(request -> !request.path().equals("/robots.txt")).count(),
+            web.hostAddress(server) + ": " + requests);
+        requests.sort(java.util.Comparator.comparingLong(RequestRecord::startNanos));
+        for (int i = 1; i < requests.size(); i++) {
+          long gap = requests.get(i).startNanos() - requests.get(i - 1).endNanos();
+          assertTrue(gap >= SERVER_DELAY.toNanos(), web.hostAddress(server) + ": request " + requests.get(i).target()
+              + " started " + gap / 1_000_000.0 + " ms after the previous one ended (delay "
+              + SERVER_DELAY.toMillis() + " ms, key " + key + ")");
+        }
+      }
+    }
+  }
+
+  @Test
+  void twoNodesRevisitEveryPageOnceConditionallyAndRecordTheRevisitsUnchanged() throws Exception {
+    try (FixtureWeb web = FixtureWeb.start(FixtureSettings.builder().hosts(6).pagesPerHost(3).seed(16)
+        .robots(RobotsProfile.ALLOW_ALL).latency(Duration.ofMillis(1), Duration.ofMillis(5)).build())) {
+      web.serveValidators(true); // ETag and Last-Modified; a conditional GET of an unchanged page is a 304
+      startNode(1);
+      startNode(2);
+      awaitMembers(nodes.get(0), 2);
+      submit(nodes.get(0), web, DELAY, "spindle.recrawl.rounds = 1\nspindle.recrawl.min-interval = 2s\n");
+      awaitFinished(nodes);
+      assertTrue(web.awaitIdle(Duration.ofSeconds(10)));
+
+      Set<String> pages = web.reachableUrls().stream().map(ReachableUrl::url)
+          .collect(Collectors.toCollection(TreeSet::new));
+      Map<String, List<RequestRecord>> requestsOf = new HashMap<>();
+      for (RequestRecord request : web.requests()) {
+        if (!request.path().equals("/robots.txt") && !request.path().equals("/sitemap.xml")) {
+          requestsOf.computeIfAbsent(request.hostIndex() + " " + request.target(), page -> new ArrayList<>())
+              .add(request);
+        }
+      }
+      assertEquals(pages.size(), requestsOf.size(), requestsOf.keySet().toString());
+      requestsOf.forEach((page, requests) -> {
+        assertEquals(2, requests.size(), page + " fetched " + requests.size() + " times");
+        requests.sort(java.util.Comparator.comparingLong(RequestRecord::startNanos));
+        assertFalse(requests.get(0).conditional(), page + ": the first visit is a plain GET");
+        assertTrue(requests.get(1).conditional(), page + ": the revisit sends the validators");
+      });
+      Map<String, List<JsonNode>> visits = new HashMap<>();
+      for (int node = 1; node <= 2; node++) {
+        for (String line : lines(node)) {
+          JsonNode record = JSON.readTree(line);
+          visits.computeIfAbsent(record.get("url").asText(), url -> new ArrayList<>()).add(record);
+        }
+      }
+      for (String page : pages) {
+        List<JsonNode> records = new ArrayList<>(visits.getOrDefault(page, List.of()));
+        assertEquals(2, records.size(), page + ": " + records);
+        records.sort(java.util.Comparator.comparingInt(record -> record.get("visit").asInt()));
+        assertEquals(200, records.get(0).get("status").asInt(), records.get(0).toString());
+        assertEquals(2, records.get(1).get("visit").asInt(), records.get(1).toString());
+        assertEquals(304, records.get(1).get("status").asInt(), records.get(1).toString());
+        assertFalse(records.get(1).get("changed").asBoolean(true), records.get(1).toString());
+      }
     }
   }
 

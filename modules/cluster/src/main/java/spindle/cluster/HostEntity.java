@@ -1,6 +1,7 @@
 package spindle.cluster;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -18,10 +19,13 @@ import spindle.engine.HostMemory;
 import spindle.engine.HostQueue;
 import spindle.engine.HostQueues;
 import spindle.engine.HostRegion;
+import spindle.engine.ServerGate;
 
 /**
  * A host's queue as a Cluster Sharding entity: one entity type per job ({@code hosts-<job>}), whose entities are the
  * engine's host queues ({@link HostQueues#entity}) keyed by host, so each host has one queue in the whole cluster.
+ * With politeness per server the entity id also carries the host's server ({@link HostShards#entityId}), which
+ * places it, and the entity's requests go through this node's gate of that server ({@link ServerGates}).
  * Sharding keeps one region per type for the life of the actor system, while a job may run, end and run again on a
  * node; so the entity factory looks up the job's current run on this node when it starts an entity. A message for a
  * job that does not run on this node (it ended here, or has not started yet) meets an entity that asks to be
@@ -30,8 +34,11 @@ import spindle.engine.HostRegion;
 final class HostEntity {
   private HostEntity() {}
 
-  /** What the entities of one job's run on this node share: its queues, the hosts' memory, and the job's region. */
-  record Run(HostQueues queues, HostMemory memory, ActorRef<HostRegion.Command> region) {}
+  /**
+   * What the entities of one job's run on this node share: its queues, the hosts' memory, the job's region, and the
+   * gates of the servers whose hosts live here (used when {@link HostQueues#serversShared()}).
+   */
+  record Run(HostQueues queues, HostMemory memory, ActorRef<HostRegion.Command> region, ServerGates gates) {}
 
   /** The sharding entity type of {@code job}'s hosts. */
   static EntityTypeKey<HostQueue.Command> typeKey(String job) {
@@ -47,9 +54,13 @@ final class HostEntity {
     return system.registerExtension(Runs.ID).start(job, run, shards);
   }
 
-  /** Forgets {@code run} if it is still the job's run on this node: new entities of the job passivate at once. */
+  /**
+   * Forgets {@code run} if it is still the job's run on this node: new entities of the job passivate at once; and
+   * stops the run's server gates.
+   */
   static void end(ActorSystem<?> system, String job, Run run) {
     system.registerExtension(Runs.ID).runs.remove(job, run);
+    run.gates().stop();
   }
 
   /** The runs of this node's jobs, and the shard region of each job, for the life of the actor system. */
@@ -73,13 +84,15 @@ final class HostEntity {
     ActorRef<ShardingEnvelope<HostQueue.Command>> start(String job, Run run, HostShards shards) {
       runs.put(job, run);
       return regions.computeIfAbsent(job, name -> ClusterSharding.get(system).init(
-          Entity.of(typeKey(name), entity -> entity(name, HostKey.parse(entity.getEntityId()), entity.getShard()))
+          Entity.of(typeKey(name), entity -> entity(name, entity.getEntityId(), entity.getShard()))
               .withStopMessage(HostQueue.Stop.INSTANCE)
               .withMessageExtractor(shards)));
     }
 
-    private Behavior<HostQueue.Command> entity(String job, HostKey host,
+    private Behavior<HostQueue.Command> entity(String job, String entityId,
         ActorRef<ClusterSharding.ShardCommand> shard) {
+      HostKey host = HostShards.host(entityId);
+      Optional<String> server = HostShards.server(entityId);
       return Behaviors.setup(context -> {
         Run run = runs.get(job);
         if (run == null) {
@@ -88,7 +101,8 @@ final class HostEntity {
               : Behaviors.same());
         }
         run.region().tell(new ShardedHostRegion.Registered(host, context.getSelf(), shard));
-        return Behaviors.supervise(run.queues().entity(host, run.memory(), run.region()))
+        Optional<ActorRef<ServerGate.Command>> gate = server.map(run.gates()::of);
+        return Behaviors.supervise(run.queues().entity(host, run.memory(), run.region(), gate))
             .onFailure(SupervisorStrategy.restart().withLimit(10, Duration.ofMinutes(1)));
       });
     }

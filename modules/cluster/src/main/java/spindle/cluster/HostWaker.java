@@ -14,9 +14,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import spindle.core.HostKey;
 import spindle.engine.HostQueue;
+import spindle.engine.HostRegion;
 import spindle.store.Frontier;
 
 /**
@@ -25,6 +25,9 @@ import spindle.store.Frontier;
  * has learnt that still goes to the departed member and is lost; so each host is sent {@link HostQueue.Wake} every
  * {@code retry} until its queue answers {@link HostQueue.Awake}, wherever sharding starts it. A host answers once per
  * {@link WakeAll}; hosts still unanswered when another comes are not sent twice.
+ *
+ * <p>The wakes go through the job's {@link ShardedHostRegion}, which knows each host's entity id (with politeness per
+ * server, the id carries the host's server).
  */
 final class HostWaker extends AbstractBehavior<HostWaker.Command> {
   /** Messages the waker handles. */
@@ -39,7 +42,7 @@ final class HostWaker extends AbstractBehavior<HostWaker.Command> {
 
   private enum Resend implements Command { INSTANCE }
 
-  private final ActorRef<ShardingEnvelope<HostQueue.Command>> shards;
+  private final ActorRef<HostRegion.Command> hosts;
   private final Frontier frontier;
   private final Executor storeExecutor;
   private final Duration retry;
@@ -50,11 +53,10 @@ final class HostWaker extends AbstractBehavior<HostWaker.Command> {
   private int resends;
 
   private HostWaker(ActorContext<Command> context, TimerScheduler<Command> timers,
-      ActorRef<ShardingEnvelope<HostQueue.Command>> shards, Frontier frontier, Executor storeExecutor,
-      Duration retry) {
+      ActorRef<HostRegion.Command> hosts, Frontier frontier, Executor storeExecutor, Duration retry) {
     super(context);
     this.timers = timers;
-    this.shards = shards;
+    this.hosts = hosts;
     this.frontier = frontier;
     this.storeExecutor = storeExecutor;
     this.retry = retry;
@@ -62,13 +64,13 @@ final class HostWaker extends AbstractBehavior<HostWaker.Command> {
   }
 
   /**
-   * A waker that sends its wakes to the host entities through {@code shards}, lists the hosts with work in
-   * {@code frontier} (on {@code storeExecutor}) and sends again every {@code retry} until answered.
+   * A waker that sends its wakes to the host entities through {@code hosts} (the job's region), lists the hosts with
+   * work in {@code frontier} (on {@code storeExecutor}) and sends again every {@code retry} until answered.
    */
-  static Behavior<Command> create(ActorRef<ShardingEnvelope<HostQueue.Command>> shards, Frontier frontier,
-      Executor storeExecutor, Duration retry) {
+  static Behavior<Command> create(ActorRef<HostRegion.Command> hosts, Frontier frontier, Executor storeExecutor,
+      Duration retry) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new HostWaker(context, timers, shards, frontier, storeExecutor, retry)));
+        new HostWaker(context, timers, hosts, frontier, storeExecutor, retry)));
   }
 
   @Override
@@ -82,10 +84,10 @@ final class HostWaker extends AbstractBehavior<HostWaker.Command> {
   }
 
   private Behavior<Command> onWakeAll(WakeAll wake) {
-    Frontier hosts = frontier;
+    Frontier shared = frontier;
     getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
       List<HostKey> withWork = new ArrayList<>();
-      hosts.forEachHostWithWork(withWork::add);
+      shared.forEachHostWithWork(withWork::add);
       return withWork;
     }, storeExecutor), (listed, failure) -> new Listed(wake.why(), listed == null ? List.of() : listed, failure));
     return this;
@@ -132,6 +134,6 @@ final class HostWaker extends AbstractBehavior<HostWaker.Command> {
   }
 
   private void tell(HostKey host) {
-    shards.tell(new ShardingEnvelope<>(host.name(), new HostQueue.Wake(answers)));
+    hosts.tell(new HostRegion.Envelope(host, new HostQueue.Wake(answers)));
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -39,6 +40,14 @@ import spindle.engine.HostRegion;
  * process silent for {@code silentOwnerTimeout} (a whole cluster restarted after a crash) has its leases requeued
  * the same way; and when no URL was finished over a whole {@code silentOwnerTimeout / 3} while URLs are queued,
  * every host with work is woken too: a crawl never waits for ever on a message that was lost.
+ *
+ * <p>With politeness per server ({@code spindle.politeness.key} {@code ip} or {@code domain}) a host's entity id
+ * carries its server ({@link HostShards#entityId}), which places it: every host of a server lives on one node, whose
+ * queues of that server share one gate ({@link ServerGates}). By domain (or for an IP literal) the server is a pure
+ * function of the name. By address it takes a DNS lookup, whose answer may differ between nodes (round robin, a TTL
+ * expiring), and one host on two shards would be two queues of one host: so the first node to look a host up records
+ * its answer in the shared frontier ({@link HostServers}), and every node uses the recorded server,
+ * kept here for the crawl. Messages for a host whose server is not known yet wait here until it is.
  */
 final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
   /** An entity of this job started on this node. */
@@ -57,12 +66,27 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
 
   private record Local(ActorRef<HostQueue.Command> entity, ActorRef<ClusterSharding.ShardCommand> shard) {}
 
+  /** The server of {@code host} is recorded: {@code server}; or it could not be learnt ({@code failure}). */
+  private record ServerResolved(HostKey host, String server, Throwable failure) implements HostRegion.Command {}
+
+  /** Tries again to learn the server of {@code host}, after a failure. */
+  private record ResolveAgain(HostKey host) implements HostRegion.Command {}
+
+  /** How long to wait before asking the database again for a host's server after a failure. */
+  private static final Duration RESOLVE_RETRY = Duration.ofSeconds(1);
+
   private final HostQueues queues;
   private final ShardedHosts hosts;
   private final ActorRef<ShardingEnvelope<HostQueue.Command>> region;
   private final ActorRef<HostWaker.Command> waker;
   private final HostEntity.Run run;
   private final Map<HostKey, Local> local = new HashMap<>();
+  /** The server of each host seen, when politeness is per server: recorded for the crawl, never changed. */
+  private final Map<HostKey, String> serverOf = new HashMap<>();
+  /** Messages for hosts whose server is being learnt (the database, and maybe a DNS lookup), sent once it is. */
+  private final Map<HostKey, List<HostQueue.Command>> resolving = new HashMap<>();
+  private final TimerScheduler<HostRegion.Command> timers;
+  private final HostServers servers;
   private long finishedAtLastCheck = -1;
 
   private ShardedHostRegion(ActorContext<HostRegion.Command> context, TimerScheduler<HostRegion.Command> timers,
@@ -70,10 +94,13 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
     super(context);
     this.queues = queues;
     this.hosts = hosts;
-    this.run = new HostEntity.Run(queues, new JdbcHostMemory(context.getSystem(), hosts.store()), context.getSelf());
+    this.timers = timers;
+    this.servers = new HostServers(hosts.frontier(), queues.storeExecutor(), queues::lookUpServer);
+    this.run = new HostEntity.Run(queues, new JdbcHostMemory(context.getSystem(), hosts.store()), context.getSelf(),
+        new ServerGates(context.getSystem(), queues));
     this.region = HostEntity.initSharding(context.getSystem(), queues.job(), run,
         new HostShards(hosts.numberOfShards(), hosts.shardBy()));
-    this.waker = context.spawn(HostWaker.create(region, queues.frontier(), queues.storeExecutor(),
+    this.waker = context.spawn(HostWaker.create(context.getSelf(), queues.frontier(), queues.storeExecutor(),
         ShardedHosts.WAKE_RETRY), "waker");
     Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(
         context.messageAdapter(ClusterEvent.MemberRemoved.class, MemberRemoved::new), ClusterEvent.MemberRemoved.class));
@@ -104,12 +131,71 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
         .onMessage(MemberRemoved.class, this::onMemberRemoved)
         .onMessageEquals(CheckSilentOwners.INSTANCE, this::onCheckSilentOwners)
         .onMessage(LeasesRecovered.class, this::onLeasesRecovered)
+        .onMessage(ServerResolved.class, this::onServerResolved)
+        .onMessage(ResolveAgain.class, again -> resolve(again.host()))
         .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
   private Behavior<HostRegion.Command> onEnvelope(HostRegion.Envelope envelope) {
-    region.tell(new ShardingEnvelope<>(envelope.host().name(), envelope.message()));
+    deliver(envelope.host(), envelope.message());
+    return this;
+  }
+
+  /**
+   * Sends {@code message} to the entity of {@code host}, wherever it lives; with politeness per server, once the
+   * host's server is known (the message waits here meanwhile).
+   */
+  private void deliver(HostKey host, HostQueue.Command message) {
+    if (!queues.serversShared()) {
+      region.tell(new ShardingEnvelope<>(host.name(), message));
+      return;
+    }
+    String server = serverOf.get(host);
+    if (server == null) {
+      List<HostQueue.Command> pending = resolving.get(host);
+      if (pending != null) {
+        pending.add(message);
+        return;
+      }
+      var known = queues.knownServer(host);
+      if (known.isEmpty()) {
+        pending = new ArrayList<>();
+        pending.add(message);
+        resolving.put(host, pending);
+        resolve(host);
+        return;
+      }
+      server = known.get();
+      serverOf.put(host, server);
+    }
+    region.tell(new ShardingEnvelope<>(HostShards.entityId(Optional.of(server), host), message));
+  }
+
+  /**
+   * Learns the server of {@code host} by address ({@link HostServers}): the database on the store executor, the
+   * lookup on a blocking one, never on this actor's thread.
+   */
+  private Behavior<HostRegion.Command> resolve(HostKey host) {
+    getContext().pipeToSelf(servers.serverOf(host), (recorded, failure) ->
+        new ServerResolved(host, recorded, failure));
+    return this;
+  }
+
+  private Behavior<HostRegion.Command> onServerResolved(ServerResolved resolved) {
+    if (resolved.failure() != null) {
+      // never a guess: a server another node recorded otherwise would put the host on two shards
+      getContext().getLog().warn("could not learn the server of host={}, trying again in {}: {}", resolved.host(),
+          RESOLVE_RETRY, resolved.failure().toString());
+      timers.startSingleTimer(new ResolveAgain(resolved.host()), RESOLVE_RETRY);
+      return this;
+    }
+    serverOf.put(resolved.host(), resolved.server());
+    getContext().getLog().debug("host server host={} server={}", resolved.host(), resolved.server());
+    List<HostQueue.Command> pending = resolving.remove(resolved.host());
+    if (pending != null) {
+      pending.forEach(message -> deliver(resolved.host(), message));
+    }
     return this;
   }
 
@@ -162,12 +248,12 @@ final class ShardedHostRegion extends AbstractBehavior<HostRegion.Command> {
       local.values().forEach(entry -> targets.add(entry.entity()));
       getContext().spawnAnonymous(HostQueues.statusCollector(collect, targets.size(),
           statusTo -> targets.forEach(entity -> entity.tell(new HostQueue.GetStatus(statusTo)))));
-    } else { // named hosts: wherever they live
+    } else { // named hosts: wherever they live, sent through this region (it knows their entity ids)
       List<HostKey> named = List.copyOf(collect.hosts().get());
-      ActorRef<ShardingEnvelope<HostQueue.Command>> shards = region;
+      ActorRef<HostRegion.Command> self = getContext().getSelf();
       getContext().spawnAnonymous(HostQueues.statusCollector(collect, named.size(),
           statusTo -> named.forEach(host ->
-              shards.tell(new ShardingEnvelope<>(host.name(), new HostQueue.GetStatus(statusTo))))));
+              self.tell(new HostRegion.Envelope(host, new HostQueue.GetStatus(statusTo))))));
     }
     return this;
   }

@@ -14,7 +14,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,12 +21,13 @@ import spindle.core.CrawlUrl;
 import spindle.core.HostKey;
 import spindle.core.url.UrlNormalizer;
 import spindle.engine.HostQueue;
+import spindle.engine.HostRegion;
 import spindle.store.FrontierLimits;
 import spindle.store.MemoryFrontier;
 
 /**
  * The wake after a member left cannot be lost: every host with queued work is told until its queue answers, however
- * many of the messages sharding loses on the way (here: a probe stands in for the shard region, and the test answers
+ * many of the messages sharding loses on the way (here: a probe stands in for the job's region, and the test answers
  * for the queues it chooses). Time is manual.
  */
 @ExtendWith({TestKitJUnit5Extension.class, LogCapturingExtension.class})
@@ -48,11 +48,12 @@ class HostWakerTest {
   }
 
   /** The wakes the region got in one round, by host, and the address to answer each. */
-  private static Set<String> round(TestProbe<ShardingEnvelope<HostQueue.Command>> shards, int expected,
+  private static Set<String> round(TestProbe<HostRegion.Command> shards, int expected,
       Set<ActorRef<HostQueue.Awake>> answerTo) {
     Set<String> hosts = new HashSet<>();
-    for (ShardingEnvelope<HostQueue.Command> envelope : shards.receiveSeveralMessages(expected)) {
-      hosts.add(envelope.entityId());
+    for (HostRegion.Command message : shards.receiveSeveralMessages(expected)) {
+      HostRegion.Envelope envelope = (HostRegion.Envelope) message;
+      hosts.add(envelope.host().name());
       answerTo.add(((HostQueue.Wake) envelope.message()).replyTo());
     }
     return hosts;
@@ -60,7 +61,7 @@ class HostWakerTest {
 
   @Test
   void everyHostWithWorkIsToldUntilItsQueueAnswersThoughMessagesAreLost() {
-    TestProbe<ShardingEnvelope<HostQueue.Command>> shards = testKit.createTestProbe();
+    TestProbe<HostRegion.Command> shards = testKit.createTestProbe();
     MemoryFrontier frontier = frontierWithWorkFor("a.example", "b.example", "c.example");
     ActorRef<HostWaker.Command> waker = testKit.spawn(HostWaker.create(shards.ref(), frontier, Runnable::run, RETRY));
     waker.tell(new HostWaker.WakeAll("a removed member"));
@@ -82,7 +83,7 @@ class HostWakerTest {
 
   @Test
   void aSecondWakeWhileHostsAreUnansweredTellsOnlyTheNewOnesAtOnce() {
-    TestProbe<ShardingEnvelope<HostQueue.Command>> shards = testKit.createTestProbe();
+    TestProbe<HostRegion.Command> shards = testKit.createTestProbe();
     MemoryFrontier frontier = frontierWithWorkFor("d.example");
     ActorRef<HostWaker.Command> waker = testKit.spawn(HostWaker.create(shards.ref(), frontier, Runnable::run, RETRY));
     waker.tell(new HostWaker.WakeAll("a removed member"));

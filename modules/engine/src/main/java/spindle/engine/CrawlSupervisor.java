@@ -149,11 +149,11 @@ public final class CrawlSupervisor extends AbstractBehavior<CrawlSupervisor.Comm
         settings.politeness(), settings.robots(), agent, settings.pipeline().hostWindow(),
         settings.pipeline().hostIdleTimeout(), metrics, controls, settings.pipeline().hostSessionRequests(),
         settings.pipeline().hostSessionTime());
-    HostQueues queues = new HostQueues(settings.job().name(), hostDeps);
     PageFetcher pageFetcher = job.fetcherFactory().apply(system);
     // the server of a host, for politeness, is resolved through the fetcher's resolver: the one it connects with
     PolitenessKeys keys = new PolitenessKeys(settings.politeness().key(), pageFetcher.resolver(),
         system.dispatchers().lookup(DispatcherSelector.blocking()));
+    HostQueues queues = new HostQueues(settings.job().name(), hostDeps, keys);
     this.region = context.spawn(job.hosts().map(factory -> factory.region(queues))
         .orElseGet(() -> HostRegion.create(hostDeps, settings.pipeline().maxActiveHosts(), keys)), "hosts");
     this.reportSources = new HostReports.Sources(job.frontier(), storeExecutor, region, broker, settings.politeness(),

@@ -32,10 +32,14 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * ({@link RequestEnded}); offers the gate still holds go back to their queue on {@link Withdraw}, and a queue that
  * stops loses its held offers and frees its requests' places (it stops with nothing in flight, unless its restarts
  * ran out).
+ *
+ * <p>On a single node the {@link HostRegion} starts one gate per server for the crawl; on a cluster node, where the
+ * host queues of one server are sharding entities placed on one node by their server, the node's run of the crawl
+ * starts them ({@link HostQueues#gate}) and stops them with {@link Stop}.
  */
-final class ServerGate extends AbstractBehavior<ServerGate.Command> {
-  /** Messages a gate handles. */
-  sealed interface Command {}
+public final class ServerGate extends AbstractBehavior<ServerGate.Command> {
+  /** Messages a gate handles; other modules only start and stop gates. */
+  public sealed interface Command {}
 
   /** A host queue offers a request ({@code item}: a page or robots.txt); it goes to the broker when the server allows. */
   record Offer(WorkItem item, ActorRef<HostQueue.Command> queue) implements Command {}
@@ -51,6 +55,9 @@ final class ServerGate extends AbstractBehavior<ServerGate.Command> {
 
   /** Replies with the number of this server's requests handed on and not yet ended (for tests and reports). */
   record CountInFlight(ActorRef<Integer> replyTo) implements Command {}
+
+  /** Stops the gate: its crawl's run on this node ended (offers it still holds are dropped with their queues). */
+  public enum Stop implements Command { INSTANCE }
 
   private record QueueStopped(ActorRef<HostQueue.Command> queue) implements Command {}
 
@@ -93,6 +100,7 @@ final class ServerGate extends AbstractBehavior<ServerGate.Command> {
         .onMessage(Withdraw.class, this::onWithdraw)
         .onMessage(CountInFlight.class, this::onCountInFlight)
         .onMessage(QueueStopped.class, this::onQueueStopped)
+        .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
         .onMessageEquals(DelayElapsed.INSTANCE, this::handOn)
         .build();
   }

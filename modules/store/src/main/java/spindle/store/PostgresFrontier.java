@@ -596,6 +596,45 @@ public final class PostgresFrontier implements Frontier {
     });
   }
 
+  /**
+   * The server recorded for {@code host} by {@link #recordServer} (on any node); empty when none was recorded yet.
+   */
+  public Optional<String> recordedServer(HostKey host) {
+    ensureOpen();
+    return jdbc.read("recordedServer", connection -> selectServer(connection, host));
+  }
+
+  /**
+   * Records {@code server} as the server of {@code host} for politeness, unless a server was recorded for it first
+   * (by another node, whose lookup may have had another answer); returns the recorded one, which never changes
+   * afterwards, so every node places the host's queue by the same server.
+   */
+  public String recordServer(HostKey host, String server) {
+    Objects.requireNonNull(server, "server");
+    ensureOpen();
+    return jdbc.write("recordServer", connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(schema.sql(
+          "INSERT INTO @host_servers (host, server) VALUES (?, ?) ON CONFLICT (host) DO NOTHING"))) {
+        statement.setString(1, host.name());
+        statement.setString(2, server);
+        statement.executeUpdate();
+      }
+      // a statement of its own: it sees the row of a node whose insert won the conflict
+      return selectServer(connection, host).orElseThrow(() ->
+          new StoreException(jdbc.describe() + ": the server of " + host.name() + " vanished", null));
+    }, ignored -> false);
+  }
+
+  private Optional<String> selectServer(Connection connection, HostKey host) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        schema.sql("SELECT server FROM @host_servers WHERE host = ?"))) {
+      statement.setString(1, host.name());
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
   /** Stores {@code value} under {@code key}, replacing any earlier value; the key must not be empty. */
   public void putMeta(String key, String value) {
     if (key.isEmpty()) {

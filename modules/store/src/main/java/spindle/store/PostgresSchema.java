@@ -38,6 +38,9 @@ import spindle.core.CrawlUrl;
  *       date, shared by the nodes), {@code bands} (SimHash band key → its most recent pages, as
  *       {@link SimHashBands#encode} writes them) and {@code warc_positions} (node → its own archive's committed
  *       position). A schema created before them gets them when it is next opened.</li>
+ *   <li>{@code host_servers}: the server each host was first found on, for politeness per address on a cluster
+ *       ({@link PostgresFrontier#recordServer}): one row per host, never changed, so every node agrees. Created with
+ *       the capture index's tables, so a schema created before it gets it when it is next opened.</li>
  *   <li>the sequence {@code url_sequence}: one number per call that queues URLs; a URL's sequence is that number
  *       times 2^24 ({@link #SEQUENCE_STRIDE}) plus its position in the call, so discovery order holds across
  *       nodes.</li>
@@ -112,8 +115,9 @@ final class PostgresSchema {
   };
 
   /**
-   * The capture index's tables, created with the others and, in a schema of a version without them, when it is next
-   * opened: a crawl started before them goes on with an empty index, as a RocksDB store does.
+   * The capture index's tables (and {@code host_servers}), created with the others and, in a schema of a version
+   * without them, when it is next opened: a crawl started before them goes on with an empty index, as a RocksDB
+   * store does.
    */
   private static final String[] CAPTURE_TABLES = {
       """
@@ -124,6 +128,7 @@ final class PostgresSchema {
         captured_seconds int8 NOT NULL,
         captured_nanos int4 NOT NULL)""",
       "CREATE TABLE IF NOT EXISTS @bands (band int4 PRIMARY KEY, entries bytea NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS @host_servers (host text COLLATE \"C\" PRIMARY KEY, server text NOT NULL)",
       """
       CREATE TABLE IF NOT EXISTS @warc_positions (
         node text PRIMARY KEY,

@@ -206,6 +206,20 @@ class PostgresFrontierTest extends FrontierContract {
   }
 
   @Test
+  void theFirstServerRecordedForAHostIsTheOneEveryNodeGets() {
+    String job = newJob();
+    PostgresFrontier one = open(job, "node-1");
+    PostgresFrontier two = open(job, "node-2");
+    HostKey host = HostKey.parse("www.example.com");
+    assertEquals(Optional.empty(), two.recordedServer(host));
+    assertEquals("192.0.2.1", one.recordServer(host, "192.0.2.1"));
+    // another node's lookup answered otherwise (round robin): it gets the first answer, for the whole crawl
+    assertEquals("192.0.2.1", two.recordServer(host, "192.0.2.2"));
+    assertEquals(Optional.of("192.0.2.1"), two.recordedServer(host));
+    assertEquals("192.0.2.9", two.recordServer(HostKey.parse("other.example.com"), "192.0.2.9"));
+  }
+
+  @Test
   void aNodeWhoseSeedsAnotherNodeAdmittedFirstSeesThemCountedWhenItsAddReturns() {
     String job = newJob();
     PostgresFrontier joiner = open(job, "node-2"); // opened first: its snapshot says nothing was discovered
