@@ -1,8 +1,5 @@
 package spindle.store;
 
-import static spindle.store.PostgresJdbc.int2Array;
-import static spindle.store.PostgresJdbc.int8Array;
-
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,10 +10,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -37,7 +32,8 @@ import spindle.core.HostKey;
  * its creation in {@link PostgresSchema}, the JDBC plumbing (pool, transactions, retries, errors) in
  * {@link PostgresJdbc}, the counts slots in {@link PostgresCounts}, the host rows in {@link PostgresHosts}, admitting
  * candidates and redirect targets in {@link PostgresAdmission}, leases, owners and heartbeats in
- * {@link PostgresLeases}; this class completes URLs, keeps the metadata, checks that it is open, runs the heartbeat
+ * {@link PostgresLeases}, completing URLs in {@link PostgresCompletions}, the revisit schedule in
+ * {@link PostgresSchedule}; this class keeps the metadata and the hosts' recorded servers, checks that it is open, runs the heartbeat
  * and counts refresh daemons, and opens and closes the whole.
  *
  * <h2>Transactions, and why it is safe across nodes</h2>
@@ -100,9 +96,8 @@ public final class PostgresFrontier implements Frontier {
   private final PostgresAdmission admission;
   private final PostgresSchedule schedule;
   private final ScheduledExecutorService daemons;
-  private final Object completions = new Object();
+  private final PostgresCompletions completions;
   private final Object lifecycle = new Object();
-  private volatile long committedOutputBytes;
   private final long recoveredLeases;
   private volatile boolean closed; // written under lifecycle
 
@@ -125,7 +120,7 @@ public final class PostgresFrontier implements Frontier {
         return null;
       }, ignored -> false);
       heartbeat();
-      this.committedOutputBytes = jdbc.read("open", connection -> {
+      long committedOutputBytes = jdbc.read("open", connection -> {
         try (PreparedStatement statement = connection.prepareStatement(
             schema.sql("SELECT committed_bytes FROM @outputs WHERE node = ?"))) {
           statement.setString(1, node);
@@ -134,6 +129,8 @@ public final class PostgresFrontier implements Frontier {
           }
         }
       });
+      this.completions = new PostgresCompletions(schema, jdbc, counts, hosts, node, fingerprint,
+          committedOutputBytes);
       this.recoveredLeases = leases.recoverEarlierIncarnations();
       jdbc.read("open", counts::refresh);
     } catch (RuntimeException failure) {
@@ -254,6 +251,7 @@ public final class PostgresFrontier implements Frontier {
     leases.requeue(prints);
   }
 
+
   /**
    * {@inheritDoc} The output length is recorded as this node's ({@code node} of {@link #open}), in the same
    * transaction. A URL that is not leased (completed twice, also within one call, or requeued meanwhile) is ignored;
@@ -262,161 +260,7 @@ public final class PostgresFrontier implements Frontier {
   @Override
   public void complete(Collection<Completion> finished, long outputBytes) {
     ensureOpen();
-    TreeMap<Long, Short> states = new TreeMap<>(); // sorted: rows are locked in fingerprint order
-    TreeMap<Long, Completion> revisits = new TreeMap<>();
-    for (Completion completion : finished) {
-      long print = fingerprint.applyAsLong(completion.url().url());
-      if (states.containsKey(print) || revisits.containsKey(print)) {
-        continue;
-      }
-      if (completion.revisitAt().isPresent()) {
-        revisits.put(print, completion);
-      } else {
-        states.put(print, completion.failed() ? PostgresSchema.FAILED : PostgresSchema.FETCHED);
-      }
-    }
-    long[] prints = new long[states.size()];
-    short[] newStates = new short[states.size()];
-    int i = 0;
-    for (Map.Entry<Long, Short> entry : states.entrySet()) {
-      prints[i] = entry.getKey();
-      newStates[i++] = entry.getValue();
-    }
-    synchronized (completions) {
-      if (revisits.isEmpty()) {
-        completeInOneStatement(prints, newStates, outputBytes);
-      } else {
-        completeWithRevisits(prints, newStates, revisits, outputBytes);
-      }
-      committedOutputBytes = outputBytes;
-    }
-  }
-
-  /**
-   * Completes URLs none of which is revisited in one statement and its commit (two round trips): the URL rows
-   * (locked in fingerprint order), the hosts' rows (in name order), this owner's counts slot and the output length;
-   * the statement also reads the counts, so that no read follows the commit.
-   */
-  private void completeInOneStatement(long[] prints, short[] newStates, long outputBytes) {
-    long ticket = counts.ticket();
-    long[][] read = new long[1][];
-    CountsDelta delta = jdbc.write("complete", connection -> {
-      try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
-          WITH done AS (
-            UPDATE @urls u SET state = c.state, owner = NULL
-            FROM unnest(?::int8[], ?::int2[]) AS c(fingerprint, state)
-            WHERE u.fingerprint = c.fingerprint AND u.state = 1
-            RETURNING u.host, c.state),
-          per_host AS (
-            SELECT host, count(*) FILTER (WHERE state = 2) AS fetched, count(*) FILTER (WHERE state = 3) AS failed
-            FROM done GROUP BY host),
-          hosts_changed AS (
-            UPDATE @hosts h SET listed = true, fetched = h.fetched + p.fetched, failed = h.failed + p.failed
-            FROM (SELECT * FROM per_host ORDER BY host) p WHERE h.host = p.host RETURNING 1),
-          totals AS (
-            SELECT count(*) FILTER (WHERE state = 2) AS fetched, count(*) FILTER (WHERE state = 3) AS failed
-            FROM done),
-          slot_changed AS (
-            UPDATE @counts SET leased = leased - (SELECT fetched + failed FROM totals),
-                               fetched = fetched + (SELECT fetched FROM totals),
-                               failed = failed + (SELECT failed FROM totals)
-            WHERE slot = ? AND (SELECT fetched + failed FROM totals) > 0 RETURNING 1),
-          output_changed AS (
-            INSERT INTO @outputs (node, committed_bytes) VALUES (?, ?)
-            ON CONFLICT (node) DO UPDATE SET committed_bytes = EXCLUDED.committed_bytes RETURNING 1)
-          SELECT (SELECT fetched FROM totals), (SELECT failed FROM totals),
-                 (SELECT count(*) FROM hosts_changed), (SELECT count(*) FROM slot_changed),
-                 (SELECT count(*) FROM output_changed), """ + counts.sumColumns() + """
-          FROM @counts"""))) {
-        statement.setArray(1, int8Array(connection, prints));
-        statement.setArray(2, int2Array(connection, newStates));
-        statement.setInt(3, counts.slot());
-        statement.setString(4, node);
-        statement.setLong(5, outputBytes);
-        try (ResultSet rows = statement.executeQuery()) {
-          rows.next();
-          CountsDelta changed = new CountsDelta();
-          for (long i = rows.getLong(1); i > 0; i--) {
-            changed.finish(false);
-          }
-          for (long i = rows.getLong(2); i > 0; i--) {
-            changed.finish(true);
-          }
-          read[0] = PostgresCounts.read(rows, 6);
-          return changed;
-        }
-      }
-    }, ignored -> false);
-    counts.publish(ticket, read[0], delta);
-  }
-
-  /** Completes URLs of which some are revisited: statement by statement, then reads the counts. */
-  private void completeWithRevisits(long[] prints, short[] newStates, TreeMap<Long, Completion> revisits,
-      long outputBytes) {
-    jdbc.write("complete", connection -> {
-        TreeMap<String, PostgresHosts.Delta> hostDeltas = new TreeMap<>();
-        CountsDelta delta = new CountsDelta();
-        if (prints.length > 0) {
-          try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
-              UPDATE @urls u SET state = c.state, owner = NULL
-              FROM unnest(?::int8[], ?::int2[]) AS c(fingerprint, state)
-              WHERE u.fingerprint = c.fingerprint AND u.state = 1
-              RETURNING u.host, c.state"""))) {
-            statement.setArray(1, int8Array(connection, prints));
-            statement.setArray(2, int2Array(connection, newStates));
-            try (ResultSet rows = statement.executeQuery()) {
-              while (rows.next()) {
-                boolean failed = rows.getShort(2) == PostgresSchema.FAILED;
-                hostDeltas.computeIfAbsent(rows.getString(1), name -> new PostgresHosts.Delta()).finish(failed);
-                delta.finish(failed);
-              }
-            }
-          }
-        }
-        schedule(connection, revisits, delta);
-        hosts.update(connection, hostDeltas);
-        counts.add(connection, delta);
-        try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
-            INSERT INTO @outputs (node, committed_bytes) VALUES (?, ?)
-            ON CONFLICT (node) DO UPDATE SET committed_bytes = EXCLUDED.committed_bytes"""))) {
-          statement.setString(1, node);
-          statement.setLong(2, outputBytes);
-          statement.executeUpdate();
-        }
-        return null;
-      }, ignored -> true);
-  }
-
-  /**
-   * Puts the leased URLs of {@code revisits} (by fingerprint, in order: rows are locked in fingerprint order) in the
-   * SCHEDULED state with their due time and last visit, and counts them in {@code delta}; in the caller's transaction.
-   * Whether locked before the other completions or after, a row is locked in fingerprint order within each statement.
-   */
-  private void schedule(Connection connection, TreeMap<Long, Completion> revisits, CountsDelta delta)
-      throws SQLException {
-    long[] prints = new long[revisits.size()];
-    long[] dues = new long[revisits.size()];
-    byte[][] visits = new byte[revisits.size()][];
-    int i = 0;
-    for (Map.Entry<Long, Completion> entry : revisits.entrySet()) {
-      prints[i] = entry.getKey();
-      dues[i] = entry.getValue().revisitAt().orElseThrow().toEpochMilli();
-      visits[i++] = CrawlUrlCodec.encodeVisit(entry.getValue().url().lastVisit().orElseThrow());
-    }
-    try (PreparedStatement statement = connection.prepareStatement(schema.sql("""
-        UPDATE @urls u SET state = 5, owner = NULL, due = c.due, visit = c.visit
-        FROM unnest(?::int8[], ?::int8[], ?::bytea[]) AS c(fingerprint, due, visit)
-        WHERE u.fingerprint = c.fingerprint AND u.state = 1
-        RETURNING u.host"""))) {
-      statement.setArray(1, int8Array(connection, prints));
-      statement.setArray(2, int8Array(connection, dues));
-      statement.setArray(3, connection.createArrayOf("bytea", visits));
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          delta.schedule();
-        }
-      }
-    }
+    completions.complete(finished, outputBytes);
   }
 
   /** {@inheritDoc} True: every call is one or more round trips to the database server. */
@@ -463,7 +307,7 @@ public final class PostgresFrontier implements Frontier {
   /** This node's output length recorded by the last {@link #complete} of any of its incarnations; 0 at first. */
   @Override
   public long committedOutputBytes() {
-    return committedOutputBytes;
+    return completions.committedOutputBytes();
   }
 
   /**
