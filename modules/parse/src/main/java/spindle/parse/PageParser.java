@@ -114,6 +114,10 @@ public final class PageParser {
     Charset encoding = bom != null ? bom : charset;
     int skip = bom == null ? 0 : bom.equals(StandardCharsets.UTF_8) ? 3 : 2;
     if (SourceText.appliesTo(encoding)) {
+      if (scansTags()) { // the scanner decodes the few values it hands out: no decoded or rewritten copy of the page
+        String latin1 = new String(body, skip, body.length - skip, StandardCharsets.ISO_8859_1);
+        return extract(PageElements.scan(latin1, encoding), null, SourceText.EXACT, encoding, directives, pageUrl);
+      }
       SourceText source = SourceText.of(body, skip, encoding);
       if (source != null) {
         return parse(source.latin1(), source, encoding, directives, pageUrl);
@@ -130,10 +134,15 @@ public final class PageParser {
    */
   private ParsedPage parse(String html, SourceText source, Charset encoding, RobotsDirectives directives,
       String pageUrl) {
-    if (textFormat == TextExtractor.Format.OFF && !simhash) {
-      return extract(PageElements.scan(html), null, source, encoding, directives, pageUrl);
+    if (scansTags()) {
+      return extract(PageElements.scan(html, null), null, source, encoding, directives, pageUrl);
     }
     return extract(Jsoup.parse(html, pageUrl), source, encoding, directives, pageUrl);
+  }
+
+  /** Whether pages are read by scanning their tags: neither text nor SimHash needs a document. */
+  private boolean scansTags() {
+    return textFormat == TextExtractor.Format.OFF && !simhash;
   }
 
   /**
@@ -305,10 +314,13 @@ public final class PageParser {
       return elements;
     }
 
-    /** The elements of {@code html}, found by {@link TagScanner} without a document; no SimHash. */
-    static PageElements scan(String html) {
+    /**
+     * The elements of {@code html}, found by {@link TagScanner} without a document; no SimHash. With a
+     * {@code charset}, {@code html} is the page's bytes seen through ISO-8859-1 and the values are decoded as it.
+     */
+    static PageElements scan(String html, Charset charset) {
       PageElements elements = new PageElements(null, SourceText.EXACT);
-      TagScanner.scan(html, element -> elements.head(element, 0));
+      TagScanner.scan(html, charset, element -> elements.head(element, 0));
       return elements;
     }
 

@@ -1,5 +1,7 @@
 package spindle.parse;
 
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.jsoup.nodes.Attributes;
 import org.jsoup.nodes.Element;
@@ -29,8 +31,10 @@ import org.jsoup.parser.Tag;
  * {@code <!-- <script>} ends at its real end tag here, as in browsers, where jsoup ends it at the hidden one.
  *
  * <p>Each element found is a detached jsoup {@link Element} with its attributes (character references decoded as
- * jsoup decodes them) and, for {@code title}, its text, so the parser reads it as it reads a document's. Not
- * thread-safe; one per page.
+ * jsoup decodes them) and, for {@code title}, its text, so the parser reads it as it reads a document's. The page may
+ * be its bytes seen through ISO-8859-1 (one char per byte, as {@link SourceText} explains) with its real charset:
+ * then only the values handed out are decoded, each before its character references, as HTML decodes a page before
+ * it tokenises it; no copy of the page is made. Not thread-safe; one per page.
  */
 final class TagScanner {
   /** Tags whose elements the scanner hands out. */
@@ -78,6 +82,8 @@ final class TagScanner {
 
   private final String html;
   private final int length;
+  /** The charset of the bytes {@link #html} holds one per char; null when it is the page's text already. */
+  private final Charset charset;
   private final Consumer<Element> found;
   private int pos;
   /** Text or a tag that makes HTML refuse a frameset has come: a frameset no longer counts. */
@@ -98,15 +104,24 @@ final class TagScanner {
   /** The attributes of the tag being read, when it is one the scanner hands out; else null. */
   private Attributes attributes;
 
-  private TagScanner(String html, Consumer<Element> found) {
+  private TagScanner(String html, Charset charset, Consumer<Element> found) {
     this.html = html;
     this.length = html.length();
+    this.charset = charset;
     this.found = found;
   }
 
-  /** Hands {@code found} each element a crawler reads in {@code html}, in document order. */
+  /** Hands {@code found} each element a crawler reads in {@code html}, the page's text, in document order. */
   static void scan(String html, Consumer<Element> found) {
-    new TagScanner(html, found).run();
+    new TagScanner(html, null, found).run();
+  }
+
+  /**
+   * Hands {@code found} each element a crawler reads in {@code latin1}, a page's bytes seen through ISO-8859-1, in
+   * document order; its values are decoded as {@code charset}, which must be one {@link SourceText#appliesTo}.
+   */
+  static void scan(String latin1, Charset charset, Consumer<Element> found) {
+    new TagScanner(latin1, charset, found).run();
   }
 
   private void run() {
@@ -173,7 +188,7 @@ final class TagScanner {
       attributes = null;
       if (tag == TITLE) {
         titleSeen = true;
-        element.appendText(Parser.unescapeEntities(text, false));
+        element.appendText(Parser.unescapeEntities(decoded(text), false));
       }
       found.accept(element);
     }
@@ -523,11 +538,27 @@ final class TagScanner {
     if (attributes.hasKey(name)) {
       return;
     }
-    String value = valueStart < 0 ? "" : html.substring(valueStart, valueEnd);
+    String value = valueStart < 0 ? "" : decoded(html.substring(valueStart, valueEnd));
     if (value.indexOf('\0') >= 0) {
       value = value.replace('\0', '\uFFFD');
     }
     attributes.put(name, value.indexOf('&') < 0 ? value : unescape(value));
+  }
+
+  /**
+   * {@code raw}, a part of {@link #html}, as text: its bytes decoded with the page's charset when {@link #html} is
+   * the ISO-8859-1 view and it has a byte above 0x7F (ASCII is itself in every charset the view applies to).
+   */
+  private String decoded(String raw) {
+    if (charset == null) {
+      return raw;
+    }
+    for (int i = 0; i < raw.length(); i++) {
+      if (raw.charAt(i) >= 0x80) {
+        return new String(raw.getBytes(StandardCharsets.ISO_8859_1), charset);
+      }
+    }
+    return raw;
   }
 
   /**
