@@ -1,5 +1,7 @@
 package spindle.parse;
 
+import static spindle.parse.ScannedTags.*;
+
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
@@ -37,49 +39,6 @@ import org.jsoup.parser.Tag;
  * it tokenises it; no copy of the page is made. Not thread-safe; one per page.
  */
 final class TagScanner {
-  /** Tags whose elements the scanner hands out. */
-  private static final int A = 1;
-  private static final int AREA = 2;
-  private static final int LINK = 3;
-  private static final int FRAME = 4;
-  private static final int IFRAME = 5;
-  private static final int META = 6;
-  private static final int BASE = 7;
-  private static final int TITLE = 8;
-  /** Tags that change how what follows is read. */
-  private static final int SCRIPT = 20;
-  private static final int STYLE = 21;
-  private static final int XMP = 22;
-  private static final int NOEMBED = 23;
-  private static final int NOFRAMES = 24;
-  private static final int TEXTAREA = 25;
-  private static final int PLAINTEXT = 26;
-  private static final int SELECT = 27;
-  private static final int FRAMESET = 28;
-  private static final int SVG = 29;
-  private static final int MATH = 30;
-  private static final int INPUT = 31;
-  private static final int KEYGEN = 32;
-  /**
-   * HTML tags that end an {@code svg} or {@code math} subtree (HTML's "breakout" list for foreign content, less
-   * the void elements br, embed, hr, img and meta, which jsoup inserts without leaving the subtree).
-   */
-  private static final int BREAKOUT = 41;
-  private static final int OTHER = 0;
-
-  private static final int TEMPLATE = 33;
-  private static final int TABLE = 34;
-  /** caption, tbody, tfoot, thead, tr, td, th: in a table, they close a select. */
-  private static final int TABLE_PART = 35;
-  private static final String[] TABLE_PARTS = {"caption", "tbody", "tfoot", "thead", "tr", "td", "th"};
-  /** Tags after which HTML no longer accepts a frameset (they set its "frameset-ok" flag to "not ok"). */
-  private static final int FRAMESET_OFF = 36;
-  private static final String[] FRAMESET_OFF_TAGS = {"body", "li", "dd", "dt", "pre", "listing", "button", "applet",
-      "marquee", "object", "br", "embed", "img", "wbr", "hr"};
-  private static final String[] BREAKOUT_TAGS = {"b", "big", "blockquote", "body", "center", "code", "dd", "div", "dl",
-      "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "head", "i", "li", "listing", "menu", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u",
-      "ul", "var"};
-
   private final String html;
   private final int length;
   /** The charset of the bytes {@link #html} holds one per char; null when it is the page's text already. */
@@ -184,7 +143,7 @@ final class TagScanner {
     pos = end;
     String text = afterStartTag(tag, selfClosing);
     if (wanted) {
-      Element element = new Element(Tag.valueOf(name(tag)), "", attributes);
+      Element element = new Element(Tag.valueOf(ScannedTags.name(tag)), "", attributes);
       attributes = null;
       if (tag == TITLE) {
         titleSeen = true;
@@ -583,28 +542,11 @@ final class TagScanner {
   }
 
   /**
-   * The scanner's code for the tag named by {@code html[from, to)}, compared without case: the name is packed into a
-   * long, six bits a character, and looked up in {@link #NAMES} (no string is made for a tag the scanner does not
-   * know, which is most of them).
+   * The scanner's code for the tag named by {@code html[from, to)} ({@link ScannedTags#lookUp}), with the tags whose
+   * meaning depends on it resolved by whether an {@code svg} or {@code math} subtree is open.
    */
   private int tagId(int from, int to) {
-    long key = 0;
-    int n = to - from;
-    if (n > 10) {
-      return OTHER;
-    }
-    for (int i = from; i < to; i++) {
-      int code = symbol(html.charAt(i));
-      if (code < 0) {
-        return OTHER;
-      }
-      key = key << 6 | code;
-    }
-    int at = java.util.Arrays.binarySearch(NAMES, key);
-    if (at < 0) {
-      return OTHER;
-    }
-    int tag = IDS[at];
+    int tag = ScannedTags.lookUp(html, from, to);
     if (tag == BREAKOUT_OR_FRAMESET_OFF) {
       return foreignDepth > 0 ? BREAKOUT : FRAMESET_OFF;
     }
@@ -612,71 +554,6 @@ final class TagScanner {
       return foreignDepth > 0 ? BREAKOUT : OTHER;
     }
     return tag;
-  }
-
-  /** A tag name's character as six bits: a-z (either case) 1-26, 0-9 27-36; -1 for any other character. */
-  private static int symbol(char c) {
-    if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 1;
-    }
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A' + 1;
-    }
-    if (c >= '0' && c <= '9') {
-      return c - '0' + 27;
-    }
-    return -1;
-  }
-
-  private static long pack(String name) {
-    long key = 0;
-    for (int i = 0; i < name.length(); i++) {
-      key = key << 6 | symbol(name.charAt(i));
-    }
-    return key;
-  }
-
-  /** A breakout tag that also turns HTML's "frameset-ok" off (dd, li, pre, listing, body). */
-  private static final int BREAKOUT_OR_FRAMESET_OFF = 42;
-  /** The packed names the scanner knows, sorted, and their codes at the same index. */
-  private static final long[] NAMES;
-  private static final int[] IDS;
-
-  static {
-    java.util.Map<Long, Integer> ids = new java.util.TreeMap<>();
-    for (String name : BREAKOUT_TAGS) {
-      ids.put(pack(name), BREAKOUT);
-    }
-    for (String name : FRAMESET_OFF_TAGS) {
-      ids.merge(pack(name), FRAMESET_OFF, (breakout, off) -> BREAKOUT_OR_FRAMESET_OFF);
-    }
-    for (String name : TABLE_PARTS) {
-      ids.put(pack(name), TABLE_PART);
-    }
-    String[] names = {"a", "area", "link", "frame", "iframe", "meta", "base", "title", "script", "style", "xmp",
-        "noembed", "noframes", "textarea", "plaintext", "select", "frameset", "svg", "math", "input", "keygen",
-        "template", "table"};
-    int[] codes = {A, AREA, LINK, FRAME, IFRAME, META, BASE, TITLE, SCRIPT, STYLE, XMP, NOEMBED, NOFRAMES, TEXTAREA,
-        PLAINTEXT, SELECT, FRAMESET, SVG, MATH, INPUT, KEYGEN, TEMPLATE, TABLE};
-    for (int i = 0; i < names.length; i++) {
-      ids.put(pack(names[i]), codes[i]);
-    }
-    NAMES = ids.keySet().stream().mapToLong(Long::longValue).toArray();
-    IDS = ids.values().stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private static String name(int tag) {
-    return switch (tag) {
-      case A -> "a";
-      case AREA -> "area";
-      case LINK -> "link";
-      case FRAME -> "frame";
-      case IFRAME -> "iframe";
-      case META -> "meta";
-      case BASE -> "base";
-      case TITLE -> "title";
-      default -> throw new IllegalArgumentException("not a tag the scanner hands out: " + tag);
-    };
   }
 
   private int skipTo(char c, int from) {
