@@ -38,6 +38,8 @@ final class ScannedTags {
    * the void elements br, embed, hr, img and meta, which jsoup inserts without leaving the subtree).
    */
   static final int BREAKOUT = 41;
+  /** A breakout tag that also turns HTML's "frameset-ok" off (dd, li, pre, listing, body). */
+  static final int BREAKOUT_OR_FRAMESET_OFF = 42;
   static final int OTHER = 0;
 
   static final int TEMPLATE = 33;
@@ -104,8 +106,6 @@ final class ScannedTags {
     return key;
   }
 
-  /** A breakout tag that also turns HTML's "frameset-ok" off (dd, li, pre, listing, body). */
-  static final int BREAKOUT_OR_FRAMESET_OFF = 42;
   /** The packed names the scanner knows, sorted, and their codes at the same index. */
   private static final long[] NAMES;
   private static final int[] IDS;

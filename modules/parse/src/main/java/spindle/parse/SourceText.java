@@ -191,6 +191,19 @@ final class SourceText {
   }
 
   /**
+   * {@code bytes}, a part of a view in which no reference was rewritten (one char per byte), as real text: decoded as
+   * {@code charset} when it has a byte above 0x7F, else itself (ASCII is itself in every charset the view applies to).
+   */
+  static String decode(String bytes, Charset charset) {
+    for (int i = 0; i < bytes.length(); i++) {
+      if (bytes.charAt(i) >= 0x80) {
+        return new String(bytes.getBytes(StandardCharsets.ISO_8859_1), charset);
+      }
+    }
+    return bytes;
+  }
+
+  /**
    * {@code value} as real text: runs of chars up to U+00FF are bytes of the body, decoded with the real charset;
    * U+F8A0..U+F8FF are rewritten references, moved back; anything else came from a reference as it is.
    */
@@ -210,7 +223,7 @@ final class SourceText {
       wide++;
     }
     if (wide == value.length()) { // bytes only, no reference: decode them at once (a long text, in two fast copies)
-      return new String(value.getBytes(StandardCharsets.ISO_8859_1), charset);
+      return decode(value, charset);
     }
     StringBuilder out = new StringBuilder(value.length()).append(value, 0, first);
     byte[] run = new byte[value.length() - first];

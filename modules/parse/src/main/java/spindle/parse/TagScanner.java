@@ -3,7 +3,6 @@ package spindle.parse;
 import static spindle.parse.ScannedTags.*;
 
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.jsoup.nodes.Attributes;
 import org.jsoup.nodes.Element;
@@ -504,20 +503,9 @@ final class TagScanner {
     attributes.put(name, value.indexOf('&') < 0 ? value : unescape(value));
   }
 
-  /**
-   * {@code raw}, a part of {@link #html}, as text: its bytes decoded with the page's charset when {@link #html} is
-   * the ISO-8859-1 view and it has a byte above 0x7F (ASCII is itself in every charset the view applies to).
-   */
+  /** {@code raw}, a part of {@link #html}, as text: decoded ({@link SourceText#decode}) when {@link #html} is the view. */
   private String decoded(String raw) {
-    if (charset == null) {
-      return raw;
-    }
-    for (int i = 0; i < raw.length(); i++) {
-      if (raw.charAt(i) >= 0x80) {
-        return new String(raw.getBytes(StandardCharsets.ISO_8859_1), charset);
-      }
-    }
-    return raw;
+    return charset == null ? raw : SourceText.decode(raw, charset);
   }
 
   /**
