@@ -26,7 +26,10 @@ import procs  # noqa: E402
 import report  # noqa: E402
 import wgetpeer  # noqa: E402
 
-DEFAULT_JAVA_OPTS = "-Xms256m -Xmx256m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
+# Spindle's JVM options: those `./spindle crawl` uses. crawler4j keeps the 256 MiB heap Spindle had until 2026-12-07
+# (its RSS was ~410 MiB with it; a smaller heap is Spindle's choice, not one to impose on a peer).
+DEFAULT_JAVA_OPTS = "-Xms176m -Xmx176m -Xmn88m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
+DEFAULT_PEER_JAVA_OPTS = "-Xms256m -Xmx256m -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"
 DEFAULT_FIXTURE_JAVA_OPTS = "-Xms256m -Xmx1g -XX:+UseParallelGC"
 POLITENESS_OFF = {"spindle.politeness.delay": "0s", "spindle.politeness.per-host-concurrency": "64"}
 # issue 17's setting: what a new user tries, 16 fetchers and at most 8 requests at once to one host, no delay
@@ -157,7 +160,7 @@ def parse_args(argv):
     parser.add_argument("--no-cds", dest="cds", action="store_false",
                         help="no class-data sharing archive for Spindle (by default one is made in the dist, as "
                              "./spindle makes one, by an unmeasured crawl, and used by every run)")
-    parser.add_argument("--peer-java-opts", default=None, help="JVM options of crawler4j (default: --java-opts)")
+    parser.add_argument("--peer-java-opts", default=None, help=f"JVM options of crawler4j (default: {DEFAULT_PEER_JAVA_OPTS})")
     parser.add_argument("--fixture-java-opts", default=DEFAULT_FIXTURE_JAVA_OPTS)
     parser.add_argument("--port", type=int, default=18080, help="first port to try for the fixture (default 18080)")
     parser.add_argument("--max-pages", type=int, help="override every scenario's page limit")
@@ -173,7 +176,7 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    args.peer_java_opts = args.peer_java_opts or args.java_opts
+    args.peer_java_opts = args.peer_java_opts or DEFAULT_PEER_JAVA_OPTS
     return args
 
 

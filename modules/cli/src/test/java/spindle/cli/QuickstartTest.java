@@ -86,7 +86,7 @@ class QuickstartTest {
   private Process launch(Path job, Path console) throws IOException {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms256m", "-Xmx256m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
+        "-Xms176m", "-Xmx176m", "-Xmn88m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
         "-Dspindle.application-conf=" + ROOT.resolve("application.conf"), "-Dspindle.stderr.tty=false",
         "-Dlogback.configurationFile=logback.xml", "-cp", classPath, Main.class.getName(), "crawl", job.toString());
     return new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)

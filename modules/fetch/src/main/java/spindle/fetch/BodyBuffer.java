@@ -8,9 +8,15 @@ import org.apache.pekko.util.ByteString;
  * {@link ByteString} and calling {@code toArray} at the end copied a 200 KB page two or three times. Sized from
  * Content-Length when the response has one, so the array is usually exact and never regrown. Not thread-safe: one
  * stream feeds it.
+ *
+ * <p>{@link #take()} hands the bytes over and lets go of them: the stream that filled the buffer outlives the read. A
+ * pooled connection keeps its last response until its next one, that response's entity keeps the stream it was read
+ * with, and the stream keeps its sink's state, this buffer; a buffer that still held the page would keep one page per
+ * open connection alive (34.8 MB of a 64-fetcher crawl's heap, measured in a heap dump).
  */
 final class BodyBuffer {
   private static final int DEFAULT_CAPACITY = 16 * 1024;
+  private static final byte[] EMPTY = new byte[0];
 
   private byte[] bytes;
   private int length;
@@ -35,8 +41,14 @@ final class BodyBuffer {
     return this;
   }
 
-  /** The bytes kept: the array itself when it is exactly full (the usual case with Content-Length). */
-  byte[] toArray() {
-    return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+  /**
+   * The bytes kept (the array itself when it is exactly full, the usual case with Content-Length); the buffer is
+   * empty afterwards.
+   */
+  byte[] take() {
+    byte[] taken = length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+    bytes = EMPTY;
+    length = 0;
+    return taken;
   }
 }

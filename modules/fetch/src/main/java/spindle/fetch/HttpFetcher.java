@@ -284,7 +284,7 @@ public final class HttpFetcher implements PageFetcher {
                 : classified.message();
             return FetchResult.bodyFailed(url, status, headers, classified.kind(), message, millisSince(start));
           }
-          return done.apply(body.toArray(), received[0] > maxBodyBytes);
+          return done.apply(body.take(), received[0] > maxBodyBytes);
         });
   }
 
