@@ -14,7 +14,8 @@ import collections
 import struct
 
 SIZES = {4: 1, 5: 2, 6: 4, 7: 8, 8: 1, 9: 2, 10: 4, 11: 8}   # HPROF basic types; 2 (object) is the id size
-ROOT_SKIP = {0xFF: 0, 0x01: 0, 0x02: 8, 0x03: 8, 0x04: 4, 0x05: 0, 0x06: 4, 0x07: 0, 0x08: 8}   # bytes after the id (JNI global: one more id)
+# GC root records: the bytes after the object's id (None: one more id, the JNI global's reference id)
+ROOT_SKIP = {0xFF: 0, 0x01: None, 0x02: 8, 0x03: 8, 0x04: 4, 0x05: 0, 0x06: 4, 0x07: 0, 0x08: 8}
 
 
 class Heap:
@@ -52,7 +53,7 @@ class Heap:
             q += 1
             if sub in ROOT_SKIP:
                 self.roots[rid(q)] = sub
-                q += idsz + (idsz if sub == 0x01 else ROOT_SKIP[sub])
+                q += idsz + (idsz if ROOT_SKIP[sub] is None else ROOT_SKIP[sub])
             elif sub == 0x20:     # class: constants, statics (their references count), instance field layout
                 cid, sup = rid(q), rid(q + 4 + idsz)
                 q += 7 * idsz + 8
