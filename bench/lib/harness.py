@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import cds  # noqa: E402
 import metrics  # noqa: E402
 import procs  # noqa: E402
 import report  # noqa: E402
@@ -439,9 +440,8 @@ class Context:
         jar = sorted(f for f in os.listdir(args.dist) if f.startswith("spindle-cli-") and f.endswith(".jar"))[0]
         self.spindle_classpath = os.path.join(args.dist, jar) + ":" + os.path.join(args.dist, "lib", "*")
         self.fixture_hosts = 0
-        # Class-data sharing as ./spindle uses it (an archive of the classes a crawl loads), once cds_training ran
-        self.cds_archive = os.path.join(args.dist, "spindle.jsa")
-        self.cds_opts = []
+        self.cds_opts = []   # class-data sharing as ./spindle uses it, once cds_training ran
+        self.cds_kind = None
 
 
 def page_limit(args, group_fixture, sub):
@@ -482,33 +482,25 @@ def crawl_timeout(group, sub, max_pages):
     return 180 + max_pages / 20
 
 
-CDS_QUIET = ["-Xlog:cds*=off", "-Xlog:cds+dynamic*=off"]
-
-
 def cds_training(ctx, sub, fixture):
-    """As ./spindle does for a user, give every measured Spindle run an AppCDS archive (README, "Class-data
-    sharing"): unless --no-cds, or the dist has one already, an unmeasured crawl of 2,000 pages writes it."""
+    """As ./spindle does for a user, give every measured Spindle run what it starts from (cds.py): unless --no-cds,
+    or the dist has a current one for this JVM, an unmeasured crawl of 4,000 pages records it."""
     if not ctx.args.cds or ctx.cds_opts:
         return
-    if os.path.exists(ctx.cds_archive):   # made before the dist's jars were: the JVM would ignore it
-        made = os.path.getmtime(ctx.cds_archive)
-        lib = os.path.join(ctx.args.dist, "lib")
-        jars = [os.path.join(ctx.args.dist, f) for f in os.listdir(ctx.args.dist) if f.endswith(".jar")] + \
-            [os.path.join(lib, f) for f in os.listdir(lib)]
-        if any(os.path.getmtime(jar) > made for jar in jars):
-            _remove(ctx.cds_archive)
-    if not os.path.exists(ctx.cds_archive):
+    archive = cds.Archive(ctx.args.dist, cds.java_version())
+    if not archive.usable():
+        archive.remove_stale()
         run_dir = os.path.join(ctx.raw_dir, "cds-training")
         os.makedirs(run_dir, exist_ok=True)
-        ctx.cds_opts = [f"-XX:ArchiveClassesAtExit={ctx.cds_archive}", *CDS_QUIET]
-        command, out, _ = spindle_run(ctx, run_dir, sub, fixture.seeds, 2000)
-        log("class-data sharing: an unmeasured 2,000-page crawl writes the archive")
+        ctx.cds_opts = archive.record
+        command, out, _ = spindle_run(ctx, run_dir, sub, fixture.seeds, 4000)
+        log(f"class-data sharing: an unmeasured 4,000-page crawl records {archive.kind}")
         procs.run_measured(ctx.table, command, run_dir, os.path.join(run_dir, "stdout.log"),
                            os.path.join(run_dir, "stderr.log"), 300, watch_pid=fixture.process.pid)
         _remove(out)
         shutil.rmtree(os.path.join(run_dir, "data"), ignore_errors=True)
-    ctx.cds_opts = [f"-XX:SharedArchiveFile={ctx.cds_archive}", *CDS_QUIET] \
-        if os.path.exists(ctx.cds_archive) else []
+    ctx.cds_opts = archive.use if os.path.exists(archive.path) else []
+    ctx.cds_kind = archive.kind if ctx.cds_opts else None
 
 
 def run_scenarios(ctx, chosen, peers_ok, state):
@@ -528,6 +520,7 @@ def run_scenarios(ctx, chosen, peers_ok, state):
                 order = [(sub, run_index) for sub in subs for run_index in range(1, args.runs + 1)]
             for sub, run_index in order:
                 cds_training(ctx, sub, fixture)
+                state["options"]["cds_kind"] = ctx.cds_kind
                 max_pages = page_limit(args, fixture_args, sub)
                 crawlers = ["spindle"] + [p for p in peers_ok if p in sub.peers]
                 entry = state["scenarios"].setdefault(sub.name, {

@@ -236,7 +236,8 @@ def markdown(summary, chart_files):
         f"- Machine: {m.get('cores')} cores, {m.get('memory_gib')} GiB, {m.get('cpu_model')}; {m.get('java')}; "
         f"{m.get('os')}; load average at start {', '.join(f'{x:.2f}' for x in m.get('load_average_at_start', []))}",
         f"- Crawler JVM: `{summary['options']['java_opts']}`"
-        + (", with a class-data sharing archive as ./spindle makes one" if summary["options"].get("cds") else ""),
+        + (f", with {summary['options'].get('cds_kind') or 'a class-data sharing archive'} as ./spindle makes one"
+           if summary["options"].get("cds") else ""),
     ]
     for peer, status in summary.get("peers", {}).items():
         word = "ran" if status.get("status") == "ready" else "skipped"
