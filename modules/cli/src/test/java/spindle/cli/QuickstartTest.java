@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +86,12 @@ class QuickstartTest {
    */
   private Process launch(Path job, Path console) throws IOException {
     String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms176m", "-Xmx176m", "-Xmn88m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError",
-        "-Dspindle.application-conf=" + ROOT.resolve("application.conf"), "-Dspindle.stderr.tty=false",
-        "-Dlogback.configurationFile=logback.xml", "-cp", classPath, Main.class.getName(), "crawl", job.toString());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms176m", "-Xmx176m", "-Xmn88m", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError"));
+    command.addAll(LauncherJvm.quietOptions());
+    command.addAll(List.of("-Dspindle.application-conf=" + ROOT.resolve("application.conf"),
+        "-Dspindle.stderr.tty=false", "-Dlogback.configurationFile=logback.xml", "-cp", classPath,
+        Main.class.getName(), "crawl", job.toString()));
     return new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
         .redirectOutput(console.toFile()).start();
   }

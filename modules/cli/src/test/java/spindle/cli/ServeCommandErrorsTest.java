@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -99,10 +100,13 @@ class ServeCommandErrorsTest {
       String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
       Path logback = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI())
           .resolve("logback.xml"); // the launcher's configuration, not the tests' logback-test.xml
-      Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx128m", "-Dlogback.configurationFile=" + logback, "-Dspindle.log.file=" + directory.resolve("log"),
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx128m"));
+      command.addAll(LauncherJvm.quietOptions());
+      command.addAll(List.of("-Dlogback.configurationFile=" + logback, "-Dspindle.log.file=" + directory.resolve("log"),
           "-cp", classPath, Main.class.getName(), "serve", "--set", "spindle.admin.port=" + taken.getLocalPort(),
-          "--set", "spindle.admin.jobs-dir=" + directory.resolve("service"))).redirectErrorStream(true).start();
+          "--set", "spindle.admin.jobs-dir=" + directory.resolve("service")));
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(process.waitFor(60, TimeUnit.SECONDS), output);
       assertEquals(2, process.exitValue(), output);
