@@ -1,6 +1,6 @@
 """What ./spindle starts a crawl from, for the harness's Spindle runs: on Java 17 to 24 an AppCDS archive, on Java 25
 and later an ahead-of-time cache (classes and method profiles), named after the JVM's version, made again when
-older than the dist's jars. The launcher's comment and bench/README.md ("Class-data sharing") say why."""
+older than the dist's jars. The launcher's comment and bench/README.md (`--no-cds`; "Latest results") say why."""
 
 import os
 import re
